@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sgw: mobile security gateway for Linux (kernel module, IKEv2 daemon, CLI).
+#
+#   make            build the module and the userspace programs
+#   make deps       install the Debian packages the build and tests need
+#   make check      unit tests (ASan/UBSan) on the host, kselftests in the VM
+#   make install    install module and programs (DESTDIR, PREFIX honoured)
+#
+# The module is built against the running kernel's headers when they exist,
+# else against the Debian headers matching the newest installed Debian kernel
+# image. KDIR= or KVER= override the choice.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+OBJ := $(BUILD)/obj
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+	  -Wmissing-prototypes -Wstrict-prototypes -MMD -MP $(SAN_FLAGS) \
+	  -DSGW_VERSION='"$(VERSION)"'
+CPPFLAGS += -Ilibsgw -Ikmod/include/uapi
+LDFLAGS += $(SAN_FLAGS)
+LDLIBS += -lmnl -lcrypto -ljson-c
+
+# --- kernel module -----------------------------------------------------------
+
+ifeq ($(origin KDIR),undefined)
+  ifneq ($(KVER),)
+    KDIR := $(firstword $(wildcard /lib/modules/$(KVER)/build /usr/src/linux-headers-$(KVER)))
+  else ifneq ($(wildcard /lib/modules/$(shell uname -r)/build/Makefile),)
+    KVER := $(shell uname -r)
+    KDIR := /lib/modules/$(KVER)/build
+  else
+    KVER := $(shell selftests/vm/kver)
+    KDIR := $(if $(KVER),/usr/src/linux-headers-$(KVER))
+  endif
+endif
+KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+# --- userspace ---------------------------------------------------------------
+
+LIBSGW_SRCS := $(wildcard libsgw/*.c)
+LIBSGW_OBJS := $(LIBSGW_SRCS:%.c=$(OBJ)/%.o)
+LIBSGW := $(BUILD)/libsgw.a
+
+SGWCTL_SRCS := $(wildcard tools/sgwctl/*.c)
+IKUD_SRCS := $(wildcard ikud/*.c)
+PROGS := $(if $(SGWCTL_SRCS),$(BUILD)/sgwctl) $(if $(IKUD_SRCS),$(BUILD)/ikud)
+
+UNIT_SRCS := $(wildcard selftests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:selftests/unit/%.c=$(BUILD)/unit/%)
+
+# Helper programs of the kselftests: selftests/progs/NAME.c -> $(BUILD)/progs/NAME
+PROG_SRCS := $(wildcard selftests/progs/*.c)
+TEST_PROGS := $(PROG_SRCS:selftests/progs/%.c=$(BUILD)/progs/%)
+
+ALL_OBJS := $(LIBSGW_OBJS) $(SGWCTL_SRCS:%.c=$(OBJ)/%.o) \
+	    $(IKUD_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o) \
+	    $(PROG_SRCS:%.c=$(OBJ)/%.o)
+
+.PHONY: all kmod userspace unit deps check vm-check install clean help
+all: kmod userspace
+
+userspace: $(LIBSGW) $(PROGS) $(TEST_PROGS)
+
+kmod:
+	@if [ -z "$(KDIR)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "sgw: no kernel headers found; run 'make deps' or set KDIR=" >&2; \
+		exit 1; fi
+	@echo "sgw: building sgw.ko against $(KDIR)"
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod CONFIG_SGW=m modules
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBSGW): $(LIBSGW_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/sgwctl: $(SGWCTL_SRCS:%.c=$(OBJ)/%.o) $(LIBSGW)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/ikud: $(IKUD_SRCS:%.c=$(OBJ)/%.o) $(LIBSGW)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit/%: $(OBJ)/selftests/unit/%.o $(LIBSGW)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/progs/%: $(OBJ)/selftests/progs/%.o $(LIBSGW)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+# --- dependencies, tests -----------------------------------------------------
+
+deps:
+	@tools/install-deps
+
+# 'make check' is the project's test command (README, .ci/run).
+check: deps
+	@selftests/check
+
+# Build the unit tests with sanitizers (called by selftests/check).
+unit-san:
+	$(MAKE) SAN=1 unit
+
+vm-check: all
+	selftests/vm/run --timeout 1500 -- selftests/run_kselftests
+
+.SECONDARY:
+
+-include $(ALL_OBJS:.o=.d)
+
+# --- install -----------------------------------------------------------------
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	$(foreach p,$(PROGS),install -m 0755 $(p) $(DESTDIR)$(PREFIX)/sbin/;)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	$(foreach m,$(wildcard Documentation/man/*.8),install -m 0644 $(m) $(DESTDIR)$(PREFIX)/share/man/man8/;)
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+clean:
+	rm -rf build
+	-[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+
+help:
+	@sed -n '3,12p' Makefile
