@@ -11,16 +11,31 @@
 #include <linux/module.h>
 #include <linux/init.h>
 
-#define SGW_VERSION "0.1.0"
+#include "sgw.h"
 
 static int __init sgw_init(void)
 {
+	int err;
+
+	/* Namespaces (state, hooks, VRF tracking) before the netlink family,
+	 * so that no request finds a namespace without its state.
+	 */
+	err = sgw_netns_init();
+	if (err)
+		return err;
+	err = sgw_genl_init();
+	if (err) {
+		sgw_netns_exit();
+		return err;
+	}
 	pr_info("version " SGW_VERSION " loaded\n");
 	return 0;
 }
 
 static void __exit sgw_exit(void)
 {
+	sgw_genl_exit();
+	sgw_netns_exit();
 	pr_info("unloaded\n");
 }
 
@@ -30,4 +45,5 @@ module_exit(sgw_exit);
 MODULE_LICENSE("GPL");
 MODULE_VERSION(SGW_VERSION);
 MODULE_AUTHOR("The sgw developers");
+MODULE_ALIAS_GENL_FAMILY(SGW_GENL_NAME);
 MODULE_DESCRIPTION("Mobile security gateway: SCTP policing, anycast tracking, crypto engines");

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgw: per network namespace state, and what happens when a VRF device or
+ * a namespace goes away: the policers of a deleted VRF are deleted (with
+ * an event); a namespace's exit removes its hooks, then every object.
+ */
+
+#include <linux/netdevice.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+
+#include "sgw.h"
+
+unsigned int sgw_net_id __read_mostly;
+
+static int __net_init sgw_net_init(struct net *net)
+{
+	struct sgw_net *sn = sgw_pernet(net);
+
+	sn->net = net;
+	mutex_init(&sn->lock);
+	INIT_LIST_HEAD(&sn->plists);
+	INIT_LIST_HEAD(&sn->policers);
+	RCU_INIT_POINTER(sn->ptable, NULL);
+	return sgw_hook_net_init(net);
+}
+
+static void __net_exit sgw_net_exit(struct net *net)
+{
+	struct sgw_net *sn = sgw_pernet(net);
+	struct sgw_ptable *tab;
+
+	sgw_hook_net_exit(net);
+	mutex_lock(&sn->lock);
+	sgw_policer_flush(sn);
+	sgw_plist_flush(sn);
+	tab = rcu_replace_pointer(sn->ptable, NULL, lockdep_is_held(&sn->lock));
+	mutex_unlock(&sn->lock);
+	if (tab)
+		kfree_rcu(tab, rcu);
+}
+
+static struct pernet_operations sgw_net_ops = {
+	.init	= sgw_net_init,
+	.exit	= sgw_net_exit,
+	.id	= &sgw_net_id,
+	.size	= sizeof(struct sgw_net),
+};
+
+static int sgw_netdev_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_UNREGISTER && netif_is_l3_master(dev))
+		sgw_policer_vrf_gone(sgw_pernet(dev_net(dev)), dev->ifindex);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sgw_netdev_nb = {
+	.notifier_call = sgw_netdev_event,
+};
+
+int __init sgw_netns_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&sgw_net_ops);
+	if (err)
+		return err;
+	err = register_netdevice_notifier(&sgw_netdev_nb);
+	if (err)
+		unregister_pernet_subsys(&sgw_net_ops);
+	return err;
+}
+
+void sgw_netns_exit(void)
+{
+	unregister_netdevice_notifier(&sgw_netdev_nb);
+	unregister_pernet_subsys(&sgw_net_ops);
+	/* Objects are freed in RCU callbacks, which must run before the
+	 * module's text goes.
+	 */
+	rcu_barrier();
+}
