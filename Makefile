@@ -70,7 +70,7 @@ ALL_OBJS := $(LIBSGW_OBJS) $(SGWCTL_SRCS:%.c=$(OBJ)/%.o) \
 	    $(IKUD_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o) \
 	    $(PROG_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all kmod userspace unit deps check vm-check install clean help
+.PHONY: all kmod userspace unit deps check vm-check bench install clean help
 all: kmod userspace
 
 userspace: $(LIBSGW) $(PROGS) $(TEST_PROGS)
@@ -119,6 +119,10 @@ check: deps
 # Build the unit tests with sanitizers (called by selftests/check).
 unit-san:
 	$(MAKE) SAN=1 unit
+
+# Benchmarks, not tests: every bench/*.sh in the VM (Documentation/performance.md).
+bench: all
+	selftests/vm/run --timeout 3600 -- sh -c 'for b in bench/*.sh; do echo "== $$b"; bash "$$b" || exit 1; done'
 
 vm-check: all
 	selftests/vm/run --timeout 1500 -- selftests/run_kselftests
