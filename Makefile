@@ -170,8 +170,11 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	install -d $(DESTDIR)$(PREFIX)/sbin
 	$(foreach p,$(PROGS),install -m 0755 $(p) $(DESTDIR)$(PREFIX)/sbin/;)
-	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	$(foreach m,$(wildcard Documentation/man/*.5),install -m 0644 $(m) $(DESTDIR)$(PREFIX)/share/man/man5/;)
 	$(foreach m,$(wildcard Documentation/man/*.8),install -m 0644 $(m) $(DESTDIR)$(PREFIX)/share/man/man8/;)
+# iproute2 reads /etc whatever the prefix: name ikud's route protocol.
+	install -D -m 0644 etc/iproute2/rt_protos.d/ikud.conf $(DESTDIR)/etc/iproute2/rt_protos.d/ikud.conf
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 clean:

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+# FRR (zebra + bgpd) per network namespace, for the kselftests. Source it
+# after lib.sh:
+#
+#   frr_start NS ZEBRA_CONF BGPD_CONF   start zebra then bgpd inside NS; their
+#                      configuration, sockets, pid files and start-up output
+#                      live in a private directory ($(frr_dir NS)); stopped
+#                      at exit. On failure the daemon's output is printed.
+#   frr_vtysh NS CMD...       run vtysh commands (-c each) against NS's daemons
+#   frr_config NS LINE...     "configure terminal" then LINE..., in one vtysh call
+#   frr_bgp_established NS VRF PEER   true once PEER is Established in VRF
+#   frr_bgp_paths NS VRF      one line per path of "show bgp vrf VRF ipv4 json":
+#                      "PREFIX NEXTHOP LOCPREF MED best|-", sorted
+#   frr_rib_has NS VRF PREFIX PROTO   true if zebra's RIB for VRF holds PREFIX
+#                      with route type PROTO (kernel, connected, bgp ...)
+#
+# The daemons run as FRR's user (frr) with the TCP vty off (-P 0); every
+# path is given on the command line so that several instances never share a
+# file.
+
+FRR_SBIN=${FRR_SBIN:-/usr/lib/frr}
+frr_base=""
+
+frr_dir() {
+	echo "$frr_base/$1"
+}
+
+frr_stop_all() {
+	local f
+	[ -n "$frr_base" ] || return 0
+	for f in "$frr_base"/*/*.pid; do
+		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+	done
+	rm -rf "$frr_base"
+}
+
+frr_start() {
+	local ns=$1 zconf=$2 bconf=$3 dir
+	if [ -z "$frr_base" ]; then
+		frr_base=$(mktemp -d /tmp/sgw-frr.XXXXXX) || return 1
+		chmod 755 "$frr_base"
+		at_exit frr_stop_all
+	fi
+	dir=$(frr_dir "$ns")
+	mkdir -p "$dir"
+	chown frr:frr "$dir"	# the daemons drop to user frr
+	printf '%s\n' "$zconf" >"$dir/zebra.conf"
+	printf '%s\n' "$bconf" >"$dir/bgpd.conf"
+	ip netns exec "$ns" "$FRR_SBIN/zebra" -d -P 0 \
+		-f "$dir/zebra.conf" -i "$dir/zebra.pid" -z "$dir/zserv.api" \
+		--vty_socket "$dir" >"$dir/zebra.out" 2>&1 &&
+	wait_until 5 test -S "$dir/zserv.api" || { cat "$dir/zebra.out"; return 1; }
+	ip netns exec "$ns" "$FRR_SBIN/bgpd" -d -P 0 \
+		-f "$dir/bgpd.conf" -i "$dir/bgpd.pid" -z "$dir/zserv.api" \
+		--vty_socket "$dir" >"$dir/bgpd.out" 2>&1 &&
+	wait_until 5 test -S "$dir/bgpd.vty" || { cat "$dir/bgpd.out"; return 1; }
+}
+
+frr_vtysh() {
+	local ns=$1 c args=()
+	shift
+	for c in "$@"; do args+=(-c "$c"); done
+	ip netns exec "$ns" vtysh --vty_socket "$(frr_dir "$ns")" "${args[@]}"
+}
+
+frr_config() {
+	local ns=$1
+	shift
+	frr_vtysh "$ns" "configure terminal" "$@"
+}
+
+frr_bgp_established() {
+	local ns=$1 vrf=$2 peer=$3
+	frr_vtysh "$ns" "show bgp vrf $vrf neighbors $peer json" |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)
+sys.exit(0 if d.get(sys.argv[1], {}).get("bgpState") == "Established" else 1)' "$peer"
+}
+
+frr_bgp_paths() {
+	local ns=$1 vrf=$2
+	frr_vtysh "$ns" "show bgp vrf $vrf ipv4 json" |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)
+for pfx, paths in d.get("routes", {}).items():
+    for p in paths:
+        nh = next((n.get("ip") for n in p.get("nexthops", [])), "-")
+        print(pfx, nh, p.get("locPrf", "-"), p.get("metric", "-"),
+              "best" if p.get("bestpath") else "-")' | sort -V
+}
+
+frr_rib_has() {
+	local ns=$1 vrf=$2 prefix=$3 proto=$4
+	frr_vtysh "$ns" "show ip route vrf $vrf $prefix json" |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)
+sys.exit(0 if any(r.get("protocol") == sys.argv[2] for r in d.get(sys.argv[1], [])) else 1)' "$prefix" "$proto"
+}
