@@ -27,6 +27,7 @@ static const struct sgwctl_object *const objects[] = {
 	&sgwctl_prefix_list,
 	&sgwctl_policer,
 	&sgwctl_monitor,
+	&sgwctl_ike,
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))

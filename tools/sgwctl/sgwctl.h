@@ -38,6 +38,7 @@ struct sgwctl_object {
 extern const struct sgwctl_object sgwctl_prefix_list;
 extern const struct sgwctl_object sgwctl_policer;
 extern const struct sgwctl_object sgwctl_monitor;
+extern const struct sgwctl_object sgwctl_ike;
 
 /* "Error: ..." on stderr, prefixed with FILE:LINE in batch mode. */
 void sgwctl_error(const struct sgwctl *ctl, const char *fmt, ...)

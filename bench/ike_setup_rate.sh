@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IKE setup rate of ikud against strongSwan initiators (run in the VM:
+#   selftests/vm/run -- bench/ike_setup_rate.sh [TUNNELS]).
+#
+#   enb netns: one charon with TUNNELS connections     gw netns: ikud
+#   (ids enbK.enb.example.net, inner 10.1.X.Y/32)  ---  192.0.2.1, if_id 42
+#
+# Method: every connection has start_action=start, so loading them makes
+# charon initiate all at once (PSK, aes128gcm16-prfsha256-ecp256, one
+# CHILD_SA each). We time from the load to the last IKE SA ikud reports
+# established, and read the CPU time ikud and charon used (utime+stime from
+# /proc) for it. Under TCG absolute numbers mean little: compare ikud's CPU
+# per tunnel with charon's, measured in the same run.
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-200}
+IKUD=${IKUD:-$TOP/build/ikud}
+PSK="bench-secret-0123456789"
+dir=$(mktemp -d /tmp/ike_bench.XXXXXX)
+ENB=ikb-enb-$$
+GW=ikb-gw-$$
+
+cleanup() {
+	[ -n "$IKUD_PID" ] && kill "$IKUD_PID" 2>/dev/null
+	[ -n "$CHARON_PID" ] && kill "$CHARON_PID" 2>/dev/null
+	sleep 1
+	ip netns del "$ENB" 2>/dev/null
+	ip netns del "$GW" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+modprobe -q esp4; modprobe -q xfrm_interface; modprobe -q dummy
+ip netns add "$ENB"; ip netns add "$GW"
+ip -n "$ENB" link set lo up; ip -n "$GW" link set lo up
+ip link add veth-e netns "$ENB" type veth peer name veth-g netns "$GW"
+ip -n "$ENB" addr add 192.0.2.2/24 dev veth-e
+ip -n "$GW" addr add 192.0.2.1/24 dev veth-g
+ip -n "$ENB" link set veth-e up; ip -n "$GW" link set veth-g up
+ip -n "$GW" link add ipsec0 type xfrm dev veth-g if_id 42
+ip -n "$GW" link set ipsec0 up
+
+cat >"$dir/ikud.conf" <<EOF
+log-level notice;
+control $dir/ikud.sock;
+gateway s1 {
+	local 192.0.2.1;
+	xfrm-interface ipsec0 if_id 42;
+	ike-proposals aes128gcm16-prfsha256-ecp256;
+	esp-proposals aes128gcm16-ecp256;
+	psk "$PSK" for id *.enb.example.net;
+	remote-ts 10.1.0.0/16;
+	local-ts 10.2.0.0/24;
+}
+EOF
+
+cat >"$dir/strongswan.conf" <<EOF
+charon {
+	load_modular = yes
+	install_routes = no
+	install_virtual_ip = no
+	plugins {
+		include /etc/strongswan.d/charon/*.conf
+	}
+	syslog {
+		daemon {
+			default = -1
+		}
+	}
+}
+EOF
+{
+	echo "connections {"
+	for ((k = 1; k <= N; k++)); do
+		cat <<EOF
+	c$k {
+		local_addrs = 192.0.2.2
+		remote_addrs = 192.0.2.1
+		proposals = aes128gcm16-prfsha256-ecp256
+		local {
+			auth = psk
+			id = enb$k.enb.example.net
+		}
+		remote {
+			auth = psk
+			id = 192.0.2.1
+		}
+		children {
+			c$k {
+				local_ts = 10.1.$((k / 250)).$((k % 250 + 1))/32
+				remote_ts = 10.2.0.0/24
+				esp_proposals = aes128gcm16
+				start_action = start
+			}
+		}
+	}
+EOF
+	done
+	echo "}"
+	printf 'secrets {\n\tike-1 {\n\t\tsecret = "%s"\n\t}\n}\n' "$PSK"
+} >"$dir/swanctl.conf"
+
+cpu_ms() {	# utime + stime of a process, in ms
+	awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"
+}
+ctl() {
+	python3 - "$dir/ikud.sock" "$*" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+print(s.makefile().read(), end="")
+EOF
+}
+established() { ctl stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["ike_established"])'; }
+
+ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" >"$dir/ikud.log" 2>&1 &
+IKUD_PID=$!
+ip netns exec "$ENB" unshare -m sh -c \
+	"mount -t tmpfs none /run && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/charon" \
+	>/dev/null 2>&1 &
+CHARON_PID=$!
+for i in $(seq 100); do
+	[ -S "$dir/ikud.sock" ] && nsenter -t "$CHARON_PID" -m -n swanctl --stats >/dev/null 2>&1 && break
+	sleep 0.2
+done
+
+ikud0=$(cpu_ms "$IKUD_PID"); charon0=$(cpu_ms "$CHARON_PID")
+t0=$(date +%s%N)
+nsenter -t "$CHARON_PID" -m -n swanctl --load-all --file "$dir/swanctl.conf" >/dev/null
+while [ "$(established)" -lt "$N" ] && [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt 600 ]; do
+	sleep 0.5
+done
+t1=$(date +%s%N)
+ikud1=$(cpu_ms "$IKUD_PID"); charon1=$(cpu_ms "$CHARON_PID")
+got=$(established)
+secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+echo "tunnels requested:        $N"
+echo "IKE SAs established:      $got (CHILD_SAs: $(ctl stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["child_sas"])'))"
+echo "wall time:                $secs s"
+echo "setup rate:               $(awk -v n="$got" -v s="$secs" 'BEGIN { printf "%.1f", n / s }') tunnels/s"
+echo "ikud CPU:                 $((ikud1 - ikud0)) ms ($(awk -v c=$((ikud1 - ikud0)) -v n="$got" 'BEGIN { printf "%.2f", c / n }') ms per tunnel)"
+echo "charon CPU (initiator):   $((charon1 - charon0)) ms ($(awk -v c=$((charon1 - charon0)) -v n="$got" 'BEGIN { printf "%.2f", c / n }') ms per tunnel)"
+echo "ikud peak setups/s (1 s): $(ctl stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["setups_per_second_peak"])')"
+echo "kernel SAs in gw netns:   $(ip -n "$GW" xfrm state | grep -c '^src')"

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The daemon's view of ikud.conf: parsed proposals and identities per gateway. */
+#include "ikud.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int gw_prepare(const struct ike_conf_gateway *c, struct gw_rt *rt,
+		      const char *path, char *err, size_t errlen)
+{
+	char msg[200];
+	int n;
+	size_t i, j;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->c = c;
+	rt->select_flags = c->legacy_groups ? IKE_SELECT_ALLOW_LEGACY : 0;
+	n = ike_proposals_parse(c->ike_proposals, IKE_PROTO_IKE, rt->ike,
+				IKE_MAX_PROPOSALS, msg, sizeof(msg));
+	if (n <= 0) {
+		snprintf(err, errlen, "%s:%d: gateway %s: ike-proposals: %s", path,
+			 c->ike_proposals_line ? c->ike_proposals_line : c->line,
+			 c->name, n < 0 ? msg : "empty");
+		return -1;
+	}
+	rt->n_ike = (size_t)n;
+	n = ike_proposals_parse(c->esp_proposals, IKE_PROTO_ESP, rt->esp,
+				IKE_MAX_PROPOSALS, msg, sizeof(msg));
+	if (n <= 0) {
+		snprintf(err, errlen, "%s:%d: gateway %s: esp-proposals: %s", path,
+			 c->esp_proposals_line ? c->esp_proposals_line : c->line,
+			 c->name, n < 0 ? msg : "empty");
+		return -1;
+	}
+	rt->n_esp = (size_t)n;
+	for (i = 0; i < rt->n_ike; i++)
+		for (j = 0; j < rt->ike[i].n_transforms; j++)
+			if (!ike_transform_supported(&rt->ike[i].t[j], c->legacy_groups)) {
+				snprintf(err, errlen, "%s:%d: gateway %s: ike-proposals: "
+					 "transform %u/%u not supported", path, c->line, c->name,
+					 rt->ike[i].t[j].type, rt->ike[i].t[j].id);
+				return -1;
+			}
+	if (c->local_id.type == IKE_CONF_ID_ANY) {
+		rt->local_id.type = c->local.family == AF_INET ? IKE_ID_IPV4_ADDR : IKE_ID_IPV6_ADDR;
+		rt->local_id.len = c->local.family == AF_INET ? 4 : 16;
+		memcpy(rt->local_id.data, c->local.addr, rt->local_id.len);
+	} else {
+		rt->local_id.type = (uint8_t)c->local_id.type;
+		rt->local_id.len = c->local_id.len > IKE_ID_MAX_LEN ? IKE_ID_MAX_LEN
+								  : c->local_id.len;
+		memcpy(rt->local_id.data, c->local_id.value, rt->local_id.len);
+	}
+	return 0;
+}
+
+int ikud_conf_load(const char *path, struct ikud_conf **out, char *err, size_t errlen)
+{
+	struct ikud_conf *conf = calloc(1, sizeof(*conf));
+	size_t i;
+
+	*out = NULL;
+	if (!conf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (ike_conf_load(path, &conf->c, err, errlen)) {
+		free(conf);
+		return -1;
+	}
+	conf->gws = calloc(conf->c.n_gateways ? conf->c.n_gateways : 1, sizeof(*conf->gws));
+	if (!conf->gws) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		ikud_conf_free(conf);
+		return -1;
+	}
+	for (i = 0; i < conf->c.n_gateways; i++)
+		if (gw_prepare(&conf->c.gateways[i], &conf->gws[i], path, err, errlen)) {
+			ikud_conf_free(conf);
+			return -1;
+		}
+	*out = conf;
+	return 0;
+}
+
+void ikud_conf_free(struct ikud_conf *conf)
+{
+	if (!conf)
+		return;
+	ike_conf_free(&conf->c);
+	free(conf->gws);
+	free(conf);
+}
+
+const struct gw_rt *ikud_conf_gw(const struct ikud_conf *conf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < conf->c.n_gateways; i++)
+		if (!strcmp(conf->gws[i].c->name, name))
+			return &conf->gws[i];
+	return NULL;
+}

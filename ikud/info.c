@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * INFORMATIONAL exchanges (RFC 7296 §1.4): DELETE of IKE and CHILD SAs from
+ * either side, liveness checks (answered always), and our own dead peer
+ * detection: when nothing came from the peer for `dpd interval` seconds we
+ * send an empty INFORMATIONAL request and repeat it every interval; a peer
+ * silent for interval x threshold seconds is declared dead and its SAs go.
+ */
+#include "ikud.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+void info_on_request(struct ike_sa *sa, struct ike_msg *m)
+{
+	struct ike_builder b;
+	uint8_t spis[4 * 64];
+	uint16_t n_spis = 0;
+	bool delete_ike = false;
+	unsigned int i, j;
+
+	if (sa->state == SA_HALF_OPEN) {
+		/* nothing but IKE_AUTH is acceptable before it (§1.2) */
+		sa->shard->st.rx_dropped++;
+		return;
+	}
+	for (i = 0; i < m->n_delete; i++) {
+		const struct ike_delete *d = &m->del[i];
+
+		if (d->proto == IKE_PROTO_IKE) {
+			delete_ike = true;
+			continue;
+		}
+		if (d->proto != IKE_PROTO_ESP || d->spi_size != 4)
+			continue;
+		for (j = 0; j < d->n_spi; j++) {
+			struct child_sa *c = child_find_out(sa, be32(d->spis + 4 * j));
+
+			if (!c)
+				continue;
+			if (n_spis < 64)
+				put32(spis + 4 * n_spis++, c->spi_in);
+			child_remove(c, "deleted by the peer");
+		}
+	}
+	ex_begin(sa, &b, IKE_INFORMATIONAL, true, sa->recv_mid);
+	if (!delete_ike && n_spis)
+		ike_build_delete(&b, IKE_PROTO_ESP, 4, spis, n_spis);
+	ex_send_response(sa, &b);
+	if (delete_ike)
+		sa_destroy(sa, sa->state == SA_REKEYED ? "rekeyed SA deleted by the peer"
+						       : "deleted by the peer");
+}
+
+void info_on_response(struct ike_sa *sa, struct ike_msg *m)
+{
+	enum req_kind k = sa->req;
+	struct child_sa *c = sa->req_child;
+
+	(void)m;
+	ex_request_done(sa);
+	switch (k) {
+	case REQ_DPD:
+		dpd_arm(sa);
+		break;
+	case REQ_DELETE_IKE:
+		sa_destroy(sa, "deleted");
+		break;
+	case REQ_DELETE_CHILD:
+		if (c)
+			child_remove(c, "deleted");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Our DELETE of the whole IKE SA: sent once; the caller destroys the SA. */
+void info_send_delete_ike(struct ike_sa *sa)
+{
+	struct ike_builder b;
+	size_t len;
+
+	if (!sa->keys_ready)
+		return;
+	ex_begin(sa, &b, IKE_INFORMATIONAL, false, sa->send_mid);
+	ike_build_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
+	if (!b.err && !ike_sk_protect(&sa->keys, sa->initiator, &b, &len))
+		ikud_send(sa, sa->shard->tx, len);
+}
+
+/* Delete one CHILD_SA with the peer; it goes when the peer confirms (or,
+ * if another request of ours is outstanding, at once, without telling). */
+void info_send_delete_child(struct ike_sa *sa, struct child_sa *c)
+{
+	struct ike_builder b;
+	uint8_t spi[4];
+
+	if (sa->req != REQ_NONE || sa->state != SA_ESTABLISHED) {
+		child_remove(c, "deleted (peer not told: exchange busy)");
+		return;
+	}
+	put32(spi, c->spi_in);
+	ex_begin(sa, &b, IKE_INFORMATIONAL, false, sa->send_mid);
+	ike_build_delete(&b, IKE_PROTO_ESP, 4, spi, 1);
+	if (ex_send_request(sa, &b, REQ_DELETE_CHILD, IKUD_RETRANS_BASE_MS,
+			    IKUD_RETRANS_TRIES)) {
+		child_remove(c, "deleted (cannot send DELETE)");
+		return;
+	}
+	sa->req_child = c;
+}
+
+void dpd_arm(struct ike_sa *sa)
+{
+	uint32_t interval = sa->gw->c->dpd_interval;
+
+	if (!interval || sa->state != SA_ESTABLISHED)
+		return;
+	ike_timer_set(&sa->shard->timers, &sa->t_dpd, sa->last_rx_ms + interval * 1000ULL);
+}
+
+void dpd_timer(struct ike_timer *t, void *arg)
+{
+	struct ike_sa *sa = arg;
+	uint32_t interval = sa->gw->c->dpd_interval;
+	uint64_t now = ike_now_ms();
+	struct ike_builder b;
+	uint8_t tries;
+
+	(void)t;
+	if (!interval || sa->state != SA_ESTABLISHED)
+		return;
+	if (now < sa->last_rx_ms + interval * 1000ULL) {
+		dpd_arm(sa);		/* the peer spoke meanwhile */
+		return;
+	}
+	if (sa->req != REQ_NONE) {
+		/* our pending request's retransmits probe the peer already */
+		ike_timer_set(&sa->shard->timers, &sa->t_dpd, now + interval * 1000ULL);
+		return;
+	}
+	/* threshold probes in all; dead one interval after the last */
+	tries = (uint8_t)(sa->gw->c->dpd_threshold > 1 ? sa->gw->c->dpd_threshold - 1 : 1);
+	ex_begin(sa, &b, IKE_INFORMATIONAL, false, sa->send_mid);
+	sa->shard->st.dpd_probes++;
+	if (ex_send_request(sa, &b, REQ_DPD, interval * 1000, tries))
+		ike_timer_set(&sa->shard->timers, &sa->t_dpd, now + interval * 1000ULL);
+}

@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CREATE_CHILD_SA (RFC 7296 §1.3): new and rekeyed CHILD_SAs and rekeyed
+ * IKE SAs, from either side.
+ *
+ * CHILD_SA rekeying is driven by the kernel: the inbound SA carries a soft
+ * lifetime (lifetime - margin - jitter); its soft-expire event starts our
+ * CREATE_CHILD_SA. The successor keeps the reqid, so the policies stay and
+ * the traffic moves without a gap (make before break); the exchange's
+ * initiator deletes the old SA afterwards. As responder we hold the new
+ * outbound SA back until the old CHILD_SA goes: the initiator installs its
+ * new inbound SA only when our response arrives. Simultaneous rekeys of the same
+ * SA are resolved as §2.8.1 says: the redundant SA created with the lowest
+ * nonce is deleted by the side that created it.
+ *
+ * IKE SA rekeying is driven by the IKE SA's rekey timer; the CHILD_SAs move
+ * to the new IKE SA and the old one is deleted by the exchange's initiator.
+ */
+#include "ikud.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Nonces compare as big numbers of their bytes (§2.8.1 "lowest nonce"). */
+static int nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	size_t n = al < bl ? al : bl;
+	int r = memcmp(a, b, n);
+
+	if (r)
+		return r;
+	return al < bl ? -1 : al > bl;
+}
+
+static void min_nonce(const uint8_t *a, size_t al, const uint8_t *b, size_t bl,
+		      const uint8_t **out, size_t *outl)
+{
+	if (nonce_cmp(a, al, b, bl) <= 0) {
+		*out = a;
+		*outl = al;
+	} else {
+		*out = b;
+		*outl = bl;
+	}
+}
+
+static void log_child(struct ike_sa *sa, struct child_sa *c, const char *what)
+{
+	char ts[256], suite[128];
+
+	child_ts_str(c, ts, sizeof(ts));
+	ike_suite_to_string(&c->suite, suite, sizeof(suite));
+	sa_log(sa, LOG_NOTICE, "CHILD_SA %s spi_in 0x%08x spi_out 0x%08x %s (%s)", what,
+	       c->spi_in, c->spi_out, ts, suite);
+}
+
+/* --- responder --------------------------------------------------------------- */
+
+static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
+{
+	struct shard *s = sa->shard;
+	const struct gw_rt *gw = sa->gw;
+	struct ike_suite suite;
+	struct ike_sa *n;
+	struct ike_dh *dh;
+	struct ike_builder b;
+	struct ike_proposal p;
+	uint8_t pub[IKE_DH_MAX_LEN], gir[IKE_DH_MAX_LEN], nr[IKUD_NONCE_LEN], spi[8];
+	size_t pub_len, gir_len;
+
+	if (sa->req == REQ_REKEY_IKE || sa->req == REQ_DELETE_IKE) {
+		/* §2.25.2: we are rekeying or closing it ourselves */
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
+	if (!m->ke.present || !m->nonce.present) {
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	switch (ike_proposal_select(gw->ike, gw->n_ike, m->sa.prop, m->sa.n,
+				    gw->select_flags, m->ke.group, &suite)) {
+	case IKE_SELECT_OK:
+		break;
+	case IKE_SELECT_INVALID_KE: {
+		uint8_t grp[2] = { (uint8_t)(suite.dh >> 8), (uint8_t)suite.dh };
+
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_KE_PAYLOAD, grp, 2);
+		return;
+	}
+	default:
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	if (suite.spi_size != 8) {
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	dh = ike_dh_new(suite.dh, gw->select_flags & IKE_SELECT_ALLOW_LEGACY);
+	if (!dh || ike_dh_public(dh, pub, sizeof(pub), &pub_len) ||
+	    ike_dh_shared(dh, m->ke.data, m->ke.len, gir, sizeof(gir), &gir_len)) {
+		ike_dh_free(dh);
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	ike_dh_free(dh);
+	n = sa_new(s, gw, false);
+	if (!n) {
+		explicit_bzero(gir, sizeof(gir));
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
+	n->is_rekey = true;
+	n->state = SA_AUTH_SENT;	/* not yet established: counted half-open */
+	n->spi_i = ike_get_be64(suite.spi);
+	sa_set_our_spi(n, sa_new_spi(s));
+	ike_random(nr, sizeof(nr));
+	if (ike_derive_rekeyed_sa_keys(&sa->keys, &suite, gir, gir_len, m->nonce.data,
+				       m->nonce.len, nr, sizeof(nr), n->spi_i, n->spi_r,
+				       &n->keys)) {
+		explicit_bzero(gir, sizeof(gir));
+		sa_destroy(n, "key derivation failed");
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
+	explicit_bzero(gir, sizeof(gir));
+	n->keys_ready = true;
+	ike_put_be64(spi, n->spi_r);
+	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, true, sa->recv_mid);
+	ike_suite_to_proposal(&suite, suite.prop_num, spi, 8, &p);
+	ike_build_sa(&b, &p, 1);
+	ike_build_nonce(&b, nr, sizeof(nr));
+	ike_build_ke(&b, suite.dh, pub, pub_len);
+	if (ex_send_response(sa, &b)) {
+		sa_destroy(n, "cannot answer");
+		return;
+	}
+	/* The new SA takes over the peer, its identity and the CHILD_SAs. */
+	n->suite = suite;
+	n->peer = sa->peer;
+	n->local = sa->local;
+	n->fd = sa->fd;
+	n->natt = sa->natt;
+	n->nat_peer = sa->nat_peer;
+	n->nat_local = sa->nat_local;
+	n->peer_id = sa->peer_id;
+	n->peer_id_set = sa->peer_id_set;
+	n->children = sa->children;
+	sa->children = NULL;
+	for (struct child_sa *c = n->children; c; c = c->next)
+		c->ike = n;
+	sa_established(n);
+	s->st.ike_rekeys++;
+	sa->state = SA_REKEYED;
+	sa->rekeyed_to = n;
+	ike_timer_cancel(&s->timers, &sa->t_dpd);
+	ike_timer_cancel(&s->timers, &sa->t_rekey);
+	ike_timer_set(&s->timers, &sa->t_expire, ike_now_ms() + 60000);
+	{
+		char str[128];
+
+		ike_suite_to_string(&suite, str, sizeof(str));
+		sa_log(n, LOG_NOTICE, "IKE SA rekeyed by the peer (%s), old %016llx_i %016llx_r",
+		       str, (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
+	}
+}
+
+static void respond_child(struct ike_sa *sa, struct ike_msg *m,
+			  const struct ike_notify *rekey)
+{
+	struct shard *s = sa->shard;
+	const struct gw_rt *gw = sa->gw;
+	struct child_sa *old = NULL, *c;
+	struct ike_builder b;
+	struct ike_proposal p;
+	struct ike_dh *dh = NULL;
+	uint8_t pub[IKE_DH_MAX_LEN], gir[IKE_DH_MAX_LEN], nr[IKUD_NONCE_LEN], spi[4];
+	size_t pub_len = 0, gir_len = 0;
+	uint16_t notify = 0;
+	enum ike_select_result r;
+
+	if (rekey) {
+		if (rekey->proto != IKE_PROTO_ESP || rekey->spi_size != 4 ||
+		    !(old = child_find_out(sa, be32(rekey->spi)))) {
+			ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_CHILD_SA_NOT_FOUND,
+					 NULL, 0);
+			return;
+		}
+		if (sa->req == REQ_DELETE_CHILD && sa->req_child == old) {
+			/* §2.25.1: we are closing it */
+			ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE,
+					 NULL, 0);
+			return;
+		}
+	}
+	if (!m->nonce.present || !m->sa.present || !m->tsi.present || !m->tsr.present) {
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
+	c->ike = sa;
+	c->created_ms = ike_now_ms();
+	r = ike_proposal_select(gw->esp, gw->n_esp, m->sa.prop, m->sa.n, gw->select_flags,
+				m->ke.present ? m->ke.group : 0, &c->suite);
+	if (r == IKE_SELECT_INVALID_KE) {
+		uint8_t grp[2] = { (uint8_t)(c->suite.dh >> 8), (uint8_t)c->suite.dh };
+
+		free(c);
+		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_KE_PAYLOAD, grp, 2);
+		return;
+	}
+	if (r != IKE_SELECT_OK || c->suite.spi_size != 4) {
+		notify = IKE_N_NO_PROPOSAL_CHOSEN;
+		goto fail;
+	}
+	c->spi_out = be32(c->suite.spi);
+	c->reqid = old ? old->reqid : ikud_new_reqid(s->d);
+	if (child_narrow(gw, &m->tsi, &m->tsr, true, c) || child_ts_taken(sa, c)) {
+		notify = IKE_N_TS_UNACCEPTABLE;
+		goto fail;
+	}
+	if (c->suite.dh) {
+		dh = ike_dh_new(c->suite.dh, gw->select_flags & IKE_SELECT_ALLOW_LEGACY);
+		if (!dh || ike_dh_public(dh, pub, sizeof(pub), &pub_len) ||
+		    ike_dh_shared(dh, m->ke.data, m->ke.len, gir, sizeof(gir), &gir_len)) {
+			notify = IKE_N_INVALID_SYNTAX;
+			goto fail;
+		}
+	}
+	ike_random(nr, sizeof(nr));
+	c->defer_out = old != NULL;
+	if (child_alloc_spi(sa, c) ||
+	    child_install(sa, c, false, c->suite.dh ? gir : NULL, gir_len, m->nonce.data,
+			  m->nonce.len, nr, sizeof(nr), true)) {
+		child_uninstall(c, old != NULL);
+		notify = IKE_N_TEMPORARY_FAILURE;
+		sa_fail(s, FAIL_KERNEL);
+		goto fail;
+	}
+	explicit_bzero(gir, sizeof(gir));
+	put32(spi, c->spi_in);
+	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, true, sa->recv_mid);
+	ike_suite_to_proposal(&c->suite, c->suite.prop_num, spi, 4, &p);
+	ike_build_sa(&b, &p, 1);
+	ike_build_nonce(&b, nr, sizeof(nr));
+	if (dh)
+		ike_build_ke(&b, c->suite.dh, pub, pub_len);
+	ike_build_ts(&b, IKE_PL_TSI, c->ts_remote, c->n_remote);
+	ike_build_ts(&b, IKE_PL_TSR, c->ts_local, c->n_local);
+	ike_dh_free(dh);
+	ex_send_response(sa, &b);
+	child_link(sa, c);
+	if (old) {
+		old->rekeyed = true;
+		s->st.child_rekeys++;
+		log_child(sa, c, "rekeyed by the peer");
+		if (sa->req == REQ_REKEY_CHILD && sa->req_child == old) {
+			/* collision: remember the lower nonce of the peer's exchange */
+			const uint8_t *mn;
+			size_t ml;
+
+			min_nonce(m->nonce.data, m->nonce.len, nr, sizeof(nr), &mn, &ml);
+			sa->collide_child = c;
+			memcpy(sa->collide_nonce, mn, ml);
+			sa->collide_nonce_len = (uint16_t)ml;
+		}
+	} else {
+		s->st.child_installed++;
+		log_child(sa, c, "installed");
+	}
+	return;
+fail:
+	ike_dh_free(dh);
+	explicit_bzero(gir, sizeof(gir));
+	free(c);
+	if (notify == IKE_N_NO_PROPOSAL_CHOSEN)
+		sa_fail(s, FAIL_NO_PROPOSAL);
+	else if (notify == IKE_N_TS_UNACCEPTABLE)
+		sa_fail(s, FAIL_TS);
+	ex_respond_error(sa, IKE_CREATE_CHILD_SA, notify, NULL, 0);
+}
+
+void rekey_on_request(struct ike_sa *sa, struct ike_msg *m)
+{
+	const struct ike_notify *rekey = ike_msg_find_notify(m, IKE_N_REKEY_SA);
+
+	if (m->sa.present && m->sa.n && m->sa.prop[0].proto == IKE_PROTO_IKE && !rekey &&
+	    !m->tsi.present) {
+		respond_rekey_ike(sa, m);
+		return;
+	}
+	respond_child(sa, m, rekey);
+}
+
+/* --- initiator --------------------------------------------------------------- */
+
+static size_t proposals_with_spi(const struct ike_proposal *src, size_t n,
+				 const uint8_t *spi, uint8_t spi_size,
+				 struct ike_proposal *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[i] = src[i];
+		out[i].spi_size = spi_size;
+		memcpy(out[i].spi, spi, spi_size);
+	}
+	return n;
+}
+
+int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
+{
+	const struct gw_rt *gw = sa->gw;
+	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	struct child_sa *c;
+	struct ike_builder b;
+	uint8_t spi[4], old_spi[4], pub[IKE_DH_MAX_LEN];
+	size_t pub_len = 0, n;
+	uint16_t group;
+
+	if (sa->req != REQ_NONE || sa->state != SA_ESTABLISHED || old->rekeyed)
+		return -1;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -1;
+	c->ike = sa;
+	c->reqid = old->reqid;
+	c->created_ms = ike_now_ms();
+	if (child_alloc_spi(sa, c)) {
+		free(c);
+		return -1;
+	}
+	group = ike_proposals_first_dh(gw->esp, gw->n_esp);
+	if (group) {
+		sa->req_dh = ike_dh_new(group, gw->select_flags & IKE_SELECT_ALLOW_LEGACY);
+		if (!sa->req_dh || ike_dh_public(sa->req_dh, pub, sizeof(pub), &pub_len))
+			goto fail;
+	}
+	ike_random(sa->req_nonce, sizeof(sa->req_nonce));
+	put32(spi, c->spi_in);
+	put32(old_spi, old->spi_in);
+	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
+	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
+	ike_build_notify(&b, IKE_PROTO_ESP, old_spi, 4, IKE_N_REKEY_SA, NULL, 0);
+	ike_build_sa(&b, props, n);
+	ike_build_nonce(&b, sa->req_nonce, sizeof(sa->req_nonce));
+	if (group)
+		ike_build_ke(&b, group, pub, pub_len);
+	ike_build_ts(&b, IKE_PL_TSI, old->ts_local, old->n_local);
+	ike_build_ts(&b, IKE_PL_TSR, old->ts_remote, old->n_remote);
+	if (ex_send_request(sa, &b, REQ_REKEY_CHILD, IKUD_RETRANS_BASE_MS, IKUD_RETRANS_TRIES))
+		goto fail;
+	sa->req_child = old;
+	sa->req_new_child = c;
+	old->rekeying = true;
+	sa->collide_child = NULL;
+	sa_log(sa, LOG_INFO, "rekeying CHILD_SA spi_in 0x%08x", old->spi_in);
+	return 0;
+fail:
+	ike_dh_free(sa->req_dh);
+	sa->req_dh = NULL;
+	child_uninstall(c, true);
+	free(c);
+	return -1;
+}
+
+static void abandon_child_rekey(struct ike_sa *sa, const char *why)
+{
+	struct child_sa *c = sa->req_new_child, *old = sa->req_child;
+
+	sa_log(sa, LOG_NOTICE, "CHILD_SA rekey failed: %s", why);
+	if (old)
+		old->rekeying = false;
+	if (c) {
+		child_uninstall(c, true);
+		free(c);
+	}
+	sa->req_new_child = NULL;
+	ex_request_done(sa);
+}
+
+static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
+{
+	struct shard *s = sa->shard;
+	const struct gw_rt *gw = sa->gw;
+	struct child_sa *c = sa->req_new_child, *old = sa->req_child, *loser;
+	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	const struct ike_notify *err = ike_msg_first_error(m);
+	uint8_t gir[IKE_DH_MAX_LEN], spi[4];
+	size_t gir_len = 0, n;
+	const uint8_t *mn;
+	size_t ml;
+
+	if (!c) {
+		ex_request_done(sa);
+		return;
+	}
+	if (err) {
+		abandon_child_rekey(sa, ike_notify_name(err->type));
+		return;
+	}
+	put32(spi, c->spi_in);
+	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
+	if (!m->sa.present || m->sa.n != 1 || !m->nonce.present ||
+	    !ike_proposal_check_reply(props, n, &m->sa.prop[0], gw->select_flags, &c->suite) ||
+	    c->suite.spi_size != 4 ||
+	    child_narrow(gw, &m->tsi, &m->tsr, false, c)) {
+		abandon_child_rekey(sa, "unacceptable response");
+		return;
+	}
+	c->spi_out = be32(c->suite.spi);
+	if (c->suite.dh) {
+		if (!sa->req_dh || !m->ke.present || m->ke.group != c->suite.dh ||
+		    ike_dh_shared(sa->req_dh, m->ke.data, m->ke.len, gir, sizeof(gir),
+				  &gir_len)) {
+			abandon_child_rekey(sa, "bad KE in response");
+			return;
+		}
+	}
+	if (child_install(sa, c, true, c->suite.dh ? gir : NULL, gir_len, sa->req_nonce,
+			  sizeof(sa->req_nonce), m->nonce.data, m->nonce.len, true)) {
+		explicit_bzero(gir, sizeof(gir));
+		sa_fail(s, FAIL_KERNEL);
+		abandon_child_rekey(sa, "kernel refused the new SAs");
+		return;
+	}
+	explicit_bzero(gir, sizeof(gir));
+	sa->req_new_child = NULL;
+	child_link(sa, c);
+	s->st.child_rekeys++;
+	log_child(sa, c, "rekeyed");
+	min_nonce(sa->req_nonce, sizeof(sa->req_nonce), m->nonce.data, m->nonce.len, &mn, &ml);
+	ex_request_done(sa);
+	if (sa->collide_child) {
+		/* §2.8.1: both sides rekeyed; the lowest nonce's SA is redundant */
+		if (nonce_cmp(mn, ml, sa->collide_nonce, sa->collide_nonce_len) < 0) {
+			loser = c;	/* ours: we delete it, the peer deletes old */
+			sa->collide_child = NULL;
+			sa_log(sa, LOG_INFO, "rekey collision: ours is redundant");
+			info_send_delete_child(sa, loser);
+			return;
+		}
+		sa->collide_child = NULL;	/* the peer deletes its own */
+		sa_log(sa, LOG_INFO, "rekey collision: the peer's is redundant");
+	}
+	if (old) {
+		old->rekeyed = true;
+		info_send_delete_child(sa, old);
+	}
+}
+
+int rekey_ike_start(struct ike_sa *sa)
+{
+	const struct gw_rt *gw = sa->gw;
+	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	struct ike_builder b;
+	uint8_t spi[8], pub[IKE_DH_MAX_LEN];
+	size_t pub_len, n;
+	uint16_t group = sa->suite.dh;
+
+	if (sa->req != REQ_NONE || sa->state != SA_ESTABLISHED)
+		return -1;
+	if (!ike_proposals_have_dh(gw->ike, gw->n_ike, group))
+		group = ike_proposals_first_dh(gw->ike, gw->n_ike);
+	sa->req_dh = ike_dh_new(group, gw->select_flags & IKE_SELECT_ALLOW_LEGACY);
+	if (!sa->req_dh || ike_dh_public(sa->req_dh, pub, sizeof(pub), &pub_len)) {
+		ike_dh_free(sa->req_dh);
+		sa->req_dh = NULL;
+		return -1;
+	}
+	sa->req_new_spi = sa_new_spi(sa->shard);
+	ike_put_be64(spi, sa->req_new_spi);
+	ike_random(sa->req_nonce, sizeof(sa->req_nonce));
+	n = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
+	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
+	ike_build_sa(&b, props, n);
+	ike_build_nonce(&b, sa->req_nonce, sizeof(sa->req_nonce));
+	ike_build_ke(&b, group, pub, pub_len);
+	if (ex_send_request(sa, &b, REQ_REKEY_IKE, IKUD_RETRANS_BASE_MS, IKUD_RETRANS_TRIES)) {
+		ike_dh_free(sa->req_dh);
+		sa->req_dh = NULL;
+		return -1;
+	}
+	sa_log(sa, LOG_INFO, "rekeying IKE SA");
+	return 0;
+}
+
+static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
+{
+	struct shard *s = sa->shard;
+	const struct gw_rt *gw = sa->gw;
+	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	const struct ike_notify *err = ike_msg_first_error(m);
+	struct ike_suite suite;
+	struct ike_sa *n;
+	struct ike_builder b;
+	uint8_t spi[8], gir[IKE_DH_MAX_LEN];
+	size_t gir_len, np;
+
+	if (err) {
+		sa_log(sa, LOG_NOTICE, "IKE SA rekey refused: %s", ike_notify_name(err->type));
+		ex_request_done(sa);
+		/* try again later (TEMPORARY_FAILURE: collision; the peer's may win) */
+		ike_timer_set(&s->timers, &sa->t_rekey, ike_now_ms() + 10000);
+		return;
+	}
+	ike_put_be64(spi, sa->req_new_spi);
+	np = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
+	if (!m->sa.present || m->sa.n != 1 || !m->nonce.present || !m->ke.present ||
+	    !ike_proposal_check_reply(props, np, &m->sa.prop[0], gw->select_flags, &suite) ||
+	    suite.spi_size != 8 || suite.dh != ike_dh_group(sa->req_dh) ||
+	    ike_dh_shared(sa->req_dh, m->ke.data, m->ke.len, gir, sizeof(gir), &gir_len)) {
+		sa_log(sa, LOG_NOTICE, "IKE SA rekey: unacceptable response");
+		ex_request_done(sa);
+		return;
+	}
+	n = sa_new(s, gw, true);
+	if (!n) {
+		explicit_bzero(gir, sizeof(gir));
+		ex_request_done(sa);
+		return;
+	}
+	n->is_rekey = true;
+	n->state = SA_AUTH_SENT;
+	sa_set_our_spi(n, sa->req_new_spi);
+	n->spi_r = ike_get_be64(suite.spi);
+	if (ike_derive_rekeyed_sa_keys(&sa->keys, &suite, gir, gir_len, sa->req_nonce,
+				       sizeof(sa->req_nonce), m->nonce.data, m->nonce.len,
+				       n->spi_i, n->spi_r, &n->keys)) {
+		explicit_bzero(gir, sizeof(gir));
+		sa_destroy(n, "key derivation failed");
+		ex_request_done(sa);
+		return;
+	}
+	explicit_bzero(gir, sizeof(gir));
+	n->keys_ready = true;
+	n->suite = suite;
+	n->peer = sa->peer;
+	n->local = sa->local;
+	n->fd = sa->fd;
+	n->natt = sa->natt;
+	n->nat_peer = sa->nat_peer;
+	n->nat_local = sa->nat_local;
+	n->peer_id = sa->peer_id;
+	n->peer_id_set = sa->peer_id_set;
+	n->children = sa->children;
+	sa->children = NULL;
+	for (struct child_sa *c = n->children; c; c = c->next)
+		c->ike = n;
+	sa_established(n);
+	s->st.ike_rekeys++;
+	sa_log(n, LOG_NOTICE, "IKE SA rekeyed, old %016llx_i %016llx_r",
+	       (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
+	ex_request_done(sa);
+	/* the old SA goes: we initiated the rekey, so we delete it */
+	sa->state = SA_REKEYED;
+	ike_timer_cancel(&s->timers, &sa->t_dpd);
+	ike_timer_cancel(&s->timers, &sa->t_rekey);
+	ex_begin(sa, &b, IKE_INFORMATIONAL, false, sa->send_mid);
+	ike_build_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
+	if (ex_send_request(sa, &b, REQ_DELETE_IKE, IKUD_RETRANS_BASE_MS, 3))
+		sa_destroy(sa, "rekeyed");
+}
+
+void rekey_on_response(struct ike_sa *sa, struct ike_msg *m)
+{
+	if (sa->req == REQ_REKEY_CHILD)
+		child_rekey_response(sa, m);
+	else if (sa->req == REQ_REKEY_IKE)
+		ike_rekey_response(sa, m);
+}
+
+void rekey_ike_timer(struct ike_timer *t, void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	(void)t;
+	if (sa->state != SA_ESTABLISHED)
+		return;
+	if (rekey_ike_start(sa))
+		ike_timer_set(&sa->shard->timers, &sa->t_rekey, ike_now_ms() + 5000);
+}
+
+/* Kernel lifetime events: soft starts a rekey, hard means the SA is gone. */
+void rekey_on_expire(struct shard *s, const struct xfrm_event *e)
+{
+	struct child_sa *c = child_find(s, e->spi);
+	struct ike_sa *sa;
+
+	if (!c || !c->ike || !xfrm_reqid_is_ours(s->xfrm, e->reqid))
+		return;
+	sa = c->ike;
+	if (e->hard) {
+		c->installed_in = false;	/* the kernel removed it */
+		if (sa->state == SA_ESTABLISHED)
+			info_send_delete_child(sa, c);
+		else
+			child_remove(c, "hard lifetime expired");
+		return;
+	}
+	if (c->rekeyed || c->rekeying)
+		return;
+	if (rekey_child_start(sa, c)) {
+		c->rekey_due = true;
+		sa_log(sa, LOG_INFO, "CHILD_SA 0x%08x: rekey postponed (exchange busy)",
+		       c->spi_in);
+	}
+}
+
+bool rekey_pending(struct ike_sa *sa)
+{
+	struct child_sa *c;
+
+	for (c = sa->children; c; c = c->next)
+		if (c->rekey_due && !c->rekeyed && !c->rekeying) {
+			c->rekey_due = false;
+			return rekey_child_start(sa, c) == 0;
+		}
+	return false;
+}

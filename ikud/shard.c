@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A shard: one worker thread with its own epoll loop, UDP sockets (joined
+ * to the other shards' through SO_REUSEPORT, so the kernel spreads peers
+ * over the shards), SA tables, timers and XFRM netlink sockets. A shard
+ * owns the IKE SAs whose SPI (ours) carries its index in the top byte; a
+ * datagram that lands on another shard (a peer that moved to port 4500) is
+ * handed over through the owner's inbox. Nothing here blocks on the network.
+ */
+#include "ikud.h"
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/xfrm.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#ifndef UDP_ENCAP
+#define UDP_ENCAP 100
+#endif
+#ifndef UDP_ENCAP_ESPINUDP
+#define UDP_ENCAP_ESPINUDP 2
+#endif
+
+#define NATT_PORT 4500
+
+enum ev_kind { EV_SOCK = 1, EV_INBOX, EV_XFRM };
+
+static uint64_t ev_data(enum ev_kind k, uint32_t idx)
+{
+	return (uint64_t)k << 32 | idx;
+}
+
+/* --- sockets ---------------------------------------------------------- */
+
+static void gw_local(const struct ike_conf_gateway *c, uint16_t port,
+		     struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (c->local.family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		memcpy(&in->sin_addr, c->local.addr, 4);
+		*len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		memcpy(&in6->sin6_addr, c->local.addr, 16);
+		*len = sizeof(*in6);
+	}
+}
+
+/* IKE must never be caught by our own IPsec policies: bypass them per socket. */
+static int bypass_policies(int fd, int family)
+{
+	struct xfrm_userpolicy_info pol;
+	int level = family == AF_INET ? SOL_IP : SOL_IPV6;
+	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+	int dir;
+
+	for (dir = XFRM_POLICY_IN; dir <= XFRM_POLICY_OUT; dir++) {
+		memset(&pol, 0, sizeof(pol));
+		pol.action = XFRM_POLICY_ALLOW;
+		pol.sel.family = family;
+		pol.dir = dir;
+		if (setsockopt(fd, level, opt, &pol, sizeof(pol)))
+			return -1;
+	}
+	return 0;
+}
+
+static int open_sock(const struct ike_conf_gateway *c, uint16_t port, bool encap)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, one = 1, buf = 4 << 20;
+	int family = c->local.family;
+
+	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	if (family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
+		goto fail;
+	if (c->vrf[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->vrf,
+				    (socklen_t)strlen(c->vrf) + 1))
+		goto fail;
+	if (bypass_policies(fd, family))
+		goto fail;
+	gw_local(c, port, &ss, &len);
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		goto fail;
+	if (encap) {
+		int type = UDP_ENCAP_ESPINUDP;
+
+		if (setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &type, sizeof(type)))
+			goto fail;
+	}
+	return fd;
+fail:
+	{
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return -1;
+}
+
+struct gw_socks *shard_gw_socks(struct shard *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_socks; i++)
+		if (s->socks[i].alive && !strcmp(s->socks[i].name, name))
+			return &s->socks[i];
+	return NULL;
+}
+
+static bool same_endpoint(const struct ike_conf_gateway *a,
+			  const struct ike_conf_gateway *b)
+{
+	return a->local.family == b->local.family &&
+	       !memcmp(a->local.addr, b->local.addr, 16) && a->port == b->port &&
+	       !strcmp(a->vrf, b->vrf);
+}
+
+static void close_socks(struct shard *s, struct gw_socks *g)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (g->fd[i] >= 0) {
+			epoll_ctl(s->epfd, EPOLL_CTL_DEL, g->fd[i], NULL);
+			close(g->fd[i]);
+			g->fd[i] = -1;
+		}
+	g->alive = false;
+}
+
+/*
+ * (Re)open the sockets for s->conf: gateways whose endpoint did not change
+ * keep theirs (and their SAs' fds), the others get new ones. Returns 0, or
+ * -1 if some gateway's sockets could not be opened (logged).
+ */
+int shard_open_sockets(struct shard *s)
+{
+	const struct ikud_conf *conf = s->conf;
+	size_t i, j;
+	int ret = 0;
+
+	for (j = 0; j < s->n_socks; j++) {
+		const struct gw_rt *ngw;
+
+		if (!s->socks[j].alive)
+			continue;
+		ngw = ikud_conf_gw(conf, s->socks[j].name);
+		if (!ngw || !same_endpoint(ngw->c, s->socks[j].gw->c))
+			close_socks(s, &s->socks[j]);
+		else
+			s->socks[j].gw = ngw;
+	}
+	for (i = 0; i < conf->c.n_gateways; i++) {
+		const struct gw_rt *gw = &conf->gws[i];
+		struct gw_socks *g, *na;
+		int k;
+
+		if (shard_gw_socks(s, gw->c->name))
+			continue;
+		for (j = 0; j < s->n_socks && s->socks[j].alive; j++)
+			;
+		if (j == s->n_socks) {
+			na = realloc(s->socks, (s->n_socks + 1) * sizeof(*na));
+			if (!na)
+				return -1;
+			s->socks = na;
+			s->n_socks++;
+		}
+		g = &s->socks[j];
+		memset(g, 0, sizeof(*g));
+		g->gw = gw;
+		snprintf(g->name, sizeof(g->name), "%s", gw->c->name);
+		g->fd[0] = open_sock(gw->c, gw->c->port, false);
+		g->fd[1] = gw->c->port == NATT_PORT ? -1 : open_sock(gw->c, NATT_PORT, true);
+		if (g->fd[0] < 0 || (gw->c->port != NATT_PORT && g->fd[1] < 0)) {
+			if (s->idx == 0)
+				log_err("gateway %s: cannot open its IKE sockets: %s",
+					gw->c->name, strerror(errno));
+			g->alive = true;
+			close_socks(s, g);
+			ret = -1;
+			continue;
+		}
+		g->alive = true;
+		for (k = 0; k < 2; k++) {
+			struct epoll_event ev = { .events = EPOLLIN,
+						  .data.u64 = ev_data(EV_SOCK, (uint32_t)(j * 2 + k)) };
+
+			if (g->fd[k] >= 0)
+				epoll_ctl(s->epfd, EPOLL_CTL_ADD, g->fd[k], &ev);
+		}
+	}
+	return ret;
+}
+
+int ikud_send_to(int fd, bool natt, const struct sockaddr_storage *peer,
+		 const uint8_t *buf, size_t len)
+{
+	static const uint8_t marker[4];
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)marker, .iov_len = 4 },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
+	struct msghdr mh = {
+		.msg_name = (void *)peer,
+		.msg_namelen = peer->ss_family == AF_INET ? sizeof(struct sockaddr_in)
+							: sizeof(struct sockaddr_in6),
+		.msg_iov = natt ? iov : iov + 1,
+		.msg_iovlen = natt ? 2 : 1,
+	};
+
+	if (fd < 0)
+		return -1;
+	/* Non-blocking: a full socket buffer drops, the retransmit covers it. */
+	return sendmsg(fd, &mh, MSG_DONTWAIT) < 0 ? -1 : 0;
+}
+
+int ikud_send(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	sa->shard->st.tx_packets++;
+	return ikud_send_to(sa->fd, sa->natt, &sa->peer, buf, len);
+}
+
+/* --- inbox ------------------------------------------------------------------ */
+
+void shard_post(struct shard *s, struct inbox_msg *m)
+{
+	uint64_t one = 1;
+
+	m->next = NULL;
+	pthread_mutex_lock(&s->inbox_lock);
+	*s->inbox_tail = m;
+	s->inbox_tail = &m->next;
+	pthread_mutex_unlock(&s->inbox_lock);
+	if (write(s->evfd, &one, sizeof(one)) < 0)
+		return;
+}
+
+static void stop_all(struct shard *s)
+{
+	while (s->sas) {
+		struct ike_sa *sa = s->sas;
+
+		if (sa->state == SA_ESTABLISHED)
+			info_send_delete_ike(sa);	/* one shot, best effort */
+		sa_destroy(sa, "ikud stopping");
+	}
+	s->stopping = true;
+}
+
+/* Move every SA to the new configuration, or drop it if it no longer fits. */
+static void apply_reload(struct shard *s, struct ikud_conf *conf)
+{
+	struct ike_sa *sa, *next;
+
+	s->conf = conf;
+	for (sa = s->sas; sa; sa = next) {
+		const struct gw_rt *gw = ikud_conf_gw(conf, sa->gw_name);
+		const char *why = NULL;
+
+		next = sa->next;
+		if (!gw)
+			why = "gateway removed from the configuration";
+		else if (!same_endpoint(gw->c, sa->gw->c))
+			why = "gateway address changed";
+		else if (sa->peer_id_set &&
+			 !ike_conf_find_psk(gw->c, sa->peer_id.type, sa->peer_id.data,
+					    sa->peer_id.len))
+			why = "peer identity no longer allowed";
+		if (!why) {
+			struct child_sa *c;
+
+			for (c = sa->children; c && !why; c = c->next) {
+				unsigned int i, j;
+
+				for (i = 0; i < c->n_remote && !why; i++) {
+					bool ok = false;
+
+					for (j = 0; j < gw->c->n_remote_ts; j++) {
+						struct ike_conf_prefix p = { 0 };
+						const struct ike_ts *t = &c->ts_remote[i];
+						struct ike_conf_prefix r = gw->c->remote_ts[j];
+						size_t alen = t->type == IKE_TS_IPV4_ADDR_RANGE ? 4 : 16;
+						int b;
+
+						/* the range is inside r if both ends are */
+						p.family = alen == 4 ? AF_INET : AF_INET6;
+						p.plen = (uint8_t)(alen * 8);
+						memcpy(p.addr, t->start_addr, alen);
+						b = ike_conf_prefix_within(&p, &r);
+						memcpy(p.addr, t->end_addr, alen);
+						if (b && ike_conf_prefix_within(&p, &r))
+							ok = true;
+					}
+					if (!ok)
+						why = "traffic selectors no longer allowed";
+				}
+			}
+		}
+		if (why) {
+			if (sa->state == SA_ESTABLISHED)
+				info_send_delete_ike(sa);
+			sa_destroy(sa, why);
+			continue;
+		}
+		sa->gw = gw;
+	}
+	shard_open_sockets(s);
+}
+
+static void terminate_matching(struct shard *s, const char *kind, const char *value)
+{
+	struct ike_sa *sa, *next;
+
+	for (sa = s->sas; sa; sa = next) {
+		char peer[64], ip[64];
+		bool match = false;
+
+		next = sa->next;
+		sa_peer_str(sa, peer, sizeof(peer));
+		snprintf(ip, sizeof(ip), "%s", peer[0] == '[' ? peer + 1 : peer);
+		*strrchr(ip, peer[0] == '[' ? ']' : ':') = 0;
+		if (!strcmp(kind, "all"))
+			match = true;
+		else if (!strcmp(kind, "id"))
+			match = strtoull(value, NULL, 0) == sa->uid;
+		else if (!strcmp(kind, "gateway"))
+			match = !strcmp(value, sa->gw_name);
+		else if (!strcmp(kind, "peer"))
+			match = !strcmp(value, ip) || !strcmp(value, peer);
+		else if (!strcmp(kind, "spi"))
+			match = strtoull(value, NULL, 16) == sa->spi_i ||
+				strtoull(value, NULL, 16) == sa->spi_r;
+		else if (!strcmp(kind, "remote-id") && sa->peer_id_set) {
+			char id[300];
+
+			ike_id_to_string(&sa->peer_id, id, sizeof(id));
+			match = !strcmp(id, value) || (strchr(id, ':') &&
+							 !strcmp(strchr(id, ':') + 1, value));
+		}
+		if (!match)
+			continue;
+		if (sa->state == SA_ESTABLISHED)
+			info_send_delete_ike(sa);
+		sa_destroy(sa, "terminated by the operator");
+	}
+}
+
+static void drain_inbox(struct shard *s)
+{
+	struct inbox_msg *m, *next;
+	uint64_t v;
+
+	if (read(s->evfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_debug("shard %u: eventfd: %s", s->idx, strerror(errno));
+	pthread_mutex_lock(&s->inbox_lock);
+	m = s->inbox;
+	s->inbox = NULL;
+	s->inbox_tail = &s->inbox;
+	pthread_mutex_unlock(&s->inbox_lock);
+	for (; m; m = next) {
+		next = m->next;
+		switch (m->kind) {
+		case INBOX_PACKET: {
+			struct gw_socks *gs = shard_gw_socks(s, m->gw_name);
+
+			if (gs)
+				ikud_receive(s, gs, m->natt, m->data, m->len, &m->peer, &m->local);
+			break;
+		}
+		case INBOX_TERMINATE:
+			terminate_matching(s, m->sel_kind, m->sel_value);
+			break;
+		case INBOX_PURGE_ID:
+			sa_purge_id(s, m->gw_name, &m->id, m->keep_uid);
+			break;
+		case INBOX_RELOAD:
+			apply_reload(s, m->conf);
+			shard_setup_done(s);
+			break;
+		case INBOX_STOP:
+			stop_all(s);
+			break;
+		}
+		free(m);
+	}
+}
+
+/* --- receive ------------------------------------------------------------------ */
+
+static void read_socket(struct shard *s, uint32_t idx)
+{
+	struct gw_socks *gs;
+	bool natt = idx & 1;
+	int budget = 64;
+
+	if (idx / 2 >= s->n_socks)
+		return;
+	gs = &s->socks[idx / 2];
+	while (budget-- > 0 && gs->alive && gs->fd[natt] >= 0) {
+		struct sockaddr_storage peer, local;
+		socklen_t plen = sizeof(peer);
+		ssize_t n;
+		socklen_t llen;
+
+		n = recvfrom(gs->fd[natt], s->rx, sizeof(s->rx), MSG_DONTWAIT,
+			     (struct sockaddr *)&peer, &plen);
+		if (n < 0)
+			break;
+		s->st.rx_packets++;
+		gw_local(gs->gw->c, natt ? NATT_PORT : gs->gw->c->port, &local, &llen);
+		if (natt) {
+			/* RFC 3948: IKE behind a 4-byte non-ESP marker; 0xff keepalives. */
+			if (n < 4 || memcmp(s->rx, "\0\0\0\0", 4)) {
+				s->st.rx_dropped++;
+				continue;
+			}
+			memmove(s->rx, s->rx + 4, (size_t)n - 4);
+			n -= 4;
+		}
+		ikud_receive(s, gs, natt, s->rx, (size_t)n, &peer, &local);
+	}
+}
+
+static void on_xfrm_event(void *arg, const struct xfrm_event *e)
+{
+	struct shard *s = arg;
+
+	if (e->type == XFRM_EV_SA_EXPIRE)
+		rekey_on_expire(s, e);
+}
+
+static void *shard_main(void *arg)
+{
+	struct shard *s = arg;
+	struct epoll_event evs[64];
+
+	while (!s->stopping) {
+		int n, i, timeout = ike_timer_next(&s->timers, ike_now_ms());
+
+		n = epoll_wait(s->epfd, evs, 64, timeout);
+		if (n < 0 && errno != EINTR) {
+			log_err("shard %u: epoll_wait: %s", s->idx, strerror(errno));
+			break;
+		}
+		pthread_mutex_lock(&s->lock);
+		for (i = 0; i < n; i++) {
+			uint64_t d = evs[i].data.u64;
+
+			switch ((enum ev_kind)(d >> 32)) {
+			case EV_SOCK:
+				read_socket(s, (uint32_t)d);
+				break;
+			case EV_INBOX:
+				drain_inbox(s);
+				break;
+			case EV_XFRM:
+				if (xfrm_events_process(s->xev, on_xfrm_event, s) < 0)
+					log_debug("shard %u: xfrm events: %s", s->idx,
+						  strerror(errno));
+				break;
+			}
+		}
+		ike_timer_run(&s->timers, ike_now_ms());
+		pthread_mutex_unlock(&s->lock);
+	}
+	return NULL;
+}
+
+struct shard *shard_new(struct daemon *d, unsigned int idx)
+{
+	struct shard *s = calloc(1, sizeof(*s));
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!s)
+		return NULL;
+	s->d = d;
+	s->idx = idx;
+	s->conf = d->conf;
+	s->inbox_tail = &s->inbox;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->inbox_lock, NULL);
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s->epfd < 0 || s->evfd < 0)
+		goto fail;
+	if (ike_htab_init(&s->ike_by_spi, 1024) || ike_htab_init(&s->ike_by_init, 256) ||
+	    ike_htab_init(&s->ike_by_id, 1024) || ike_htab_init(&s->child_by_spi, 1024))
+		goto fail;
+	ev.data.u64 = ev_data(EV_INBOX, 0);
+	epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->evfd, &ev);
+	s->xfrm = xfrm_open(-1, NULL);
+	if (!s->xfrm) {
+		log_err("shard %u: cannot open XFRM netlink: %s", idx, strerror(errno));
+		goto fail;
+	}
+	s->xev = xfrm_events_open(-1, XFRM_EVENTS_EXPIRE);
+	if (s->xev) {
+		ev.data.u64 = ev_data(EV_XFRM, 0);
+		epoll_ctl(s->epfd, EPOLL_CTL_ADD, xfrm_events_fd(s->xev), &ev);
+	} else {
+		log_warn("shard %u: no XFRM expire events (%s): no kernel-driven rekeying",
+			 idx, strerror(errno));
+	}
+	return s;
+fail:
+	shard_join_free(s);
+	return NULL;
+}
+
+int shard_start(struct shard *s)
+{
+	return pthread_create(&s->thread, NULL, shard_main, s);
+}
+
+void shard_setup_done(struct shard *s)
+{
+	struct daemon *d = s->d;
+
+	pthread_mutex_lock(&d->reload_lock);
+	if (d->reload_pending)
+		d->reload_pending--;
+	pthread_cond_broadcast(&d->reload_cond);
+	pthread_mutex_unlock(&d->reload_lock);
+}
+
+void shard_join_free(struct shard *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	if (s->thread)
+		pthread_join(s->thread, NULL);
+	while (s->sas)
+		sa_destroy(s->sas, "ikud stopping");
+	for (i = 0; i < s->n_socks; i++)
+		if (s->socks[i].alive)
+			close_socks(s, &s->socks[i]);
+	free(s->socks);
+	while (s->inbox) {
+		struct inbox_msg *m = s->inbox;
+
+		s->inbox = m->next;
+		free(m);
+	}
+	ike_timer_heap_free(&s->timers);
+	ike_htab_free(&s->ike_by_spi);
+	ike_htab_free(&s->ike_by_init);
+	ike_htab_free(&s->ike_by_id);
+	ike_htab_free(&s->child_by_spi);
+	if (s->xev)
+		xfrm_events_close(s->xev);
+	if (s->xfrm)
+		xfrm_close(s->xfrm);
+	if (s->epfd >= 0)
+		close(s->epfd);
+	if (s->evfd >= 0)
+		close(s->evfd);
+	free(s);
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the ikud.conf parser (libsgw/ike_conf.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <syslog.h>
+#include <sys/socket.h>
+
+#include "ike_conf.h"
+
+static const char good[] =
+	"# a full example\n"
+	"log-level debug;\n"
+	"log-target syslog;\n"
+	"control /run/test.sock;\n"
+	"workers 4;\n"
+	"gateway s1 {\n"
+	"	local 203.0.113.1;\n"
+	"	vrf s1-vrf;\n"
+	"	xfrm-interface ipsec-s1 if_id 42;\n"
+	"	ike-proposals aes128gcm16-prfsha256-ecp256 aes128-sha1-modp2048;\n"
+	"	esp-proposals aes128gcm16-ecp256;\n"
+	"	auth psk;\n"
+	"	psk \"wildcard-secret\";\n"
+	"	psk \"enb-secret-1\" for id *.enb.example.net;\n"
+	"	psk \"exact-secret\" for id enb7.enb.example.net;\n"
+	"	psk 0x00112233445566778899 for id keyid:0xa1b2;\n"
+	"	psk \"mail-secret\" for id ops@example.net;\n"
+	"	dpd interval 5 threshold 5;\n"
+	"	remote-ts 10.0.0.0/8 2001:db8::/32;\n"
+	"	lifetime ike 8h child 1h margin 5m;\n"
+	"}\n"
+	"gateway x2 { local 2001:db8::1 port 4501; remote-ts 10.9.0.0/16; psk \"abcdefgh\"; }\n";
+
+static void test_good(void **state)
+{
+	struct ike_conf c;
+	char err[256];
+	const struct ike_conf_gateway *gw;
+
+	(void)state;
+	assert_int_equal(ike_conf_parse("t.conf", good, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.log_level, LOG_DEBUG);
+	assert_true(c.log_syslog);
+	assert_string_equal(c.control, "/run/test.sock");
+	assert_int_equal(c.workers, 4);
+	assert_int_equal(c.n_gateways, 2);
+	gw = ike_conf_gateway_by_name(&c, "s1");
+	assert_non_null(gw);
+	assert_int_equal(gw->local.family, AF_INET);
+	assert_int_equal(gw->port, 500);
+	assert_string_equal(gw->vrf, "s1-vrf");
+	assert_string_equal(gw->xfrm_if, "ipsec-s1");
+	assert_int_equal(gw->if_id, 42);
+	assert_string_equal(gw->ike_proposals,
+			    "aes128gcm16-prfsha256-ecp256,aes128-sha1-modp2048");
+	assert_int_equal(gw->n_psks, 5);
+	assert_int_equal(gw->dpd_interval, 5);
+	assert_int_equal(gw->dpd_threshold, 5);
+	assert_int_equal(gw->n_remote_ts, 2);
+	assert_int_equal(gw->remote_ts[1].family, AF_INET6);
+	assert_int_equal(gw->remote_ts[1].plen, 32);
+	assert_int_equal(gw->ike_lifetime, 8 * 3600);
+	assert_int_equal(gw->child_lifetime, 3600);
+	assert_int_equal(gw->rekey_margin, 300);
+	assert_int_equal(gw->n_local_ts, 2);	/* default: everything */
+	gw = ike_conf_gateway_by_name(&c, "x2");
+	assert_non_null(gw);
+	assert_int_equal(gw->local.family, AF_INET6);
+	assert_int_equal(gw->port, 4501);
+	assert_int_equal(gw->dpd_interval, 0);	/* default: no probing */
+	assert_int_equal(gw->child_lifetime, 3600);
+	assert_int_equal(gw->rekey_margin, 360);
+	ike_conf_free(&c);
+}
+
+static void test_psk_lookup(void **state)
+{
+	struct ike_conf c;
+	char err[256];
+	const struct ike_conf_gateway *gw;
+	const struct ike_conf_psk *k;
+	const uint8_t kid[] = { 0xa1, 0xb2 };
+	uint8_t v4[4];
+
+	(void)state;
+	assert_int_equal(ike_conf_parse("t.conf", good, &c, err, sizeof(err)), 0);
+	gw = ike_conf_gateway_by_name(&c, "s1");
+	/* exact id beats the pattern */
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_FQDN, (const uint8_t *)"enb7.enb.example.net", 20);
+	assert_non_null(k);
+	assert_memory_equal(k->secret, "exact-secret", 12);
+	/* the pattern, case-insensitive */
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_FQDN, (const uint8_t *)"ENB1.enb.example.net", 20);
+	assert_memory_equal(k->secret, "enb-secret-1", 12);
+	/* wildcard for the rest, including the wrong type with the same text */
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_RFC822, (const uint8_t *)"enb1.enb.example.net", 20);
+	assert_memory_equal(k->secret, "wildcard-secret", 15);
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_KEY_ID, kid, 2);
+	assert_int_equal(k->len, 10);
+	assert_int_equal(k->secret[9], 0x99);
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_RFC822, (const uint8_t *)"ops@example.net", 15);
+	assert_memory_equal(k->secret, "mail-secret", 11);
+	inet_pton(AF_INET, "192.0.2.1", v4);
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_IPV4, v4, 4);
+	assert_memory_equal(k->secret, "wildcard-secret", 15);
+	/* x2 has only a wildcard */
+	gw = ike_conf_gateway_by_name(&c, "x2");
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_IPV4, v4, 4);
+	assert_non_null(k);
+	ike_conf_free(&c);
+}
+
+static void test_ids(void **state)
+{
+	struct ike_conf_id id;
+	char buf[128];
+
+	(void)state;
+	assert_int_equal(ike_conf_id_parse("192.0.2.7", &id), 0);
+	assert_int_equal(id.type, IKE_CONF_ID_IPV4);
+	assert_int_equal(id.len, 4);
+	ike_conf_id_format(id.type, id.value, id.len, buf, sizeof(buf));
+	assert_string_equal(buf, "192.0.2.7");
+	assert_int_equal(ike_conf_id_parse("2001:db8::7", &id), 0);
+	assert_int_equal(id.type, IKE_CONF_ID_IPV6);
+	assert_int_equal(ike_conf_id_parse("enb.example.net", &id), 0);
+	assert_int_equal(id.type, IKE_CONF_ID_FQDN);
+	assert_false(id.pattern);
+	assert_int_equal(ike_conf_id_parse("a@b.example", &id), 0);
+	assert_int_equal(id.type, IKE_CONF_ID_RFC822);
+	assert_int_equal(ike_conf_id_parse("fqdn:a@b", &id), 0);
+	assert_int_equal(id.type, IKE_CONF_ID_FQDN);
+	assert_int_equal(ike_conf_id_parse("keyid:0xff00", &id), 0);
+	assert_int_equal(id.type, IKE_CONF_ID_KEY_ID);
+	assert_int_equal(id.len, 2);
+	ike_conf_id_format(id.type, id.value, id.len, buf, sizeof(buf));
+	assert_string_equal(buf, "keyid:ff00");
+	assert_int_equal(ike_conf_id_parse("keyid:0xf", &id), -1);
+	assert_int_equal(ike_conf_id_parse("*", &id), 0);
+	assert_int_equal(id.type, IKE_CONF_ID_ANY);
+	/* non-printable bytes are escaped in logs */
+	ike_conf_id_format(IKE_CONF_ID_FQDN, (const uint8_t *)"a\nb", 3, buf, sizeof(buf));
+	assert_string_equal(buf, "a\\x0ab");
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	struct ike_conf c;
+	char err[256];
+
+	assert_int_equal(ike_conf_parse("x.conf", text, &c, err, sizeof(err)), -1);
+	if (!strstr(err, want))
+		fail_msg("error '%s' does not contain '%s'", err, want);
+	assert_int_equal(c.n_gateways, 0);	/* nothing left behind */
+}
+
+#define GW(body) "gateway g {\n local 192.0.2.1;\n psk \"12345678\";\n remote-ts 10.0.0.0/8;\n" body "}\n"
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("bogus 1;\n", "x.conf:1: unknown statement 'bogus'");
+	expect_error("\n\nlog-level loud;\n", "x.conf:3: unknown log level");
+	expect_error("gateway g {\n local 192.0.2.1;\n", "missing '}'");
+	expect_error("gateway g {\n local 192.0.2.300;\n}\n", "x.conf:2: '192.0.2.300' is not an IP address");
+	expect_error("gateway g { psk \"12345678\"; remote-ts 10.0.0.0/8; }\n", "'local ADDRESS;' missing");
+	expect_error(GW(" remote-ts 10.1.2.3/8;\n"), "x.conf:5: prefix '10.1.2.3/8' has host bits set");
+	expect_error(GW(" psk \"short\";\n"), "x.conf:5: key shorter than 8 bytes");
+	expect_error(GW(" psk secret123;\n"), "quote the key");
+	expect_error(GW(" ike-proposals aes128-sha1-modp1024;\n"), "legacy-groups yes");
+	expect_error(GW(" ike-proposals aes128-sha1-blowfish;\n"), "unknown algorithm 'blowfish'");
+	expect_error(GW(" dpd interval 0;\n"), "x.conf:5: dpd interval must be positive");
+	expect_error(GW(" dpd interval 5 threshold 0;\n"), "not a number in [1, 100]");
+	expect_error(GW(" lifetime child 30x;\n"), "not a duration");
+	expect_error(GW(" auth cert;\n"), "auth method 'cert' not supported");
+	expect_error(GW(" remote-ts 0.0.0.0/0;\n"), "would let a peer claim everything");
+	expect_error(GW(" vrf x\n"), "missing ';' before '}'");
+	expect_error(GW(" psk \"open;\n"), "unterminated string");
+	expect_error(GW("") GW(""), "gateway g declared twice");
+	expect_error("gateway a { local 192.0.2.1; psk \"12345678\"; remote-ts 10.0.0.0/8; }\n"
+		     "gateway b { local 192.0.2.1; psk \"12345678\"; remote-ts 10.0.0.0/8; }\n",
+		     "x.conf:2: gateway b: same local address as gateway a");
+	expect_error("}\n", "'}' without a block");
+	expect_error("gateway \"a b\" { }\n", "bad gateway name");
+	expect_error(GW(" psk \"12345678\" for id x;\n psk \"abcdefgh\" for id x;\n"),
+		     "second key for the same identity");
+}
+
+static void test_legacy_allowed(void **state)
+{
+	struct ike_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ike_conf_parse("x.conf", GW(" legacy-groups yes;\n"
+					" ike-proposals aes128-sha1-modp1024;\n"),
+					&c, err, sizeof(err)), 0);
+	assert_true(c.gateways[0].legacy_groups);
+	ike_conf_free(&c);
+}
+
+static void test_prefix_within(void **state)
+{
+	struct ike_conf_prefix a = { .family = AF_INET, .plen = 24 };
+	struct ike_conf_prefix b = { .family = AF_INET, .plen = 8 };
+
+	(void)state;
+	inet_pton(AF_INET, "10.1.2.0", a.addr);
+	inet_pton(AF_INET, "10.0.0.0", b.addr);
+	assert_true(ike_conf_prefix_within(&a, &b));
+	assert_false(ike_conf_prefix_within(&b, &a));
+	inet_pton(AF_INET, "11.1.2.0", a.addr);
+	assert_false(ike_conf_prefix_within(&a, &b));
+	b.plen = 7;		/* 10.0.0.0/7 holds 11.x */
+	assert_true(ike_conf_prefix_within(&a, &b));
+}
+
+static void test_missing_file(void **state)
+{
+	struct ike_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ike_conf_load("/nonexistent/ikud.conf", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/ikud.conf: No such file"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_psk_lookup),
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_legacy_allowed),
+		cmocka_unit_test(test_prefix_within),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
