@@ -70,6 +70,30 @@ static void log_child(struct ike_sa *sa, struct child_sa *c, const char *what)
 
 /* --- responder --------------------------------------------------------------- */
 
+/*
+ * The IKE SA n, just keyed by a rekey of sa (either side's), takes over the
+ * peer, its identity and the CHILD_SAs, and is established.
+ */
+static void ike_sa_take_over(struct ike_sa *n, struct ike_sa *sa,
+			     const struct ike_suite *suite)
+{
+	n->suite = *suite;
+	n->peer = sa->peer;
+	n->local = sa->local;
+	n->fd = sa->fd;
+	n->natt = sa->natt;
+	n->nat_peer = sa->nat_peer;
+	n->nat_local = sa->nat_local;
+	n->peer_id = sa->peer_id;
+	n->peer_id_set = sa->peer_id_set;
+	n->children = sa->children;
+	sa->children = NULL;
+	for (struct child_sa *c = n->children; c; c = c->next)
+		c->ike = n;
+	sa_established(n);
+	sa->shard->st.ike_rekeys++;
+}
+
 static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 {
 	struct shard *s = sa->shard;
@@ -149,21 +173,7 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	/* The new SA takes over the peer, its identity and the CHILD_SAs. */
-	n->suite = suite;
-	n->peer = sa->peer;
-	n->local = sa->local;
-	n->fd = sa->fd;
-	n->natt = sa->natt;
-	n->nat_peer = sa->nat_peer;
-	n->nat_local = sa->nat_local;
-	n->peer_id = sa->peer_id;
-	n->peer_id_set = sa->peer_id_set;
-	n->children = sa->children;
-	sa->children = NULL;
-	for (struct child_sa *c = n->children; c; c = c->next)
-		c->ike = n;
-	sa_established(n);
-	s->st.ike_rekeys++;
+	ike_sa_take_over(n, sa, &suite);
 	sa->state = SA_REKEYED;
 	sa->rekeyed_to = n;
 	ike_timer_cancel(&s->timers, &sa->t_dpd);
@@ -551,21 +561,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 	explicit_bzero(gir, sizeof(gir));
 	n->keys_ready = true;
-	n->suite = suite;
-	n->peer = sa->peer;
-	n->local = sa->local;
-	n->fd = sa->fd;
-	n->natt = sa->natt;
-	n->nat_peer = sa->nat_peer;
-	n->nat_local = sa->nat_local;
-	n->peer_id = sa->peer_id;
-	n->peer_id_set = sa->peer_id_set;
-	n->children = sa->children;
-	sa->children = NULL;
-	for (struct child_sa *c = n->children; c; c = c->next)
-		c->ike = n;
-	sa_established(n);
-	s->st.ike_rekeys++;
+	ike_sa_take_over(n, sa, &suite);
 	sa_log(n, LOG_NOTICE, "IKE SA rekeyed, old %016llx_i %016llx_r",
 	       (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
 	ex_request_done(sa);
