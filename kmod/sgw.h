@@ -127,6 +127,9 @@ void sgw_netns_exit(void);
 extern struct genl_family sgw_genl_family;
 int sgw_genl_init(void);
 void sgw_genl_exit(void);
+struct sk_buff *sgw_genl_reply_new(struct genl_info *info, u8 cmd, void **hdr);
+int sgw_genl_reply_send(struct genl_info *info, struct sk_buff *msg,
+			void *hdr, int err);
 struct sk_buff *sgw_genl_event_new(struct net *net, u32 type, u32 action,
 				   const char *name, void **hdr);
 void sgw_genl_event_send(struct net *net, struct sk_buff *skb, void *hdr);

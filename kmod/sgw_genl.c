@@ -70,27 +70,50 @@ static const struct nla_policy sgw_plist_name_policy[SGW_PLIST_A_NAME + 1] = {
 				    .len = SGW_NAME_MAX - 1 },
 };
 
+/* A reply to a request: a fresh message carrying the header of cmd. */
+struct sk_buff *sgw_genl_reply_new(struct genl_info *info, u8 cmd, void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &sgw_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Send the reply, or drop it and return err if filling it failed. */
+int sgw_genl_reply_send(struct genl_info *info, struct sk_buff *msg,
+			void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static int sgw_cmd_info_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
+	int err = 0;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = sgw_genl_reply_new(info, SGW_CMD_INFO_GET, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &sgw_genl_family, 0,
-				SGW_CMD_INFO_GET);
-	if (!hdr ||
-	    nla_put_string(msg, SGW_INFO_A_VERSION, SGW_VERSION) ||
+	if (nla_put_string(msg, SGW_INFO_A_VERSION, SGW_VERSION) ||
 	    nla_put_u32(msg, SGW_INFO_A_MAX_PREFIXES, SGW_PLIST_MAX_PREFIXES) ||
 	    nla_put_u32(msg, SGW_INFO_A_MAX_PLISTS, SGW_MAX_PLISTS) ||
 	    nla_put_u32(msg, SGW_INFO_A_MAX_POLICERS, SGW_MAX_POLICERS) ||
-	    nla_put_u32(msg, SGW_INFO_A_MAX_SOURCES, SGW_SOURCES_MAX)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	    nla_put_u32(msg, SGW_INFO_A_MAX_SOURCES, SGW_SOURCES_MAX))
+		err = -EMSGSIZE;
+	return sgw_genl_reply_send(info, msg, hdr, err);
 }
 
 #define SGW_OP_DO(c, fn, pol, fl) {				\

@@ -281,15 +281,9 @@ int sgw_plist_cmd_get(struct sk_buff *skb, struct genl_info *info)
 
 	if (!sgw_plist_name_ok(info, SGW_PLIST_A_NAME))
 		return -EINVAL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = sgw_genl_reply_new(info, SGW_CMD_PLIST_GET, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &sgw_genl_family, 0,
-				SGW_CMD_PLIST_GET);
-	if (!hdr) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
 	mutex_lock(&sn->lock);
 	pl = sgw_plist_find(sn, nla_data(info->attrs[SGW_PLIST_A_NAME]));
 	if (!pl) {
@@ -300,12 +294,7 @@ int sgw_plist_cmd_get(struct sk_buff *skb, struct genl_info *info)
 		err = sgw_plist_fill_summary(msg, pl);
 	}
 	mutex_unlock(&sn->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return sgw_genl_reply_send(info, msg, hdr, err);
 }
 
 /*

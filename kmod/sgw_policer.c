@@ -545,25 +545,14 @@ int sgw_policer_cmd_get(struct sk_buff *skb, struct genl_info *info)
 	err = SGW_REQUIRE(info, SGW_POLICER_A_NAME, "policer name missing");
 	if (err)
 		return err;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = sgw_genl_reply_new(info, SGW_CMD_POLICER_GET, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &sgw_genl_family, 0,
-				SGW_CMD_POLICER_GET);
-	if (!hdr) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
 	mutex_lock(&sn->lock);
 	pol = sgw_policer_lookup(sn, info);
 	err = pol ? sgw_policer_fill_attrs(msg, net, sn, pol, true) : -ENOENT;
 	mutex_unlock(&sn->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return sgw_genl_reply_send(info, msg, hdr, err);
 }
 
 /* cb->args[0]: policers already dumped. */
