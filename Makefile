@@ -70,7 +70,7 @@ ALL_OBJS := $(LIBSGW_OBJS) $(SGWCTL_SRCS:%.c=$(OBJ)/%.o) \
 	    $(IKUD_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o) \
 	    $(PROG_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all kmod userspace unit deps check vm-check bench install clean help
+.PHONY: all kmod userspace unit deps check vm-check demo bench install clean help
 all: kmod userspace
 
 userspace: $(LIBSGW) $(PROGS) $(TEST_PROGS)
@@ -119,6 +119,10 @@ check: deps
 # Build the unit tests with sanitizers (called by selftests/check).
 unit-san:
 	$(MAKE) SAN=1 unit
+
+# The demonstration: the gateway at work in the VM (tools/demo/secgw-demo).
+demo: deps all
+	selftests/vm/run --timeout 900 -- tools/demo/secgw-demo
 
 # Benchmarks, not tests: every bench/*.sh in the VM (Documentation/performance.md).
 bench: all
