@@ -11,6 +11,7 @@
  */
 #include "ikud.h"
 #include "log.h"
+#include "rri.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -74,6 +75,36 @@ static int narrow_side(const struct ike_ts_list *peer, const struct ike_conf_pre
 	return *n_out ? 0 : -1;
 }
 
+/*
+ * With RRI (an xfrm interface), what a peer claims becomes routes: every
+ * selector it proposes must lie inside the allowed prefixes as it is, so a
+ * claim of 0.0.0.0/0 (or of anything wider) is refused, not narrowed.
+ */
+static bool claims_allowed(const struct ike_ts_list *peer, const struct ike_conf_prefix *cfg,
+			   size_t n_cfg)
+{
+	size_t i, j;
+
+	for (i = 0; i < peer->n; i++) {
+		const struct ike_ts *t = &peer->ts[i];
+		size_t alen = ts_alen(t);
+		bool inside = false;
+
+		for (j = 0; j < n_cfg && !inside; j++) {
+			uint8_t cs[16], ce[16];
+
+			if ((cfg[j].family == AF_INET) != (t->type == IKE_TS_IPV4_ADDR_RANGE))
+				continue;
+			prefix_range(&cfg[j], cs, ce);
+			inside = memcmp(cs, t->start_addr, alen) <= 0 &&
+				 memcmp(t->end_addr, ce, alen) <= 0;
+		}
+		if (!inside)
+			return false;
+	}
+	return true;
+}
+
 int child_narrow(const struct gw_rt *gw, const struct ike_ts_list *tsi,
 		 const struct ike_ts_list *tsr, bool peer_is_initiator,
 		 struct child_sa *c)
@@ -83,6 +114,9 @@ int child_narrow(const struct gw_rt *gw, const struct ike_ts_list *tsi,
 	unsigned int i, j;
 	bool pair = false;
 
+	if (peer_is_initiator && gw->c->xfrm_if[0] &&
+	    !claims_allowed(theirs, gw->c->remote_ts, gw->c->n_remote_ts))
+		return -1;
 	if (narrow_side(theirs, gw->c->remote_ts, gw->c->n_remote_ts, c->ts_remote,
 			&c->n_remote) ||
 	    narrow_side(ours, gw->c->local_ts, gw->c->n_local_ts, c->ts_local,
@@ -316,7 +350,7 @@ bool child_ts_taken(const struct ike_sa *sa, const struct child_sa *c)
 	}
 	pthread_mutex_unlock(&pol_lock);
 	free(pols);
-	return n < 0 || taken;
+	return n < 0 || taken || rri_taken(sa, c);
 }
 
 int child_alloc_spi(struct ike_sa *sa, struct child_sa *c)
@@ -510,6 +544,7 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 				goto out;
 			}
 	}
+	rri_child_up(sa, c);
 	ret = 0;
 out:
 	free(pols);
@@ -527,6 +562,7 @@ void child_uninstall(struct child_sa *c, bool keep_policies)
 	int family;
 
 	free_pending(c);
+	rri_child_down(c);
 	if (!sa)
 		return;
 	h = sa->shard->xfrm;

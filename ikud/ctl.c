@@ -14,6 +14,7 @@
  */
 #include "ikud.h"
 #include "log.h"
+#include "rri.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -109,6 +110,16 @@ static void ts_array(struct jbuf *j, const char *key, const struct ike_ts *ts, u
 	jputs(j, "]", 1);
 }
 
+/* RRI of a CHILD_SA: its tunnel's routes in the VRF, or why there are none. */
+static const char *route_state(const struct child_sa *c)
+{
+	if (!c->ike || !c->ike->gw->c->xfrm_if[0])
+		return "none";
+	if (!c->routed)
+		return "pending";
+	return rri_child_routes(c) ? "installed" : "failed";
+}
+
 static void dump_child(struct jbuf *j, const struct child_sa *c, uint64_t now)
 {
 	char suite[128];
@@ -123,7 +134,7 @@ static void dump_child(struct jbuf *j, const struct child_sa *c, uint64_t now)
 	ts_array(j, "local_ts", c->ts_local, c->n_local);
 	jputs(j, ",", 1);
 	ts_array(j, "remote_ts", c->ts_remote, c->n_remote);
-	jputs(j, "}", 1);
+	jprintf(j, ",\"route\":\"%s\",\"routes\":%u}", route_state(c), rri_child_routes(c));
 }
 
 static void dump_sa(struct jbuf *j, const struct ike_sa *sa, uint64_t now)
@@ -172,8 +183,9 @@ static void text_sa(struct jbuf *j, const struct ike_sa *sa, uint64_t now)
 	if (sa->peer_id_set)
 		ike_id_to_string(&sa->peer_id, id, sizeof(id));
 	ike_suite_to_string(&sa->suite, suite, sizeof(suite));
-	jprintf(j, "%llu: gateway %s %s %s %s[%u] <=> %s[%u] %s\n",
-		(unsigned long long)sa->uid, sa->gw_name, sa_state_name(sa->state),
+	jprintf(j, "%llu: gateway %s vrf %s %s %s %s[%u] <=> %s[%u] %s\n",
+		(unsigned long long)sa->uid, sa->gw_name,
+		sa->gw->c->vrf[0] ? sa->gw->c->vrf : "default", sa_state_name(sa->state),
 		sa->initiator ? "initiator" : "responder", a, addr_port(&sa->local), b,
 		addr_port(&sa->peer), id);
 	jprintf(j, "    ike %016llx_i %016llx_r %s age %llus%s\n",
@@ -185,9 +197,10 @@ static void text_sa(struct jbuf *j, const struct ike_sa *sa, uint64_t now)
 
 		ike_suite_to_string(&c->suite, suite, sizeof(suite));
 		child_ts_str(c, ts, sizeof(ts));
-		jprintf(j, "    child %08x_i %08x_o reqid %u %s %s %s\n", c->spi_in,
-			c->spi_out, c->reqid, suite,
-			c->rekeyed ? "rekeyed" : c->rekeying ? "rekeying" : "installed", ts);
+		jprintf(j, "    child %08x_i %08x_o reqid %u %s %s %s route %s (%u)\n",
+			c->spi_in, c->spi_out, c->reqid, suite,
+			c->rekeyed ? "rekeyed" : c->rekeying ? "rekeying" : "installed", ts,
+			route_state(c), rri_child_routes(c));
 	}
 }
 
@@ -288,6 +301,11 @@ static void cmd_stats(struct daemon *d, struct jbuf *j)
 	for (k = 0; k < FAIL_MAX; k++)
 		jprintf(j, "%s\"%s\":%llu", k ? "," : "", fail_reason_names[k],
 			(unsigned long long)t.failures[k]);
+	/* RRI routes in the kernel, per gateway */
+	jputs(j, "},\"routes\":{", 12);
+	for (k = 0; k < d->conf->c.n_gateways; k++)
+		jprintf(j, "%s\"%s\":%u", k ? "," : "", d->conf->c.gateways[k].name,
+			rri_count(d->conf->c.gateways[k].name));
 	jputs(j, "}}\n", 3);
 }
 

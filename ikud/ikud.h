@@ -14,6 +14,7 @@
  *   info.c      INFORMATIONAL (DELETE, liveness), DPD
  *   rekey.c     CREATE_CHILD_SA (CHILD_SA and IKE_SA rekeying)
  *   ctl.c       the control socket (sgwctl ike ...)
+ *   rri.c       reverse route injection (routes to the peers' prefixes)
  *
  * See Documentation/ikud.md for the architecture.
  */
@@ -129,6 +130,7 @@ struct child_sa {
 	struct ike_ts ts_local[IKUD_MAX_CHILD_TS], ts_remote[IKUD_MAX_CHILD_TS];
 	uint8_t n_local, n_remote;
 	bool installed_in, installed_out, policies;
+	bool routed;			/* holds its tunnel's RRI routes (rri.c) */
 	bool rekeyed;			/* replaced by a newer CHILD_SA */
 	bool rekeying;			/* our CREATE_CHILD_SA is out */
 	bool rekey_due;			/* soft expiry seen while the exchange was busy */
@@ -208,6 +210,9 @@ struct ike_sa {
 	struct child_sa *collide_child;	/* what the peer's exchange created */
 	uint8_t collide_nonce[IKE_NONCE_MAX_LEN];	/* its lower nonce */
 	uint16_t collide_nonce_len;
+	uint64_t collide_ike_spi;	/* our SPI of the IKE SA the peer's
+					 * colliding rekey created (§2.8.2);
+					 * its nonce in collide_nonce */
 	bool is_rekey;			/* created by an IKE SA rekey */
 	bool tearing_down;		/* sa_destroy() is running */
 

@@ -9,6 +9,7 @@
  */
 #include "ikud.h"
 #include "log.h"
+#include "rri.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -64,6 +65,11 @@ static int reload(struct daemon *d)
 
 	if (ikud_conf_load(d->conf_path, &conf, err, sizeof(err))) {
 		log_err("reload failed, keeping the running configuration: %s", err);
+		return -1;
+	}
+	if (rri_check(&conf->c, err, sizeof(err))) {
+		log_err("reload failed, keeping the running configuration: %s", err);
+		ikud_conf_free(conf);
 		return -1;
 	}
 	log_set_level(conf->c.log_level);
@@ -168,6 +174,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 
+	/* Gateways' VRFs and xfrm interfaces; stale RRI routes go. */
+	if (rri_start(&d.conf->c, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
 	ctl_fd = ctl_open(ctl_path ? ctl_path : d.conf->c.control);
 	if (ctl_fd < 0) {
 		log_err("control socket %s: %s", ctl_path ? ctl_path : d.conf->c.control,
@@ -244,6 +255,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < d.n_shards; i++)
 		shard_join_free(d.shards[i]);
 	flush_previous();
+	rri_stop();
 	unlink(ctl_path ? ctl_path : d.conf->c.control);
 	ikud_conf_free(d.conf);
 	close(ctl_fd);

@@ -8,6 +8,7 @@
  * ... }' blocks. Every error names the file and line.
  */
 #include "ike_conf.h"
+#include "sgw_rtproto.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -801,7 +802,7 @@ static void gw_defaults(struct ike_conf_gateway *gw)
 	gw->ike_lifetime = 86400;
 	gw->child_lifetime = 3600;
 	gw->rekey_margin = 0;		/* 0: 10% of the lifetime */
-	gw->route_metric = 20;
+	gw->route_metric = SGW_RRI_METRIC_DEFAULT;
 }
 
 static int gw_validate(struct parser *ps, struct ike_conf *conf,

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "ike_conf.h"
+#include "sgw_rtproto.h"
 
 static const char good[] =
 	"# a full example\n"
@@ -69,6 +70,7 @@ static void test_good(void **state)
 	assert_int_equal(gw->child_lifetime, 3600);
 	assert_int_equal(gw->rekey_margin, 300);
 	assert_int_equal(gw->n_local_ts, 2);	/* default: everything */
+	assert_int_equal(gw->route_metric, SGW_RRI_METRIC_DEFAULT);
 	gw = ike_conf_gateway_by_name(&c, "x2");
 	assert_non_null(gw);
 	assert_int_equal(gw->local.family, AF_INET6);

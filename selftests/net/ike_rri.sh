@@ -1,0 +1,493 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ikud's gateways per VRF and reverse route injection (RRI): every tunnel's
+# inner prefix becomes a route (proto 250) in its gateway VRF's table via the
+# gateway's xfrm interface, and goes with the tunnel.
+#
+#   enb netns (one charon, one connection per eNodeB)   gw netns (ikud)
+#   10.1.0.1-3/32, 10.3.0.1/32 on lo
+#                                                   VRF s1 (table 10)
+#   veth-e 192.0.2.2/24 =========================== veth-g 192.0.2.1/24
+#                                                     ipsec-s1 xfrm if_id 42
+#                                                     mme-s1 10.2.0.1/24
+#                                                     g-csr 10.100.1.1/30 ==== csr netns, VRF s1
+#                                                     (zebra + bgpd)          c-gw 10.100.1.2/30
+#                                                                             (zebra + bgpd)
+#                                                   VRF x2 (table 20)
+#   veth-ex 198.51.100.2/24 ======================= veth-gx 198.51.100.1/24
+#                                                     ipsec-x2 xfrm if_id 43
+#                                                     mme-x2 10.4.0.1/24
+#
+# S1 gateway: enb1..enb3 claim 10.1.0.N/32 (allowed: 10.1.0.0/16); X2
+# gateway: enbx claims 10.3.0.1/32 (allowed: 10.3.0.0/16). Cases: IKE
+# sockets bound to the VRFs; an xfrm interface outside the gateway's VRF
+# stops ikud at start-up; routes appear per tunnel (proto 250, metric, dev)
+# and only in their own VRF; ping from the VRF to an eNodeB; a CHILD_SA
+# rekey keeps the route without a gap; a delete removes exactly its route;
+# claims outside remote-ts, of 0.0.0.0/0, of a prefix another identity
+# holds, or covering it, are refused and leave no route; the same identity
+# reconnecting (INITIAL_CONTACT) keeps its route; SIGKILL of ikud and a
+# restart flush stale routes, which come back with the tunnels. FRR: bgpd
+# on the gateway redistributes the RRI routes of VRF s1 (route-map on the
+# eNodeB prefixes and ikud's metric, local-preference 200) to a cell-site
+# router (CSR), which sees them come and go with the tunnels.
+#
+
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_frr.sh"
+
+require_cmd ip python3 swanctl nsenter unshare ss vtysh "$FRR_SBIN/zebra" "$FRR_SBIN/bgpd"
+[ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
+[ -x "$IKUD" ] || skip "$IKUD not built"
+require_module esp4 vrf xfrm_interface dummy
+
+dir=$(mktemp -d /tmp/ike_rri.XXXXXX)
+at_exit "rm -rf $dir"
+PSK="rri-secret-0123456789abcdef"
+S1_TABLE=10
+X2_TABLE=20
+
+setup_ns ENB GW CSR
+# mme-* first, so that they are the VRFs' first addresses (source of pings)
+for v in s1:$S1_TABLE x2:$X2_TABLE; do
+	ip -n "$GW" link add "${v%:*}" type vrf table "${v#*:}"
+	ip -n "$GW" link set "${v%:*}" up
+done
+ip -n "$GW" link add mme-s1 type dummy
+ip -n "$GW" link set mme-s1 master s1 up
+ip -n "$GW" addr add 10.2.0.1/24 dev mme-s1
+ip -n "$GW" link add mme-x2 type dummy
+ip -n "$GW" link set mme-x2 master x2 up
+ip -n "$GW" addr add 10.4.0.1/24 dev mme-x2
+
+ip link add veth-e netns "$ENB" type veth peer name veth-g netns "$GW"
+ip link add veth-ex netns "$ENB" type veth peer name veth-gx netns "$GW"
+ip -n "$GW" link set veth-g master s1 up
+ip -n "$GW" addr add 192.0.2.1/24 dev veth-g
+ip -n "$GW" link set veth-gx master x2 up
+ip -n "$GW" addr add 198.51.100.1/24 dev veth-gx
+ip -n "$GW" link add ipsec-s1 type xfrm dev veth-g if_id 42
+ip -n "$GW" link set ipsec-s1 master s1 up
+ip -n "$GW" link add ipsec-x2 type xfrm dev veth-gx if_id 43
+ip -n "$GW" link set ipsec-x2 master x2 up
+
+ip -n "$ENB" addr add 192.0.2.2/24 dev veth-e
+ip -n "$ENB" addr add 198.51.100.2/24 dev veth-ex
+ip -n "$ENB" link set veth-e up
+ip -n "$ENB" link set veth-ex up
+for a in 10.1.0.1 10.1.0.2 10.1.0.3 10.3.0.1; do
+	ip -n "$ENB" addr add $a/32 dev lo
+done
+ip -n "$ENB" route add 10.2.0.0/24 dev veth-e
+ip -n "$ENB" route add 10.4.0.0/24 dev veth-ex
+
+# the CSR, a BGP peer in VRF s1
+ip -n "$CSR" link add s1 type vrf table $S1_TABLE
+ip -n "$CSR" link set s1 up
+ip link add g-csr netns "$GW" type veth peer name c-gw netns "$CSR"
+ip -n "$GW" link set g-csr master s1 up
+ip -n "$GW" addr add 10.100.1.1/30 dev g-csr
+ip -n "$CSR" link set c-gw master s1 up
+ip -n "$CSR" addr add 10.100.1.2/30 dev c-gw
+
+bgp_vrf_s1() {	# ROUTER_ID PEER [REDISTRIBUTE_ROUTE_MAP]
+	cat <<EOF
+router bgp 65000 vrf s1
+ bgp router-id $1
+ no bgp default ipv4-unicast
+ neighbor $2 remote-as internal
+ neighbor $2 timers 3 9
+ neighbor $2 timers connect 1
+ address-family ipv4 unicast
+  neighbor $2 activate
+  neighbor $2 advertisement-interval 0
+EOF
+	[ -n "${3:-}" ] && echo "  redistribute kernel route-map $3"
+	echo " exit-address-family"
+}
+frr_start "$GW" "hostname gw" "hostname gw
+ip prefix-list ENB-S1 seq 10 permit 10.1.0.0/16 ge 32
+route-map RRI-S1 permit 10
+ match ip address prefix-list ENB-S1
+ match metric 1024
+ set local-preference 200
+route-map RRI-S1 deny 100
+$(bgp_vrf_s1 10.255.0.1 10.100.1.2 RRI-S1)" &&
+frr_start "$CSR" "hostname csr" "hostname csr
+$(bgp_vrf_s1 10.255.0.3 10.100.1.1)" || { log_test 1 "FRR starts in the gateway and the CSR"; test_exit; }
+# "PREFIX NEXTHOP LOCPREF;" of the eNodeB prefixes at the CSR
+csr_enb_paths() { frr_bgp_paths "$CSR" s1 | awk '/^10\.1\./ { print $1, $2, $3 }' | tr '\n' ';'; }
+csr_fib_absent() { [ -z "$(ip -n "$CSR" route show vrf s1 "$1")" ]; }
+csr_lacks() { ! frr_bgp_paths "$CSR" s1 | grep -q "^$1 "; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# --- ikud -----------------------------------------------------------------
+
+write_ikud_conf() {	# $1: xfrm interface of gateway s1
+	cat >"$dir/ikud.conf" <<EOF
+log-level debug;
+control $dir/ikud.sock;
+workers 2;
+gateway s1 {
+	local 192.0.2.1;
+	vrf s1;
+	xfrm-interface ${1:-ipsec-s1} if_id 42;
+	ike-proposals aes128gcm16-prfsha256-ecp256;
+	esp-proposals aes128gcm16-ecp256;
+	psk "$PSK" for id *.enb.example.net;
+	remote-ts 10.1.0.0/16;
+	local-ts 10.2.0.0/24;
+}
+gateway x2 {
+	local 198.51.100.1;
+	vrf x2;
+	xfrm-interface ipsec-x2 if_id 43;
+	ike-proposals aes128gcm16-prfsha256-ecp256;
+	esp-proposals aes128gcm16-ecp256;
+	psk "$PSK" for id *.enb.example.net;
+	remote-ts 10.3.0.0/16;
+	local-ts 10.4.0.0/24;
+	route-metric 300;
+}
+EOF
+}
+
+IKUD_PID=
+start_ikud() {
+	ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" -d >>"$dir/ikud.log" 2>&1 &
+	IKUD_PID=$!
+	wait_until 10 test -S "$dir/ikud.sock"
+}
+
+stop_ikud() {	# $1: signal (default TERM)
+	[ -n "$IKUD_PID" ] || return
+	kill -"${1:-TERM}" "$IKUD_PID" 2>/dev/null
+	wait "$IKUD_PID" 2>/dev/null
+	IKUD_PID=
+	rm -f "$dir/ikud.sock"
+}
+at_exit stop_ikud
+
+ctl() {
+	python3 - "$dir/ikud.sock" "$*" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+print(s.makefile().read(), end="")
+EOF
+}
+
+json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+
+# routes of ikud's protocol in a table: "PREFIX DEV METRIC" lines, sorted
+rri_routes() {
+	ip -n "$GW" -j route show table "$1" proto 250 |
+		python3 -c 'import json,sys
+for r in sorted(json.load(sys.stdin), key=lambda r: r["dst"]):
+	print(r["dst"], r.get("dev"), r.get("metric", 0))'
+}
+rri_count() { ip -n "$GW" route show table "$1" proto 250 | grep -c .; }
+has_route() { ip -n "$GW" route show table "$1" proto 250 "$2" | grep -q .; }
+ts_failures() { ctl stats | json "j['failures']['ts_unacceptable']"; }
+
+# ping from a VRF: raw ICMP socket bound to the VRF device and a source
+vrf_ping() {	# VRF SRC DST
+	ip netns exec "$GW" python3 - "$@" <<'EOF'
+import os, select, socket, struct, sys
+vrf, src, dst = sys.argv[1:4]
+def csum(b):
+	s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+	s = (s >> 16) + (s & 0xffff); s += s >> 16
+	return ~s & 0xffff
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, vrf.encode())
+s.bind((src, 0))
+ident = os.getpid() & 0xffff
+for seq in range(1, 4):
+	hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq) + b"rri-probe-16byte"
+	pkt = hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
+	s.sendto(pkt, (dst, 0))
+	while select.select([s], [], [], 2)[0]:
+		data, addr = s.recvfrom(2048)
+		icmp = data[(data[0] & 15) * 4:]
+		if addr[0] == dst and icmp[0] == 0 and struct.unpack("!H", icmp[4:6])[0] == ident:
+			sys.exit(0)
+sys.exit(1)
+EOF
+}
+
+# --- strongSwan ---------------------------------------------------------------
+
+# conn NAME ID LOCAL REMOTE LOCAL_TS REMOTE_TS
+conn() {
+	cat <<EOF
+	$1 {
+		version = 2
+		local_addrs = $3
+		remote_addrs = $4
+		proposals = aes128gcm16-prfsha256-ecp256
+		rekey_time = 0
+		local {
+			auth = psk
+			id = $2
+		}
+		remote {
+			auth = psk
+			id = $4
+		}
+		children {
+			$1 {
+				local_ts = $5
+				remote_ts = $6
+				esp_proposals = aes128gcm16-ecp256
+				rekey_time = 0
+			}
+		}
+	}
+EOF
+}
+
+cat >"$dir/strongswan.conf" <<EOF
+charon {
+	load_modular = yes
+	install_routes = no
+	install_virtual_ip = no
+	retransmit_tries = 3
+	retransmit_timeout = 2
+	plugins {
+		include /etc/strongswan.d/charon/*.conf
+	}
+	filelog {
+		charon {
+			path = $dir/charon.log
+			default = 1
+			ike = 2
+			append = yes
+			flush_line = yes
+		}
+	}
+}
+EOF
+{
+	echo "connections {"
+	for n in 1 2 3; do
+		conn enb$n enb$n.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.$n/32 10.2.0.0/24
+	done
+	conn enbx enbx.enb.example.net 198.51.100.2 198.51.100.1 10.3.0.1/32 10.4.0.0/24
+	conn outside bad1.enb.example.net 192.0.2.2 192.0.2.1 172.16.0.1/32 10.2.0.0/24
+	conn default bad2.enb.example.net 192.0.2.2 192.0.2.1 0.0.0.0/0 10.2.0.0/24
+	conn steal bad3.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.1/32 10.2.0.0/24
+	conn cover bad4.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.0/24 10.2.0.0/24
+	echo "}"
+	echo "secrets { ike-1 { secret = \"$PSK\" } }"
+} >"$dir/swanctl.conf"
+
+CHARON_PID=
+start_charon() {
+	ip netns exec "$ENB" unshare -m sh -c \
+		"mount -t tmpfs none /run && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/charon" \
+		>>"$dir/charon.out" 2>&1 &
+	CHARON_PID=$!
+	wait_until 15 swan --stats && swan --load-all --file "$dir/swanctl.conf" >/dev/null 2>&1
+}
+stop_charon() {	# $1: signal
+	[ -n "$CHARON_PID" ] || return
+	kill -"${1:-TERM}" "$CHARON_PID" 2>/dev/null
+	wait "$CHARON_PID" 2>/dev/null
+	CHARON_PID=
+}
+at_exit stop_charon
+swan() { nsenter -t "$CHARON_PID" -m -n swanctl "$@"; }
+up() { timeout 60 nsenter -t "$CHARON_PID" -m -n swanctl --initiate --child "$1" >>"$dir/initiate.out" 2>&1; }
+down() { swan --terminate --ike "$1" >/dev/null 2>&1; }
+enb_ping() {	# SRC DST
+	ip netns exec "$ENB" ping -c 2 -i 0.3 -W 2 -I "$1" "$2" >/dev/null 2>&1
+}
+
+dump_logs() {
+	echo "# --- ikud.log (tail)"; tail -n 40 "$dir/ikud.log" | sed 's/^/# /'
+	echo "# --- charon.log (tail)"; tail -n 20 "$dir/charon.log" 2>/dev/null | sed 's/^/# /'
+}
+
+# --- tests -------------------------------------------------------------------
+
+echo "# start-up checks the xfrm interface of each gateway"
+write_ikud_conf ipsec-x2
+timeout 10 ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" -d >"$dir/bad.log" 2>&1
+check_eq "$?" 1 "ikud refuses to start with gateway s1's xfrm interface in vrf x2"
+grep -q "gateway s1: xfrm interface ipsec-x2 is not in vrf s1" "$dir/bad.log"
+log_test $? "the error names the gateway, interface and VRF"
+write_ikud_conf nosuch0
+timeout 10 ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" -d >"$dir/bad.log" 2>&1
+check_eq "$?" 1 "ikud refuses to start with a missing xfrm interface"
+grep -q "xfrm interface nosuch0 does not exist" "$dir/bad.log"
+log_test $? "the error says it does not exist"
+
+echo "# stale routes of proto 250 are flushed at start-up"
+ip -n "$GW" route add 10.1.9.9/32 dev ipsec-s1 table $S1_TABLE proto 250
+ip -n "$GW" route add 10.1.9.8/32 dev ipsec-s1 table $S1_TABLE proto static
+write_ikud_conf
+start_ikud || { dump_logs; log_test 1 "ikud starts"; test_exit; }
+check_eq "$(rri_count $S1_TABLE)" 0 "the stale proto 250 route is gone"
+ip -n "$GW" route show table $S1_TABLE 10.1.9.8/32 | grep -q 'proto static'
+log_test $? "a route of another protocol stays"
+ip -n "$GW" route del 10.1.9.8/32 table $S1_TABLE
+
+echo "# IKE sockets bound to the gateways' VRFs"
+socks=$(ip netns exec "$GW" ss -uanH | awk '{print $4}' | sort | tr '\n' ' ')
+for s in 192.0.2.1%s1:500 192.0.2.1%s1:4500 198.51.100.1%x2:500 198.51.100.1%x2:4500; do
+	[[ " $socks" == *" $s "* ]]
+	log_test $? "socket $s"
+done
+
+echo "# tunnels bring their routes"
+start_charon
+for c in enb1 enb2 enb3 enbx; do
+	up $c
+	log_test $? "$c establishes"
+done
+check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" \
+	"10.1.0.1 ipsec-s1 1024;10.1.0.2 ipsec-s1 1024;10.1.0.3 ipsec-s1 1024;" \
+	"vrf s1: one route per S1 tunnel via ipsec-s1, default metric"
+check_eq "$(rri_routes $X2_TABLE | tr '\n' ';')" "10.3.0.1 ipsec-x2 300;" \
+	"vrf x2: only the X2 tunnel's route, configured metric"
+check_eq "$(ip -n "$GW" route show table main proto 250 | grep -c .)" 0 \
+	"no route of ours in the main table"
+ip -n "$GW" route show table $S1_TABLE proto 250 | grep -q '10.3.0.1'
+log_test $((! $?)) "the X2 prefix is not in vrf s1"
+check_eq "$(ctl stats | json "j['routes']['s1'], j['routes']['x2']")" "3 1" \
+	"sgwctl ike stats counts routes per gateway"
+show=$(ctl sa show | json "[(s['gateway'], s['vrf'], c['remote_ts'][0], c['route'], c['routes']) for s in j['sas'] for c in s['children'] if 'enb2.' in s['remote_id']][0]")
+check_eq "$show" "('s1', 's1', '10.1.0.2/32', 'installed', 1)" \
+	"sa show: gateway, vrf, inner prefix and route state of enb2"
+"$SGWCTL" ike socket "$dir/ikud.sock" sa show 2>/dev/null | grep -q 'gateway x2 vrf x2 .*' &&
+	"$SGWCTL" ike socket "$dir/ikud.sock" sa show | grep -q 'route installed (1)'
+log_test $? "sgwctl ike sa show (text) shows VRF and route state"
+
+wait_until 60 frr_bgp_established "$CSR" s1 10.100.1.1
+log_test $? "CSR: BGP session to the gateway in VRF s1 Established"
+wait_until 20 test "$(csr_enb_paths)" = "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;10.1.0.3/32 10.100.1.1 200;"
+check_eq "$(csr_enb_paths)" "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;10.1.0.3/32 10.100.1.1 200;" \
+	"CSR: BGP has the three eNodeB /32s, next hop the gateway, local-pref 200"
+
+echo "# traffic from the VRFs to the eNodeBs follows the routes"
+vrf_ping s1 10.2.0.1 10.1.0.2
+log_test $? "ping vrf s1 10.2.0.1 -> enb2 10.1.0.2"
+vrf_ping x2 10.4.0.1 10.3.0.1
+log_test $? "ping vrf x2 10.4.0.1 -> enbx 10.3.0.1"
+enb_ping 10.1.0.3 10.2.0.1
+log_test $? "ping enb3 -> 10.2.0.1 (reply via the route)"
+
+echo "# a CHILD_SA rekey keeps the route, without a gap"
+spi_before=$(ctl sa show | json "[c['spi_in'] for s in j['sas'] for c in s['children'] if 'enb1.' in s['remote_id']][0]")
+ip -n "$GW" monitor route >"$dir/monitor" 2>/dev/null &
+monitor=$!
+( end=$((SECONDS + 8)); miss=0; n=0
+  while [ $SECONDS -lt $end ]; do
+	has_route $S1_TABLE 10.1.0.1/32 || miss=$((miss + 1)); n=$((n + 1))
+  done; echo "$miss $n" >"$dir/watch" ) &
+watcher=$!
+sleep 1
+swan --rekey --child enb1 >/dev/null 2>&1
+log_test $? "strongSwan rekeys enb1's CHILD_SA"
+wait $watcher
+read -r miss polls <"$dir/watch"
+spi_after=$(ctl sa show | json "[c['spi_in'] for s in j['sas'] for c in s['children'] if 'enb1.' in s['remote_id']][-1]")
+[ "$spi_after" != "$spi_before" ]
+log_test $? "enb1 has a new CHILD_SA ($spi_before -> $spi_after)"
+check_eq "$miss" 0 "route 10.1.0.1/32 never missing during the rekey ($polls polls)"
+kill $monitor; wait $monitor 2>/dev/null
+check_eq "$(grep -c '^Deleted.*10\.1\.0\.1 ' "$dir/monitor")" 0 \
+	"rtnetlink: no RTM_DELROUTE for 10.1.0.1/32 during the rekey"
+wait_until 10 test "$(ctl sa show | json "sum(len(s['children']) for s in j['sas'] if 'enb1.' in s['remote_id'])")" = 1
+check_eq "$(rri_count $S1_TABLE)" 3 "still three routes in vrf s1 after the rekey"
+vrf_ping s1 10.2.0.1 10.1.0.1
+log_test $? "ping vrf s1 -> enb1 after the rekey"
+
+echo "# a delete removes exactly its route"
+ip -n "$CSR" route show vrf s1 10.1.0.2/32 | grep -q "via 10.100.1.1"
+log_test $? "CSR: enb2's /32 in the CSR's kernel table of VRF s1 (BGP)"
+down enb2	# returns once ikud answered the DELETE (tunnel and route gone)
+t0=$(now_ms)
+wait_until 5 csr_fib_absent 10.1.0.2/32
+withdraw_ms=$(( $(now_ms) - t0 ))
+csr_lacks 10.1.0.2/32
+log_test $? "CSR: enb2's /32 withdrawn from BGP"
+check_range "$withdraw_ms" 0 2000 "CSR: gone from the CSR's FIB within 2 s of the tunnel deletion (ms)"
+wait_until 10 sh -c "! ip -n $GW route show table $S1_TABLE proto 250 10.1.0.2/32 | grep -q ."
+check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" \
+	"10.1.0.1 ipsec-s1 1024;10.1.0.3 ipsec-s1 1024;" "enb2's route gone, enb1 and enb3 stay"
+check_eq "$(rri_count $X2_TABLE)" 1 "the X2 route stays"
+ctl sa terminate remote-id enb3.enb.example.net >/dev/null
+wait_until 10 sh -c "! ip -n $GW route show table $S1_TABLE proto 250 10.1.0.3/32 | grep -q ."
+check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" "10.1.0.1 ipsec-s1 1024;" \
+	"terminated from ikud: enb3's route gone"
+wait_until 5 test "$(csr_enb_paths)" = "10.1.0.1/32 10.100.1.1 200;"
+check_eq "$(csr_enb_paths)" "10.1.0.1/32 10.100.1.1 200;" "CSR: only enb1's /32 left"
+check_eq "$(ctl stats | json "j['routes']['s1']")" 1 "stats: one route left on s1"
+
+echo "# claims that must not become routes"
+ts0=$(ts_failures)
+up outside
+log_test $((! $?)) "a claim outside remote-ts (172.16.0.1/32) fails"
+up default
+log_test $((! $?)) "a claim of 0.0.0.0/0 fails"
+up steal
+log_test $((! $?)) "another identity claiming enb1's 10.1.0.1/32 fails"
+up cover
+log_test $((! $?)) "another identity claiming 10.1.0.0/24 (covers enb1's) fails"
+check_eq "$(( $(ts_failures) - ts0 ))" 4 "ikud refused all four with TS_UNACCEPTABLE"
+check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" "10.1.0.1 ipsec-s1 1024;" \
+	"vrf s1 still holds enb1's route only"
+ip -n "$GW" route show table all proto 250 | grep -qE '^(default|0\.0\.0\.0|172\.16|10\.1\.0\.0/24)'
+log_test $((! $?)) "no default, outside or covering route anywhere"
+vrf_ping s1 10.2.0.1 10.1.0.1
+log_test $? "enb1's traffic unaffected"
+for c in outside default steal cover; do down $c; done
+
+echo "# the same identity reconnecting (INITIAL_CONTACT) keeps its route"
+up enb2
+log_test $? "enb2 back"
+stop_charon KILL
+start_charon
+up enb1
+log_test $? "enb1 reconnects after losing its state"
+has_route $S1_TABLE 10.1.0.1/32
+log_test $? "route 10.1.0.1/32 in place after the reconnection"
+wait_until 10 test "$(ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])")" = 1
+check_eq "$(ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])")" 1 \
+	"the old enb1 tunnel was replaced"
+check_eq "$(rri_count $S1_TABLE)" 2 "routes of enb1 and (stale-peer) enb2 in vrf s1"
+vrf_ping s1 10.2.0.1 10.1.0.1
+log_test $? "ping vrf s1 -> enb1 through the new tunnel"
+
+echo "# SIGKILL of ikud: a restart flushes the stale routes; tunnels bring them back"
+stop_ikud KILL
+check_eq "$(rri_count $S1_TABLE)" 2 "routes survive the killed daemon"
+start_ikud || { dump_logs; log_test 1 "ikud restarts"; test_exit; }
+check_eq "$(( $(rri_count $S1_TABLE) + $(rri_count $X2_TABLE) ))" 0 "the restart flushed every route of ours"
+wait_until 5 test -z "$(csr_enb_paths)"
+check_eq "$(csr_enb_paths)" "" "CSR: no stale eNodeB route after the restart"
+stop_charon KILL
+start_charon
+for c in enb1 enb2 enbx; do
+	up $c
+	log_test $? "$c re-establishes"
+done
+check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" \
+	"10.1.0.1 ipsec-s1 1024;10.1.0.2 ipsec-s1 1024;" "vrf s1: routes back for enb1 and enb2"
+check_eq "$(rri_routes $X2_TABLE | tr '\n' ';')" "10.3.0.1 ipsec-x2 300;" "vrf x2: route back for enbx"
+vrf_ping x2 10.4.0.1 10.3.0.1
+log_test $? "ping vrf x2 -> enbx after the restart"
+wait_until 20 test "$(csr_enb_paths)" = "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;"
+check_eq "$(csr_enb_paths)" "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;" \
+	"CSR: the routes are back in BGP"
+
+echo "# a clean stop removes the routes"
+stop_ikud
+check_eq "$(( $(rri_count $S1_TABLE) + $(rri_count $X2_TABLE) ))" 0 "no route of ours after SIGTERM"
+
+[ "$sgw_ret" -eq 0 ] || dump_logs
+test_exit
