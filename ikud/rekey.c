@@ -15,6 +15,10 @@
  *
  * IKE SA rekeying is driven by the IKE SA's rekey timer; the CHILD_SAs move
  * to the new IKE SA and the old one is deleted by the exchange's initiator.
+ * When both sides rekey the same IKE SA at once (§2.8.2), both requests are
+ * answered; of the two new IKE SAs, the one whose exchange had the lowest of
+ * the four nonces is redundant and deleted by its initiator, the CHILD_SAs
+ * end on the other one, and that one's initiator deletes the old IKE SA.
  */
 #include "ikud.h"
 #include "log.h"
@@ -72,10 +76,11 @@ static void log_child(struct ike_sa *sa, struct child_sa *c, const char *what)
 
 /*
  * The IKE SA n, just keyed by a rekey of sa (either side's), takes over the
- * peer, its identity and the CHILD_SAs, and is established.
+ * peer, its identity and the CHILD_SAs, and is established. A rekey
+ * collision counts once (count false for its second new SA).
  */
 static void ike_sa_take_over(struct ike_sa *n, struct ike_sa *sa,
-			     const struct ike_suite *suite)
+			     const struct ike_suite *suite, bool count)
 {
 	n->suite = *suite;
 	n->peer = sa->peer;
@@ -91,7 +96,20 @@ static void ike_sa_take_over(struct ike_sa *n, struct ike_sa *sa,
 	for (struct child_sa *c = n->children; c; c = c->next)
 		c->ike = n;
 	sa_established(n);
-	sa->shard->st.ike_rekeys++;
+	if (count)
+		sa->shard->st.ike_rekeys++;
+}
+
+/* A replaced IKE SA waits (bounded) for the DELETE of whoever owns it. */
+static void ike_sa_retire(struct ike_sa *sa, struct ike_sa *successor)
+{
+	struct shard *s = sa->shard;
+
+	sa->state = SA_REKEYED;
+	sa->rekeyed_to = successor;
+	ike_timer_cancel(&s->timers, &sa->t_dpd);
+	ike_timer_cancel(&s->timers, &sa->t_rekey);
+	ike_timer_set(&s->timers, &sa->t_expire, ike_now_ms() + 60000);
 }
 
 static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
@@ -105,9 +123,10 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 	struct ike_proposal p;
 	uint8_t pub[IKE_DH_MAX_LEN], gir[IKE_DH_MAX_LEN], nr[IKUD_NONCE_LEN], spi[8];
 	size_t pub_len, gir_len;
+	bool collide = sa->req == REQ_REKEY_IKE;
 
-	if (sa->req == REQ_REKEY_IKE || sa->req == REQ_DELETE_IKE) {
-		/* §2.25.2: we are rekeying or closing it ourselves */
+	if (sa->req == REQ_DELETE_IKE) {
+		/* §2.25.2: we are closing it ourselves */
 		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
@@ -173,12 +192,19 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	/* The new SA takes over the peer, its identity and the CHILD_SAs. */
-	ike_sa_take_over(n, sa, &suite);
-	sa->state = SA_REKEYED;
-	sa->rekeyed_to = n;
-	ike_timer_cancel(&s->timers, &sa->t_dpd);
-	ike_timer_cancel(&s->timers, &sa->t_rekey);
-	ike_timer_set(&s->timers, &sa->t_expire, ike_now_ms() + 60000);
+	ike_sa_take_over(n, sa, &suite, true);
+	ike_sa_retire(sa, n);
+	if (collide) {
+		/* §2.8.2: our own rekey of sa is pending; its response decides */
+		const uint8_t *mn;
+		size_t ml;
+
+		min_nonce(m->nonce.data, m->nonce.len, nr, sizeof(nr), &mn, &ml);
+		memcpy(sa->collide_nonce, mn, ml);
+		sa->collide_nonce_len = (uint16_t)ml;
+		sa->collide_ike_spi = n->spi_r;
+		sa_log(sa, LOG_INFO, "IKE SA rekey collision: answered the peer's rekey");
+	}
 	{
 		char str[128];
 
@@ -512,6 +538,39 @@ int rekey_ike_start(struct ike_sa *sa)
 	return 0;
 }
 
+/*
+ * §2.8.2: our rekey exchange of sa (its response m) wins the collision when
+ * its lower nonce is above the lower nonce of the peer's exchange.
+ */
+static bool ike_collision_won(const struct ike_sa *sa, const struct ike_msg *m)
+{
+	const uint8_t *mn;
+	size_t ml;
+
+	min_nonce(sa->req_nonce, sizeof(sa->req_nonce), m->nonce.data, m->nonce.len,
+		  &mn, &ml);
+	return nonce_cmp(mn, ml, sa->collide_nonce, sa->collide_nonce_len) > 0;
+}
+
+/* Our new IKE SA n lost a rekey collision: established without CHILD_SAs,
+ * then deleted by us, its initiator. */
+static void ike_delete_redundant(struct ike_sa *n, struct ike_sa *sa,
+				 const struct ike_suite *suite)
+{
+	struct shard *s = n->shard;
+	struct ike_builder b;
+
+	ike_sa_take_over(n, sa, suite, false);	/* sa has no CHILD_SA left */
+	ike_timer_cancel(&s->timers, &n->t_dpd);
+	ike_timer_cancel(&s->timers, &n->t_rekey);
+	n->state = SA_DELETING;
+	sa_log(n, LOG_NOTICE, "IKE SA rekey collision: our new SA is redundant, deleting it");
+	ex_begin(n, &b, IKE_INFORMATIONAL, false, n->send_mid);
+	ike_build_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
+	if (ex_send_request(n, &b, REQ_DELETE_IKE, IKUD_RETRANS_BASE_MS, 3))
+		sa_destroy(n, "redundant after a rekey collision");
+}
+
 static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 {
 	struct shard *s = sa->shard;
@@ -519,7 +578,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	struct ike_proposal props[IKE_MAX_PROPOSALS];
 	const struct ike_notify *err = ike_msg_first_error(m);
 	struct ike_suite suite;
-	struct ike_sa *n;
+	struct ike_sa *n, *peer_sa;
 	struct ike_builder b;
 	uint8_t spi[8], gir[IKE_DH_MAX_LEN];
 	size_t gir_len, np;
@@ -527,6 +586,11 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	if (err) {
 		sa_log(sa, LOG_NOTICE, "IKE SA rekey refused: %s", ike_notify_name(err->type));
 		ex_request_done(sa);
+		if (sa->state == SA_REKEYED) {
+			/* the peer's rekey of it, answered meanwhile, stands */
+			sa->collide_ike_spi = 0;
+			return;
+		}
 		/* try again later (TEMPORARY_FAILURE: collision; the peer's may win) */
 		ike_timer_set(&s->timers, &sa->t_rekey, ike_now_ms() + 10000);
 		return;
@@ -538,12 +602,14 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	    suite.spi_size != 8 || suite.dh != ike_dh_group(sa->req_dh) ||
 	    ike_dh_shared(sa->req_dh, m->ke.data, m->ke.len, gir, sizeof(gir), &gir_len)) {
 		sa_log(sa, LOG_NOTICE, "IKE SA rekey: unacceptable response");
+		sa->collide_ike_spi = 0;
 		ex_request_done(sa);
 		return;
 	}
 	n = sa_new(s, gw, true);
 	if (!n) {
 		explicit_bzero(gir, sizeof(gir));
+		sa->collide_ike_spi = 0;
 		ex_request_done(sa);
 		return;
 	}
@@ -556,16 +622,32 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 				       n->spi_i, n->spi_r, &n->keys)) {
 		explicit_bzero(gir, sizeof(gir));
 		sa_destroy(n, "key derivation failed");
+		sa->collide_ike_spi = 0;
 		ex_request_done(sa);
 		return;
 	}
 	explicit_bzero(gir, sizeof(gir));
 	n->keys_ready = true;
-	ike_sa_take_over(n, sa, &suite);
+	peer_sa = sa->collide_ike_spi ? sa_find(s, sa->collide_ike_spi) : NULL;
+	sa->collide_ike_spi = 0;
+	if (peer_sa && peer_sa->state == SA_ESTABLISHED) {
+		if (!ike_collision_won(sa, m)) {
+			ex_request_done(sa);
+			ike_delete_redundant(n, sa, &suite);
+			return;	/* the peer deletes the old SA */
+		}
+		/* the peer's new SA is redundant (the peer deletes it): ours
+		 * takes the CHILD_SAs over from it */
+		ike_sa_take_over(n, peer_sa, &suite, false);
+		ike_sa_retire(peer_sa, n);
+		sa_log(n, LOG_NOTICE, "IKE SA rekey collision: the peer's new SA is redundant");
+	} else {
+		ike_sa_take_over(n, sa, &suite, true);
+	}
 	sa_log(n, LOG_NOTICE, "IKE SA rekeyed, old %016llx_i %016llx_r",
 	       (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
 	ex_request_done(sa);
-	/* the old SA goes: we initiated the rekey, so we delete it */
+	/* the old SA goes: we initiated the (surviving) rekey, so we delete it */
 	sa->state = SA_REKEYED;
 	ike_timer_cancel(&s->timers, &sa->t_dpd);
 	ike_timer_cancel(&s->timers, &sa->t_rekey);
