@@ -59,7 +59,11 @@ ip -n "$GW" route add 10.1.0.0/16 dev ipsec0
 
 # --- ikud -----------------------------------------------------------------
 
-IKUD_PID=
+source "$(dirname "$0")/lib_ike.sh"
+
+all_sas() { ctl sa show | json "len(j['sas'])"; }
+no_ike_sa() { [ "$(all_sas)" = 0 ]; }
+
 write_ikud_conf() {	# $1 ike proposals, $2 extra gateway lines
 	cat >"$dir/ikud.conf" <<EOC
 log-level debug;
@@ -78,43 +82,8 @@ gateway s1 {
 EOC
 }
 
-start_ikud() {
-	ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" -d >>"$dir/ikud.log" 2>&1 &
-	IKUD_PID=$!
-	wait_until 10 test -S "$dir/ikud.sock"
-}
-
-stop_ikud() {
-	[ -n "$IKUD_PID" ] || return
-	kill "$IKUD_PID" 2>/dev/null
-	wait "$IKUD_PID" 2>/dev/null
-	IKUD_PID=
-	rm -f "$dir/ikud.sock"
-}
-at_exit stop_ikud
-
-ctl() {	# ikud control socket: one line in, one JSON document out
-	python3 - "$dir/ikud.sock" "$*" <<'EOP'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-print(s.makefile().read(), end="")
-EOP
-}
-
-json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
-ike_count() { ctl sa show | json "len([s for s in j['sas'] if s['state']=='established'])"; }
-child_count() { ctl sa show | json "sum(len(s['children']) for s in j['sas'])"; }
-all_sas() { ctl sa show | json "len(j['sas'])"; }
-no_ike_sa() { [ "$(all_sas)" = 0 ]; }
-failures() { ctl stats | json "j['failures']['$1']"; }
-gw_states() { ip -n "$GW" xfrm state | grep -c '^src'; }
-gw_policies() { ip -n "$GW" xfrm policy | grep -cE '^\s+dir (in|out|fwd) '; }
-
 # --- strongSwan ---------------------------------------------------------------
 
-CHARON_PID=
 write_strongswan() {	# $1 ike proposals, $2 esp proposals
 	cat >"$dir/strongswan.conf" <<EOC
 charon {
@@ -170,37 +139,6 @@ secrets {
 }
 EOC
 }
-
-start_charon() {
-	ip netns exec "$ENB" unshare -m sh -c \
-		"mount -t tmpfs none /run && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/charon" \
-		>>"$dir/charon.out" 2>&1 &
-	CHARON_PID=$!
-	wait_until 15 swan --stats
-}
-
-swan() { nsenter -t "$CHARON_PID" -m -n swanctl "$@"; }
-
-stop_charon() {
-	[ -n "$CHARON_PID" ] || return
-	kill "$CHARON_PID" 2>/dev/null
-	wait "$CHARON_PID" 2>/dev/null
-	CHARON_PID=
-}
-at_exit stop_charon
-
-load_swan() { swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1; }
-initiate() { timeout 60 nsenter -t "$CHARON_PID" -m -n swanctl --initiate --child c >"$dir/initiate.out" 2>&1; }
-
-xfrm_in_packets() {	# packets counted on ikud's inbound SA(s)
-	ip -n "$GW" -s xfrm state | awk '
-		/^src 192.0.2.2 dst 192.0.2.1/ { inb = 1; next }
-		/^src/ { inb = 0 }
-		inb && /lifetime current:/ { getline; sub(/\(packets\)/, ""); n += $2 }
-		END { print n + 0 }'
-}
-
-ping_ok() { ip netns exec "$ENB" ping -c "${1:-3}" -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1; }
 
 # SCTP packets that arrived decrypted through ipsec0 (nftables counter)
 nft_sctp_packets() {

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the ikud-against-strongSwan kselftests; source after lib.sh.
+# The caller sets $dir (a scratch directory), $GW (ikud's netns) and $ENB
+# (charon's netns), writes $dir/ikud.conf (control socket $dir/ikud.sock),
+# $dir/strongswan.conf and $dir/swanctl.conf, and names its CHILD_SA "c".
+#
+#   start_ikud / stop_ikud        ikud in $GW, log in $dir/ikud.log
+#   ctl REQUEST                   ikud's control socket: one line in, JSON out
+#   json EXPR                     a Python expression over JSON on stdin ("j")
+#   ike_count, child_count, failures REASON, gw_states, gw_policies
+#   start_charon / stop_charon    charon in $ENB with a private /run
+#   swan ARGS, load_swan, initiate, xfrm_in_packets, ping_ok [COUNT]
+
+IKUD_PID=
+CHARON_PID=
+
+start_ikud() {
+	ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" -d >>"$dir/ikud.log" 2>&1 &
+	IKUD_PID=$!
+	wait_until 10 test -S "$dir/ikud.sock"
+}
+
+stop_ikud() {
+	[ -n "$IKUD_PID" ] || return
+	kill "$IKUD_PID" 2>/dev/null
+	wait "$IKUD_PID" 2>/dev/null
+	IKUD_PID=
+	rm -f "$dir/ikud.sock"
+}
+at_exit stop_ikud
+
+ctl() {
+	python3 - "$dir/ikud.sock" "$*" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+print(s.makefile().read(), end="")
+EOF
+}
+
+json() {
+	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
+}
+
+ike_count() { ctl sa show | json "len([s for s in j['sas'] if s['state']=='established'])"; }
+child_count() { ctl sa show | json "sum(len(s['children']) for s in j['sas'])"; }
+failures() { ctl stats | json "j['failures']['$1']"; }
+gw_states() { ip -n "$GW" xfrm state | grep -c '^src'; }
+# policies of tunnels (not the per-socket bypass policies of the IKE sockets)
+gw_policies() { ip -n "$GW" xfrm policy | grep -cE '^\s+dir (in|out|fwd) '; }
+
+# charon with a /run of its own (its vici socket and pid file live there);
+# swanctl reaches it by entering its mount namespace.
+start_charon() {
+	ip netns exec "$ENB" unshare -m sh -c \
+		"mount -t tmpfs none /run && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/charon" \
+		>>"$dir/charon.out" 2>&1 &
+	CHARON_PID=$!
+	wait_until 15 swan --stats
+}
+
+swan() { nsenter -t "$CHARON_PID" -m -n swanctl "$@"; }
+
+stop_charon() {
+	[ -n "$CHARON_PID" ] || return
+	kill "$CHARON_PID" 2>/dev/null
+	wait "$CHARON_PID" 2>/dev/null
+	CHARON_PID=
+}
+at_exit stop_charon
+
+load_swan() { swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1; }
+initiate() { timeout 60 nsenter -t "$CHARON_PID" -m -n swanctl --initiate --child c >"$dir/initiate.out" 2>&1; }
+
+xfrm_in_packets() {	# packets counted on ikud's inbound SA(s)
+	ip -n "$GW" -s xfrm state | awk '
+		/^src 192.0.2.2 dst 192.0.2.1/ { inb = 1; next }
+		/^src/ { inb = 0 }
+		inb && /lifetime current:/ { getline; sub(/\(packets\)/, ""); n += $2 }
+		END { print n + 0 }'
+}
+
+ping_ok() { ip netns exec "$ENB" ping -c "${1:-3}" -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1; }
