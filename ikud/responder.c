@@ -396,10 +396,15 @@ void resp_ike_auth(struct ike_sa *sa, struct ike_msg *m)
 		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH, "cannot compute AUTH");
 		return;
 	}
+	/*
+	 * INITIAL_CONTACT: the old SAs of this identity go only after the new
+	 * CHILD_SA is installed, so that its policies and routes take over
+	 * from the old tunnel's (make before break): removed first, the old
+	 * tunnel would withdraw a route the new one adds back moments later.
+	 */
+	c = negotiate_child(sa, m, &notify);
 	if (ike_msg_find_notify(m, IKE_N_INITIAL_CONTACT))
 		purge_everywhere(sa);
-
-	c = negotiate_child(sa, m, &notify);
 
 	ex_begin(sa, &b, IKE_AUTH, true, sa->recv_mid);
 	ike_build_id(&b, IKE_PL_IDR, &gw->local_id);

@@ -10,15 +10,22 @@
  * the CHILD_SAs of that tunnel using it: a rekey adds the successor before
  * the old CHILD_SA goes, so the count never drops to zero and the route
  * never flaps. A peer identity that comes back (INITIAL_CONTACT, restart)
- * takes its routes over; any other tunnel claiming an overlapping prefix in
- * the same table is refused (rri_taken()). A prefix of length 0 never
- * becomes a route, whatever the configuration allows.
+ * hands its routes to the new tunnel, which installs before the old one is
+ * removed; a route the kernel already has as the new tunnel wants it is
+ * not touched (no RTM_DELROUTE, no BGP withdraw). Any other tunnel claiming
+ * an overlapping prefix in the same table is refused (rri_taken()). A
+ * prefix of length 0 never becomes a route, whatever the configuration
+ * allows.
  *
- * The registry is a list: lookups are linear in the number of routes.
+ * The registry scales with the number of tunnels: a prefix trie per
+ * routing table and address family (exact lookups and both overlap checks
+ * follow one path of at most 33 or 129 nodes), a hash table of the routes
+ * by reqid, and a route counter per gateway.
  */
 #include "rri.h"
 #include "log.h"
 #include "rtnl_route.h"
+#include "sgw_ptrie.h"
 #include "sgw_rtproto.h"
 
 #include <arpa/inet.h>
@@ -36,13 +43,27 @@ struct rri_pfx {
 	uint8_t plen;
 };
 
-struct rri_route {
-	struct rri_route *next;
-	struct rri_pfx p;
-	uint32_t table;
-	int oif;
-	uint32_t metric;
+/* Routes of a gateway that are in the kernel (sgwctl ike stats). */
+struct rri_gw_count {
+	struct rri_gw_count *next;
 	char gw[IKE_CONF_NAME_MAX];
+	unsigned int routes;
+};
+
+/* One routing table's routes of one address family. */
+struct rri_table {
+	struct rri_table *next;
+	uint32_t table;
+	struct sgw_ptrie trie;		/* prefix -> struct rri_route */
+};
+
+struct rri_route {
+	struct ike_hnode by_reqid;	/* in rri_by_reqid */
+	struct rri_pfx p;
+	struct rri_table *tab;
+	int oif;			/* what the kernel has (when in_kernel) */
+	uint32_t metric;
+	struct rri_gw_count *gw;
 	struct ike_id id;
 	uint32_t reqid;
 	unsigned int refs;		/* CHILD_SAs of the tunnel using it */
@@ -50,8 +71,11 @@ struct rri_route {
 };
 
 static pthread_mutex_t rri_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rtnl_handle *rri_h;	/* under rri_lock */
-static struct rri_route *rri_routes;
+/* everything below is under rri_lock */
+static struct rtnl_handle *rri_h;
+static struct rri_table *rri_tables;
+static struct ike_htab rri_by_reqid;
+static struct rri_gw_count *rri_gws;
 
 static struct rtnl_handle *handle(void)
 {
@@ -70,11 +94,6 @@ static bool pfx_within(const struct rri_pfx *p, const struct rri_pfx *q)
 	memcpy(a.addr, p->addr, 16);
 	memcpy(b.addr, q->addr, 16);
 	return p->family == q->family && ike_conf_prefix_within(&a, &b);
-}
-
-static bool pfx_overlap(const struct rri_pfx *a, const struct rri_pfx *b)
-{
-	return pfx_within(a, b) || pfx_within(b, a);
 }
 
 static bool pfx_allowed(const struct ike_conf_gateway *gw, const struct rri_pfx *p)
@@ -139,28 +158,6 @@ static void pfx_str(const struct rri_pfx *p, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", a, p->plen);
 }
 
-static struct rri_route *find(const struct rri_pfx *p, uint32_t table)
-{
-	struct rri_route *r;
-
-	for (r = rri_routes; r; r = r->next)
-		if (r->table == table && r->p.family == p->family &&
-		    r->p.plen == p->plen && !memcmp(r->p.addr, p->addr, 16))
-			return r;
-	return NULL;
-}
-
-static void to_rtnl(const struct rri_route *e, struct rtnl_route *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->family = e->p.family;
-	memcpy(r->dst.bytes, e->p.addr, 16);
-	r->dst_len = e->p.plen;
-	r->table = e->table;
-	r->oif = e->oif;
-	r->protocol = SGW_RTPROT_IKUD;
-	r->metric = e->metric;
-}
 
 /* --- the gateway's table and interface ---------------------------------------- */
 
@@ -264,13 +261,188 @@ int rri_check(const struct ike_conf *conf, char *err, size_t errlen)
 	return check_all(conf, false, err, errlen);
 }
 
+/* --- the registry (under rri_lock) ------------------------------------------- */
+
+static struct rri_table *table_get(uint32_t table, int family, bool create)
+{
+	struct rri_table *t;
+	int max_len = family == AF_INET ? 32 : 128;
+
+	for (t = rri_tables; t; t = t->next)
+		if (t->table == table && t->trie.max_len == max_len)
+			return t;
+	if (!create)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	if (sgw_ptrie_init(&t->trie, family)) {
+		free(t);
+		return NULL;
+	}
+	t->table = table;
+	t->next = rri_tables;
+	rri_tables = t;
+	return t;
+}
+
+static struct rri_gw_count *gw_count(const char *gw, bool create)
+{
+	struct rri_gw_count *g;
+
+	for (g = rri_gws; g; g = g->next)
+		if (!strcmp(g->gw, gw))
+			return g;
+	if (!create)
+		return NULL;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	snprintf(g->gw, sizeof(g->gw), "%s", gw);
+	g->next = rri_gws;
+	rri_gws = g;
+	return g;
+}
+
+static void set_in_kernel(struct rri_route *r, bool in)
+{
+	if (r->in_kernel != in && r->gw) {
+		if (in)
+			r->gw->routes++;
+		else
+			r->gw->routes--;
+	}
+	r->in_kernel = in;
+}
+
+/* The tunnel a route belongs to: its gateway, identity, reqid. */
+static void set_owner(struct rri_route *r, const struct ike_sa *sa, uint32_t reqid,
+		      struct rri_gw_count *gw)
+{
+	bool in = r->in_kernel;
+
+	set_in_kernel(r, false);	/* keep the per-gateway counts right */
+	r->gw = gw;
+	set_in_kernel(r, in);
+	r->id = sa->peer_id;
+	if (r->reqid)		/* 0 (never one of ours): not registered yet */
+		ike_htab_del(&rri_by_reqid, &r->by_reqid);
+	r->reqid = reqid;
+	ike_htab_add(&rri_by_reqid, &r->by_reqid, reqid);
+	r->refs = 1;
+}
+
+static void to_rtnl(const struct rri_route *e, int oif, uint32_t metric, struct rtnl_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->family = e->p.family;
+	memcpy(r->dst.bytes, e->p.addr, 16);
+	r->dst_len = e->p.plen;
+	r->table = e->tab->table;
+	r->oif = oif;
+	r->protocol = SGW_RTPROT_IKUD;
+	r->metric = metric;
+}
+
+static void kernel_del(struct rtnl_handle *h, const struct rri_route *r, int oif,
+		       uint32_t metric)
+{
+	struct rtnl_route rt;
+	char a[64];
+
+	pfx_str(&r->p, a, sizeof(a));
+	to_rtnl(r, oif, metric, &rt);
+	if (rtnl_route_del(h, &rt) && errno != ESRCH)
+		log_warn("gateway %s: cannot delete route %s table %u: %s", r->gw->gw, a,
+			 r->tab->table, rtnl_errmsg(h));
+	else
+		log_info("gateway %s: route %s table %u metric %u removed", r->gw->gw, a,
+			 r->tab->table, metric);
+}
+
+/*
+ * Put r in the kernel through oif with metric. A route already there as
+ * wanted is left alone; one with another device is replaced in place. The
+ * metric is part of the kernel's key, so a new metric adds a second route
+ * and the old one is deleted after it (make before break). On failure the
+ * kernel keeps what it had.
+ */
+static void kernel_put(struct rtnl_handle *h, const struct ike_sa *sa, struct rri_route *r,
+		       int oif, uint32_t metric)
+{
+	struct rtnl_route rt;
+	char a[64];
+
+	if (r->in_kernel && r->oif == oif && r->metric == metric)
+		return;
+	pfx_str(&r->p, a, sizeof(a));
+	to_rtnl(r, oif, metric, &rt);
+	if (rtnl_route_add(h, &rt, true)) {
+		sa_log(sa, LOG_ERR, "cannot add route %s table %u: %s", a, r->tab->table,
+		       rtnl_errmsg(h));
+		return;
+	}
+	sa_log(sa, LOG_INFO, "route %s table %u dev %s metric %u added", a, r->tab->table,
+	       sa->gw->c->xfrm_if, metric);
+	if (r->in_kernel && r->metric != metric)
+		kernel_del(h, r, r->oif, r->metric);
+	r->oif = oif;
+	r->metric = metric;
+	set_in_kernel(r, true);
+}
+
+static struct rri_route *route_new(struct rri_table *tab, const struct rri_pfx *p)
+{
+	struct rri_route *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->p = *p;
+	r->tab = tab;
+	if (sgw_ptrie_insert(&tab->trie, p->addr, p->plen, r)) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void route_free(struct rri_route *r)
+{
+	set_in_kernel(r, false);
+	sgw_ptrie_remove(&r->tab->trie, r->p.addr, r->p.plen);
+	ike_htab_del(&rri_by_reqid, &r->by_reqid);
+	free(r);
+}
+
+static bool registry_ready(void)
+{
+	return rri_by_reqid.b || !ike_htab_init(&rri_by_reqid, 1024);
+}
+
 /* --- tunnels ---------------------------------------------------------------------- */
+
+struct claim {
+	const struct ike_sa *sa;
+	const struct child_sa *c;
+};
+
+/* A route of another tunnel that is not the same identity coming back. */
+static int foreign(const uint8_t *addr, unsigned int len, void *value, void *arg)
+{
+	const struct rri_route *r = value;
+	const struct claim *cl = arg;
+
+	(void)addr;
+	(void)len;
+	return r->reqid != cl->c->reqid &&
+	       (strcmp(r->gw->gw, cl->sa->gw_name) || !ike_id_equal(&r->id, &cl->sa->peer_id));
+}
 
 bool rri_taken(const struct ike_sa *sa, const struct child_sa *c)
 {
 	struct rri_pfx p[RRI_MAX_PREFIXES];
+	struct claim cl = { .sa = sa, .c = c };
 	struct rtnl_handle *h;
-	const struct rri_route *r;
 	char err[160];
 	uint32_t table;
 	int n, i, oif;
@@ -285,21 +457,56 @@ bool rri_taken(const struct ike_sa *sa, const struct child_sa *c)
 		pthread_mutex_unlock(&rri_lock);
 		return false;	/* no route will be installed either */
 	}
-	for (r = rri_routes; r && !taken; r = r->next) {
-		if (r->table != table || r->reqid == c->reqid)
-			continue;
-		for (i = 0; i < n && !taken; i++)
-			if (pfx_overlap(&r->p, &p[i]) &&
-			    (strcmp(r->gw, sa->gw_name) || !ike_id_equal(&r->id, &sa->peer_id))) {
-				char a[64];
+	for (i = 0; i < n && !taken; i++) {
+		const struct rri_table *tab = table_get(table, p[i].family, false);
+		char a[64];
 
-				pfx_str(&p[i], a, sizeof(a));
-				sa_log(sa, LOG_NOTICE, "%s overlaps a route another tunnel holds", a);
-				taken = true;
-			}
+		/* equal, covering (shorter) or covered (longer) */
+		if (!tab ||
+		    !(sgw_ptrie_walk_covering(&tab->trie, p[i].addr, p[i].plen, foreign, &cl) ||
+		      sgw_ptrie_walk_covered(&tab->trie, p[i].addr, p[i].plen, foreign, &cl)))
+			continue;
+		pfx_str(&p[i], a, sizeof(a));
+		sa_log(sa, LOG_NOTICE, "%s overlaps a route another tunnel holds", a);
+		taken = true;
 	}
 	pthread_mutex_unlock(&rri_lock);
 	return taken;
+}
+
+/* One prefix of a new CHILD_SA: a rekey's, a new route, or a take-over. */
+static void child_up_prefix(struct rtnl_handle *h, const struct ike_sa *sa,
+			    const struct child_sa *c, const struct rri_pfx *p,
+			    uint32_t table, int oif)
+{
+	struct rri_table *tab = table_get(table, p->family, true);
+	struct rri_gw_count *gw = gw_count(sa->gw_name, true);
+	struct rri_route *r;
+	char a[64];
+
+	pfx_str(p, a, sizeof(a));
+	if (!tab || !gw) {
+		sa_log(sa, LOG_ERR, "no route %s: out of memory", a);
+		return;
+	}
+	r = sgw_ptrie_find(&tab->trie, p->addr, p->plen);
+	if (r && r->reqid == c->reqid) {
+		r->refs++;		/* a rekey: the route stays as it is */
+		return;
+	}
+	if (r) {
+		/* the same identity coming back: the old tunnel leaves it alone */
+		sa_log(sa, LOG_INFO, "route %s table %u taken over from reqid %u", a, table,
+		       r->reqid);
+	} else {
+		r = route_new(tab, p);
+		if (!r) {
+			sa_log(sa, LOG_ERR, "no route %s: out of memory", a);
+			return;
+		}
+	}
+	set_owner(r, sa, c->reqid, gw);
+	kernel_put(h, sa, r, oif, sa->gw->c->route_metric);
 }
 
 void rri_child_up(const struct ike_sa *sa, struct child_sa *c)
@@ -315,117 +522,84 @@ void rri_child_up(const struct ike_sa *sa, struct child_sa *c)
 	n = child_prefixes(sa, c, p, RRI_MAX_PREFIXES);
 	pthread_mutex_lock(&rri_lock);
 	h = handle();
-	if (!h || gw_target(h, sa->gw->c, &table, &oif, err, sizeof(err))) {
+	if (!h || !registry_ready() ||
+	    gw_target(h, sa->gw->c, &table, &oif, err, sizeof(err))) {
 		pthread_mutex_unlock(&rri_lock);
 		sa_log(sa, LOG_ERR, "no route for the tunnel: %s",
-		       h ? err : "rtnetlink unavailable");
+		       !h ? "rtnetlink unavailable" : !rri_by_reqid.b ? "out of memory" : err);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		struct rri_route *r = find(&p[i], table);
-		struct rtnl_route rt;
-		char a[64];
-
-		if (r && r->reqid == c->reqid) {
-			r->refs++;		/* a rekey: the route stays as it is */
-			continue;
-		}
-		if (!r) {
-			r = calloc(1, sizeof(*r));
-			if (!r)
-				continue;
-			r->p = p[i];
-			r->table = table;
-			r->next = rri_routes;
-			rri_routes = r;
-		}
-		/* new, or taken over by the same identity coming back */
-		r->oif = oif;
-		r->metric = sa->gw->c->route_metric;
-		snprintf(r->gw, sizeof(r->gw), "%s", sa->gw_name);
-		r->id = sa->peer_id;
-		r->reqid = c->reqid;
-		r->refs = 1;
-		to_rtnl(r, &rt);
-		pfx_str(&p[i], a, sizeof(a));
-		r->in_kernel = !rtnl_route_add(h, &rt, true);
-		if (r->in_kernel)
-			sa_log(sa, LOG_INFO, "route %s table %u dev %s added", a, table,
-			       sa->gw->c->xfrm_if);
-		else
-			sa_log(sa, LOG_ERR, "cannot add route %s table %u: %s", a, table,
-			       rtnl_errmsg(h));
-	}
+	for (i = 0; i < n; i++)
+		child_up_prefix(h, sa, c, &p[i], table, oif);
 	pthread_mutex_unlock(&rri_lock);
 	c->routed = true;
 }
 
 void rri_child_down(struct child_sa *c)
 {
-	struct rri_route **pp, *r;
+	struct ike_hnode *n, *next;
 
 	if (!c->routed)
 		return;
 	c->routed = false;
 	pthread_mutex_lock(&rri_lock);
-	for (pp = &rri_routes; (r = *pp);) {
-		struct rtnl_route rt;
-		char a[64];
+	for (n = rri_by_reqid.b ? ike_htab_first(&rri_by_reqid, c->reqid) : NULL; n; n = next) {
+		struct rri_route *r = (struct rri_route *)n;
 
-		if (r->reqid != c->reqid || --r->refs) {
-			pp = &r->next;
+		next = ike_htab_next(n);
+		if (--r->refs)
 			continue;
-		}
-		*pp = r->next;
-		pfx_str(&r->p, a, sizeof(a));
-		to_rtnl(r, &rt);
-		if (r->in_kernel && handle() && rtnl_route_del(rri_h, &rt) && errno != ESRCH)
-			log_warn("gateway %s: cannot delete route %s table %u: %s", r->gw, a,
-				 r->table, rtnl_errmsg(rri_h));
-		else if (r->in_kernel)
-			log_info("gateway %s: route %s table %u removed", r->gw, a, r->table);
-		free(r);
+		if (r->in_kernel && handle())
+			kernel_del(rri_h, r, r->oif, r->metric);
+		route_free(r);
 	}
 	pthread_mutex_unlock(&rri_lock);
 }
 
 unsigned int rri_count(const char *gw_name)
 {
-	const struct rri_route *r;
-	unsigned int n = 0;
+	const struct rri_gw_count *g;
+	unsigned int n;
 
 	pthread_mutex_lock(&rri_lock);
-	for (r = rri_routes; r; r = r->next)
-		if (r->in_kernel && !strcmp(r->gw, gw_name))
-			n++;
+	g = gw_count(gw_name, false);
+	n = g ? g->routes : 0;
 	pthread_mutex_unlock(&rri_lock);
 	return n;
 }
 
 unsigned int rri_child_routes(const struct child_sa *c)
 {
-	const struct rri_route *r;
-	unsigned int n = 0;
+	const struct ike_hnode *n;
+	unsigned int count = 0;
 
 	if (!c->routed)
 		return 0;
 	pthread_mutex_lock(&rri_lock);
-	for (r = rri_routes; r; r = r->next)
-		if (r->in_kernel && r->reqid == c->reqid)
-			n++;
+	for (n = rri_by_reqid.b ? ike_htab_first(&rri_by_reqid, c->reqid) : NULL; n;
+	     n = ike_htab_next(n))
+		if (((const struct rri_route *)n)->in_kernel)
+			count++;
 	pthread_mutex_unlock(&rri_lock);
-	return n;
+	return count;
 }
 
 void rri_stop(void)
 {
-	struct rri_route *r;
+	struct rri_table *t;
+	struct rri_gw_count *g;
 
 	pthread_mutex_lock(&rri_lock);
-	while ((r = rri_routes)) {
-		rri_routes = r->next;
-		free(r);
+	while ((t = rri_tables)) {
+		rri_tables = t->next;
+		sgw_ptrie_destroy(&t->trie, free);
+		free(t);
 	}
+	while ((g = rri_gws)) {
+		rri_gws = g->next;
+		free(g);
+	}
+	ike_htab_free(&rri_by_reqid);
 	if (rri_h)
 		rtnl_close(rri_h);
 	rri_h = NULL;

@@ -6,11 +6,11 @@
 # gateway's xfrm interface, and goes with the tunnel.
 #
 #   enb netns (one charon, one connection per eNodeB)   gw netns (ikud)
-#   10.1.0.1-3/32, 10.3.0.1/32 on lo
+#   10.1.0.1-3/32, 10.3.0.1/32, fd00:1::6/128 on lo
 #                                                   VRF s1 (table 10)
 #   veth-e 192.0.2.2/24 =========================== veth-g 192.0.2.1/24
 #                                                     ipsec-s1 xfrm if_id 42
-#                                                     mme-s1 10.2.0.1/24
+#                                                     mme-s1 10.2.0.1/24 fd00:2::1/64
 #                                                     g-csr 10.100.1.1/30 ==== csr netns, VRF s1
 #                                                     (zebra + bgpd)          c-gw 10.100.1.2/30
 #                                                                             (zebra + bgpd)
@@ -19,16 +19,21 @@
 #                                                     ipsec-x2 xfrm if_id 43
 #                                                     mme-x2 10.4.0.1/24
 #
-# S1 gateway: enb1..enb3 claim 10.1.0.N/32 (allowed: 10.1.0.0/16); X2
-# gateway: enbx claims 10.3.0.1/32 (allowed: 10.3.0.0/16). Cases: IKE
+# S1 gateway: enb1..enb3 claim 10.1.0.N/32 (allowed: 10.1.0.0/16), enb6
+# claims fd00:1::6/128 (allowed: fd00:1::/48); X2 gateway: enbx claims
+# 10.3.0.1/32 (allowed: 10.3.0.0/16). Cases: IKE
 # sockets bound to the VRFs; an xfrm interface outside the gateway's VRF
 # stops ikud at start-up; routes appear per tunnel (proto 250, metric, dev)
 # and only in their own VRF; ping from the VRF to an eNodeB; a CHILD_SA
 # rekey keeps the route without a gap; a delete removes exactly its route;
 # claims outside remote-ts, of 0.0.0.0/0, of a prefix another identity
 # holds, or covering it, are refused and leave no route; the same identity
-# reconnecting (INITIAL_CONTACT) keeps its route; SIGKILL of ikud and a
-# restart flush stale routes, which come back with the tunnels. FRR: bgpd
+# reconnecting (INITIAL_CONTACT) hands its route to the new tunnel without
+# a withdraw (make before break, seen by ip monitor); an IPv6 inner prefix
+# becomes an IPv6 route, ::/0, IPv6 claims outside remote-ts and one
+# covering another identity's IPv6 prefix are refused;
+# SIGKILL of ikud and a restart flush stale routes (IPv4 and IPv6), which
+# come back with the tunnels. FRR: bgpd
 # on the gateway redistributes the RRI routes of VRF s1 (route-map on the
 # eNodeB prefixes and ikud's metric, local-preference 200) to a cell-site
 # router (CSR), which sees them come and go with the tunnels.
@@ -57,6 +62,7 @@ done
 ip -n "$GW" link add mme-s1 type dummy
 ip -n "$GW" link set mme-s1 master s1 up
 ip -n "$GW" addr add 10.2.0.1/24 dev mme-s1
+ip -n "$GW" addr add fd00:2::1/64 dev mme-s1 nodad
 ip -n "$GW" link add mme-x2 type dummy
 ip -n "$GW" link set mme-x2 master x2 up
 ip -n "$GW" addr add 10.4.0.1/24 dev mme-x2
@@ -79,7 +85,9 @@ ip -n "$ENB" link set veth-ex up
 for a in 10.1.0.1 10.1.0.2 10.1.0.3 10.3.0.1; do
 	ip -n "$ENB" addr add $a/32 dev lo
 done
+ip -n "$ENB" addr add fd00:1::6/128 dev lo
 ip -n "$ENB" route add 10.2.0.0/24 dev veth-e
+ip -n "$ENB" route add fd00:2::/64 dev veth-e
 ip -n "$ENB" route add 10.4.0.0/24 dev veth-ex
 
 # the CSR, a BGP peer in VRF s1
@@ -136,8 +144,8 @@ gateway s1 {
 	ike-proposals aes128gcm16-prfsha256-ecp256;
 	esp-proposals aes128gcm16-ecp256;
 	psk "$PSK" for id *.enb.example.net;
-	remote-ts 10.1.0.0/16;
-	local-ts 10.2.0.0/24;
+	remote-ts 10.1.0.0/16 fd00:1::/48;
+	local-ts 10.2.0.0/24 fd00:2::/64;
 }
 gateway x2 {
 	local 198.51.100.1;
@@ -182,8 +190,8 @@ EOF
 json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
 # routes of ikud's protocol in a table: "PREFIX DEV METRIC" lines, sorted
-rri_routes() {
-	ip -n "$GW" -j route show table "$1" proto 250 |
+rri_routes() {	# TABLE [-6]
+	ip -n "$GW" ${2:-} -j route show table "$1" proto 250 |
 		python3 -c 'import json,sys
 for r in sorted(json.load(sys.stdin), key=lambda r: r["dst"]):
 	print(r["dst"], r.get("dev"), r.get("metric", 0))'
@@ -276,10 +284,14 @@ EOF
 		conn enb$n enb$n.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.$n/32 10.2.0.0/24
 	done
 	conn enbx enbx.enb.example.net 198.51.100.2 198.51.100.1 10.3.0.1/32 10.4.0.0/24
+	conn enb6 enb6.enb.example.net 192.0.2.2 192.0.2.1 fd00:1::6/128 fd00:2::/64
 	conn outside bad1.enb.example.net 192.0.2.2 192.0.2.1 172.16.0.1/32 10.2.0.0/24
 	conn default bad2.enb.example.net 192.0.2.2 192.0.2.1 0.0.0.0/0 10.2.0.0/24
 	conn steal bad3.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.1/32 10.2.0.0/24
 	conn cover bad4.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.0/24 10.2.0.0/24
+	conn default6 bad5.enb.example.net 192.0.2.2 192.0.2.1 ::/0 fd00:2::/64
+	conn outside6 bad6.enb.example.net 192.0.2.2 192.0.2.1 2001:db8::6/128 fd00:2::/64
+	conn cover6 bad7.enb.example.net 192.0.2.2 192.0.2.1 fd00:1::/64 fd00:2::/64
 	echo "}"
 	echo "secrets { ike-1 { secret = \"$PSK\" } }"
 } >"$dir/swanctl.conf"
@@ -447,27 +459,79 @@ vrf_ping s1 10.2.0.1 10.1.0.1
 log_test $? "enb1's traffic unaffected"
 for c in outside default steal cover; do down $c; done
 
-echo "# the same identity reconnecting (INITIAL_CONTACT) keeps its route"
+echo "# the same identity reconnecting (INITIAL_CONTACT) takes its route over, no withdraw"
+# "SHARD SPI_IN ROUTE ROUTES" of enb1's CHILD_SAs (the shard is the top byte of our SPI)
+enb1_children() {
+	ctl sa show | json "'\\n'.join('%s %s %s %d' % (s['spi_r'][:2], c['spi_in'], c['route'], c['routes']) for s in j['sas'] for c in s['children'] if 'enb1.' in s['remote_id'])"
+}
+# Add and remove a marker route in a spare table until the monitor printed
+# it (the monitor may not listen yet): every route event before the marker
+# has then been printed too.
+mark_seen() {	# PREFIX
+	ip -n "$GW" route add blackhole "$1" table 99 && ip -n "$GW" route del "$1" table 99 &&
+		grep -qF " $1 " "$dir/monitor-ic"
+}
+monitor_mark() { wait_until 20 mark_seen "$1"; }
 up enb2
 log_test $? "enb2 back"
+check_eq "$(enb1_children | wc -l)" 1 "enb1 has one CHILD_SA before the reconnection"
+read -r old_shard old_spi _ <<<"$(enb1_children)"
+ip -n "$GW" monitor route >"$dir/monitor-ic" 2>/dev/null &
+monitor=$!
+monitor_mark 198.18.0.1
+log_test $? "ip monitor route listens in the gateway's netns"
 stop_charon KILL
 start_charon
 up enb1
 log_test $? "enb1 reconnects after losing its state"
-has_route $S1_TABLE 10.1.0.1/32
-log_test $? "route 10.1.0.1/32 in place after the reconnection"
 wait_until 10 test "$(ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])")" = 1
 check_eq "$(ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])")" 1 \
 	"the old enb1 tunnel was replaced"
-check_eq "$(rri_count $S1_TABLE)" 2 "routes of enb1 and (stale-peer) enb2 in vrf s1"
+monitor_mark 198.18.0.2
+log_test $? "ip monitor printed every route event of the reconnection"
+kill $monitor; wait $monitor 2>/dev/null
+check_eq "$(grep -c '^Deleted.*10\.1\.0\.1 ' "$dir/monitor-ic")" 0 \
+	"rtnetlink: no RTM_DELROUTE for 10.1.0.1/32 during the reconnection"
+read -r new_shard new_spi new_route new_routes <<<"$(enb1_children)"
+check_eq "$new_shard" "$old_shard" "the new tunnel lives on the old tunnel's shard"
+[ -n "$new_spi" ] && [ "$new_spi" != "$old_spi" ]
+log_test $? "enb1 has a new CHILD_SA ($old_spi -> $new_spi)"
+check_eq "$new_route $new_routes" "installed 1" "sa show: the new CHILD_SA holds enb1's route"
+check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" "10.1.0.1 ipsec-s1 1024;10.1.0.2 ipsec-s1 1024;" \
+	"routes of enb1 and (stale-peer) enb2 in vrf s1, unchanged"
 vrf_ping s1 10.2.0.1 10.1.0.1
 log_test $? "ping vrf s1 -> enb1 through the new tunnel"
+
+echo "# IPv6 inner prefixes become IPv6 routes"
+ts0=$(ts_failures)
+up enb6
+log_test $? "enb6 claiming fd00:1::6/128 establishes"
+check_eq "$(rri_routes $S1_TABLE -6 | tr '\n' ';')" "fd00:1::6 ipsec-s1 1024;" \
+	"vrf s1: an IPv6 route via ipsec-s1, proto 250, default metric"
+show=$(ctl sa show | json "[(c['remote_ts'][0], c['route'], c['routes']) for s in j['sas'] for c in s['children'] if 'enb6.' in s['remote_id']][0]")
+check_eq "$show" "('fd00:1::6/128', 'installed', 1)" "sa show: enb6's inner prefix and route state"
+ip netns exec "$ENB" ping -6 -c 2 -i 0.3 -W 2 -I fd00:1::6 fd00:2::1 >/dev/null 2>&1
+log_test $? "ping enb6 fd00:1::6 -> fd00:2::1 (reply via the IPv6 route)"
+up default6
+log_test $((! $?)) "a claim of ::/0 fails"
+up outside6
+log_test $((! $?)) "a claim outside the IPv6 remote-ts (2001:db8::6/128) fails"
+up cover6
+log_test $((! $?)) "another identity claiming fd00:1::/64 (covers enb6's) fails"
+check_eq "$(( $(ts_failures) - ts0 ))" 3 "ikud refused all three with TS_UNACCEPTABLE"
+ip -n "$GW" -6 route show table all proto 250 | grep -qE '^(default|::/0|2001:db8|fd00:1::/64)'
+log_test $((! $?)) "no IPv6 default, outside or covering route anywhere"
+check_eq "$(rri_routes $S1_TABLE -6 | tr '\n' ';')" "fd00:1::6 ipsec-s1 1024;" \
+	"vrf s1 still holds enb6's IPv6 route only"
+for c in default6 outside6 cover6; do down $c; done
 
 echo "# SIGKILL of ikud: a restart flushes the stale routes; tunnels bring them back"
 stop_ikud KILL
 check_eq "$(rri_count $S1_TABLE)" 2 "routes survive the killed daemon"
+check_eq "$(rri_routes $S1_TABLE -6 | grep -c .)" 1 "enb6's IPv6 route survives it too"
 start_ikud || { dump_logs; log_test 1 "ikud restarts"; test_exit; }
 check_eq "$(( $(rri_count $S1_TABLE) + $(rri_count $X2_TABLE) ))" 0 "the restart flushed every route of ours"
+check_eq "$(rri_routes $S1_TABLE -6 | grep -c .)" 0 "the restart flushed the IPv6 route"
 wait_until 5 test -z "$(csr_enb_paths)"
 check_eq "$(csr_enb_paths)" "" "CSR: no stale eNodeB route after the restart"
 stop_charon KILL
