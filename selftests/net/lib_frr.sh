@@ -14,6 +14,13 @@
 #   frr_rib_has NS VRF PREFIX PROTO   true if zebra's RIB for VRF holds PREFIX
 #                      with route type PROTO (kernel, connected, bgp ...)
 #
+# Configuration writers (print bgpd.conf lines):
+#   frr_rri_map NAME PREFIX LOCPREF METRIC   prefix-list NAME-PFX and route-map
+#                      NAME: RRI routes inside PREFIX (/32s, "ge 32") with
+#                      ikud's METRIC get LOCPREF; anything else is denied
+#   frr_bgp_vrf VRF ROUTER_ID REDIST_MAP PEER...   iBGP (AS 65000) in VRF
+#                      with fast timers; REDIST_MAP "-" redistributes nothing
+#
 # The daemons run as FRR's user (frr) with the TCP vty off (-P 0); every
 # path is given on the command line so that several instances never share a
 # file.
@@ -95,4 +102,32 @@ frr_rib_has() {
 		python3 -c 'import json,sys
 d = json.load(sys.stdin)
 sys.exit(0 if any(r.get("protocol") == sys.argv[2] for r in d.get(sys.argv[1], [])) else 1)' "$prefix" "$proto"
+}
+
+frr_rri_map() {
+	local name=$1 prefix=$2 lp=$3 metric=$4
+	cat <<EOF
+ip prefix-list $name-PFX seq 10 permit $prefix ge 32
+route-map $name permit 10
+ match ip address prefix-list $name-PFX
+ match metric $metric
+ set local-preference $lp
+route-map $name deny 100
+EOF
+}
+
+frr_bgp_vrf() {
+	local vrf=$1 id=$2 map=$3 peer
+	shift 3
+	printf 'router bgp 65000 vrf %s\n bgp router-id %s\n no bgp default ipv4-unicast\n' "$vrf" "$id"
+	for peer in "$@"; do
+		printf ' neighbor %s remote-as internal\n neighbor %s timers 3 9\n' "$peer" "$peer"
+		printf ' neighbor %s timers connect 1\n' "$peer"
+	done
+	echo " address-family ipv4 unicast"
+	for peer in "$@"; do
+		printf '  neighbor %s activate\n  neighbor %s advertisement-interval 0\n' "$peer" "$peer"
+	done
+	[ "$map" != - ] && echo "  redistribute kernel route-map $map"
+	echo " exit-address-family"
 }

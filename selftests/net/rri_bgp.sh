@@ -81,57 +81,21 @@ log_test 0 "VRFs, xfrm interfaces and veths set up"
 # Route-maps of a gateway: RRI-S1 / RRI-X2 on redistribution, AGG for the
 # S1 summary. $1 = local-preference of this gateway.
 gw_policy() {
-	cat <<EOF
-ip prefix-list ENB-S1 seq 10 permit 10.200.0.0/16 ge 32
-ip prefix-list ENB-X2 seq 10 permit 10.210.0.0/16 ge 32
-route-map RRI-S1 permit 10
- match ip address prefix-list ENB-S1
- match metric $METRIC
- set local-preference $1
-route-map RRI-S1 deny 100
-route-map RRI-X2 permit 10
- match ip address prefix-list ENB-X2
- match metric $METRIC
- set local-preference $1
-route-map RRI-X2 deny 100
-route-map AGG permit 10
- set local-preference $1
-EOF
-}
-
-bgp_vrf() {	# bgp_vrf VRF ROUTER_ID PEER [REDISTRIBUTE_ROUTE_MAP]
-	cat <<EOF
-router bgp 65000 vrf $1
- bgp router-id $2
- no bgp default ipv4-unicast
- neighbor $3 remote-as internal
- neighbor $3 timers 3 9
- neighbor $3 timers connect 1
- address-family ipv4 unicast
-  neighbor $3 activate
-  neighbor $3 advertisement-interval 0
-EOF
-	[ -n "${4:-}" ] && echo "  redistribute kernel route-map $4"
-	echo " exit-address-family"
+	frr_rri_map RRI-S1 10.200.0.0/16 "$1" "$METRIC"
+	frr_rri_map RRI-X2 10.210.0.0/16 "$1" "$METRIC"
+	printf 'route-map AGG permit 10\n set local-preference %s\n' "$1"
 }
 
 frr_start "$gw1" "hostname gw1" "hostname gw1
 $(gw_policy $LP_PRIMARY)
-$(bgp_vrf s1 10.255.0.1 10.100.1.2 RRI-S1)
-$(bgp_vrf x2 10.255.0.1 10.101.1.2 RRI-X2)" &&
+$(frr_bgp_vrf s1 10.255.0.1 RRI-S1 10.100.1.2)
+$(frr_bgp_vrf x2 10.255.0.1 RRI-X2 10.101.1.2)" &&
 frr_start "$gw2" "hostname gw2" "hostname gw2
 $(gw_policy $LP_BACKUP)
-$(bgp_vrf s1 10.255.0.2 10.100.2.2 RRI-S1)" &&
+$(frr_bgp_vrf s1 10.255.0.2 RRI-S1 10.100.2.2)" &&
 frr_start "$csr" "hostname csr" "hostname csr
-$(bgp_vrf s1 10.255.0.3 10.100.1.1)
- neighbor 10.100.2.1 remote-as internal
- neighbor 10.100.2.1 timers 3 9
- neighbor 10.100.2.1 timers connect 1
- address-family ipv4 unicast
-  neighbor 10.100.2.1 activate
-  neighbor 10.100.2.1 advertisement-interval 0
- exit-address-family
-$(bgp_vrf x2 10.255.0.3 10.101.1.1)"
+$(frr_bgp_vrf s1 10.255.0.3 - 10.100.1.1 10.100.2.1)
+$(frr_bgp_vrf x2 10.255.0.3 - 10.101.1.1)"
 rc=$?
 log_test $rc "zebra and bgpd started in the three namespaces"
 [ $rc = 0 ] || test_exit
