@@ -2,21 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The README's main command stays true: the demonstration (make demo runs
-# tools/demo/secgw-demo in the VM) must establish every tunnel, deliver the
-# S1-AP messages, police the storm and spare the quiet eNodeBs. The script
-# checks each of these itself and exits non-zero on any miss; its topology
-# is drawn at its top.
+# tools/demo/secgw-demo in the VM) must establish every tunnel on both
+# gateways, show the routes at the CSR, deliver the S1-AP messages, police
+# the storm, spare the quiet eNodeBs and carry the traffic through the
+# backup once the primary fails. The script checks each of these itself and
+# exits non-zero on any miss; its topology is drawn at its top.
 
 source "$(dirname "$0")/lib.sh"
 
-require_cmd swanctl python3 nsenter
+require_cmd swanctl python3 nsenter vtysh
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 
 out=$(SGW_DEMO_ENB=4 "$SGW_TOP/tools/demo/secgw-demo" 2>&1)
 rc=$?
 echo "$out" | grep -v "plugin '\|opening directory" | sed 's/^/  /'
 check_eq "$rc" 0 "the demonstration completes"
-echo "$out" | grep -q '^   ikud: 4 IKE SAs established, 4 CHILD_SAs installed'
-log_test $? "the demonstration reports 4 tunnels"
+echo "$out" | grep -q '^   gw1 (primary): 4 IKE SAs, 4 CHILD_SAs'
+log_test $? "the demonstration reports 4 tunnels on the primary"
+echo "$out" | grep -q '^   gw2 (backup): 4 IKE SAs, 4 CHILD_SAs'
+log_test $? "and 4 on the backup"
 
 test_exit
