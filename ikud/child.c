@@ -304,6 +304,12 @@ static int hold_out(struct child_sa *c, const struct xfrm_sa *out)
 	return 0;
 }
 
+/* A redundant CHILD_SA (§2.8.1) never sends: forget its held outbound SA. */
+void child_drop_pending(struct child_sa *c)
+{
+	free_pending(c);
+}
+
 void child_install_pending(struct ike_sa *sa, struct child_sa *c)
 {
 	struct xfrm_handle *h = sa->shard->xfrm;

@@ -338,6 +338,48 @@ static void cmd_terminate(struct daemon *d, struct jbuf *j, char *args)
 	jprintf(j, "{\"ok\":true}\n");
 }
 
+/* Rekey now, as the timer or the kernel's soft expiry would. */
+static void cmd_rekey(struct daemon *d, struct jbuf *j, char *args)
+{
+	char *kind = strtok(args, " \t"), *value = strtok(NULL, " \t");
+	unsigned int i;
+
+	if (!kind || !value || (strcmp(kind, "ike") && strcmp(kind, "child"))) {
+		jprintf(j, "{\"error\":\"usage: sa rekey ike ID|child SPI_IN\"}\n");
+		return;
+	}
+	for (i = 0; i < d->n_shards; i++) {
+		struct inbox_msg *m = calloc(1, sizeof(*m));
+
+		if (!m)
+			continue;
+		m->kind = INBOX_REKEY;
+		snprintf(m->sel_kind, sizeof(m->sel_kind), "%s", kind);
+		snprintf(m->sel_value, sizeof(m->sel_value), "%s", value);
+		shard_post(d->shards[i], m);
+	}
+	jprintf(j, "{\"ok\":true}\n");
+}
+
+/* Test aid: bias who wins the next rekey collisions (see ikud.h). */
+static void cmd_test_collision(struct daemon *d, struct jbuf *j, const char *arg)
+{
+	static const char *const names[] = { "random", "win", "lose" };
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (!strcmp(arg, names[k]))
+			break;
+	if (k == 3) {
+		jprintf(j, "{\"error\":\"usage: test collision random|win|lose\"}\n");
+		return;
+	}
+	atomic_store(&d->collision_bias, k);
+	log_warn("test aid: rekey collisions %s%s", k ? "biased to " : "",
+		names[k]);
+	jprintf(j, "{\"ok\":true}\n");
+}
+
 /* The flat stats document as "key value" lines (one level of nesting). */
 static void json_to_text(struct jbuf *j)
 {
@@ -439,13 +481,17 @@ void ctl_serve(struct daemon *d, int listen_fd)
 		cmd_show(d, &j);
 	} else if (!strncmp(line, "sa terminate", 12)) {
 		cmd_terminate(d, &j, line + 12);
+	} else if (!strncmp(line, "sa rekey", 8)) {
+		cmd_rekey(d, &j, line + 8);
 	} else if (!strcmp(line, "stats")) {
 		cmd_stats(d, &j);
+	} else if (!strncmp(line, "test collision ", 15)) {
+		cmd_test_collision(d, &j, line + 15);
 	} else if (!strcmp(line, "reload")) {
 		kill(getpid(), SIGHUP);
 		jprintf(&j, "{\"ok\":true}\n");
 	} else {
-		jprintf(&j, "{\"error\":\"unknown command; try: sa show, sa terminate, stats, reload\"}\n");
+		jprintf(&j, "{\"error\":\"unknown command; try: sa show, sa terminate, sa rekey, stats, reload\"}\n");
 	}
 	if (j.oom) {
 		free(j.p);

@@ -214,6 +214,7 @@ struct ike_sa {
 					 * colliding rekey created (§2.8.2);
 					 * its nonce in collide_nonce */
 	bool is_rekey;			/* created by an IKE SA rekey */
+	uint64_t rekey_of;		/* peer's rekey: our SPI of the SA replaced */
 	bool tearing_down;		/* sa_destroy() is running */
 
 	struct child_sa *children;
@@ -239,6 +240,7 @@ struct gw_socks {
 enum inbox_kind {
 	INBOX_PACKET,		/* a datagram for an SA this shard owns */
 	INBOX_TERMINATE,	/* sgwctl ike sa terminate */
+	INBOX_REKEY,		/* ctl sa rekey */
 	INBOX_PURGE_ID,		/* INITIAL_CONTACT: drop this identity's SAs */
 	INBOX_RELOAD,		/* new configuration */
 	INBOX_STOP,		/* shut down */
@@ -251,7 +253,7 @@ struct inbox_msg {
 	struct sockaddr_storage peer, local;
 	char gw_name[IKE_CONF_NAME_MAX];
 	bool natt;
-	/* TERMINATE */
+	/* TERMINATE, REKEY */
 	char sel_kind[16];
 	char sel_value[128];
 	/* PURGE_ID */
@@ -293,6 +295,18 @@ struct shard {
 	struct ike_msg msg;
 };
 
+/*
+ * Test aid (ctl "test collision"): who wins the next simultaneous rekeys
+ * (RFC 7296 §2.8.1, §2.8.2). The winner is decided by the nonces, so the
+ * first four octets of our rekey nonces are forced (all 0x00 or 0xff); the
+ * other 28 stay random, well above the 128 bits §2.10 asks for.
+ */
+enum collision_bias {
+	BIAS_NONE,		/* all random: the normal case */
+	BIAS_WIN,		/* our exchanges win, the peer's new SAs are redundant */
+	BIAS_LOSE,		/* our new SAs are redundant */
+};
+
 struct daemon {
 	const char *conf_path;
 	struct ikud_conf *conf;
@@ -305,6 +319,7 @@ struct daemon {
 	pthread_cond_t reload_cond;
 	unsigned int reload_pending;
 	uint64_t start_ms;
+	atomic_int collision_bias;	/* enum collision_bias, set by ctl */
 };
 
 /* shard.c */
@@ -412,6 +427,7 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 void child_uninstall(struct child_sa *c, bool keep_policies);
 /* Install an outbound SA held back by defer_out. */
 void child_install_pending(struct ike_sa *sa, struct child_sa *c);
+void child_drop_pending(struct child_sa *c);
 /* Does another peer's tunnel hold these selectors already? */
 bool child_ts_taken(const struct ike_sa *sa, const struct child_sa *c);
 void child_ts_str(const struct child_sa *c, char *buf, size_t len);
@@ -428,6 +444,7 @@ void dpd_timer(struct ike_timer *t, void *arg);
 /* rekey.c */
 void rekey_on_request(struct ike_sa *sa, struct ike_msg *m);
 void rekey_on_response(struct ike_sa *sa, struct ike_msg *m);
+void rekey_on_peer_delete(struct ike_sa *sa);
 int rekey_child_start(struct ike_sa *sa, struct child_sa *c);
 /* Start a CHILD_SA rekey that had to wait; true if one was started. */
 bool rekey_pending(struct ike_sa *sa);

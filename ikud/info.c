@@ -61,9 +61,11 @@ void info_on_request(struct ike_sa *sa, struct ike_msg *m)
 	if (!delete_ike && n_spis)
 		ike_build_delete(&b, IKE_PROTO_ESP, 4, spis, n_spis);
 	ex_send_response(sa, &b);
-	if (delete_ike)
+	if (delete_ike) {
+		rekey_on_peer_delete(sa);
 		sa_destroy(sa, sa->state == SA_REKEYED ? "rekeyed SA deleted by the peer"
 						       : "deleted by the peer");
+	}
 }
 
 void info_on_response(struct ike_sa *sa, struct ike_msg *m)

@@ -19,6 +19,8 @@
  * answered; of the two new IKE SAs, the one whose exchange had the lowest of
  * the four nonces is redundant and deleted by its initiator, the CHILD_SAs
  * end on the other one, and that one's initiator deletes the old IKE SA.
+ * A replaced or redundant IKE SA the peer does not delete in time is deleted
+ * by us (with a DELETE, so that a peer that missed the collision converges).
  */
 #include "ikud.h"
 #include "log.h"
@@ -62,6 +64,22 @@ static void min_nonce(const uint8_t *a, size_t al, const uint8_t *b, size_t bl,
 	}
 }
 
+/*
+ * A nonce of ours for a CREATE_CHILD_SA exchange; initiator: of that
+ * exchange. With the collision test aid, BIAS_WIN puts our Ni high and our
+ * Nr low, so the lowest of the four nonces is ours in the peer's exchange;
+ * BIAS_LOSE the reverse.
+ */
+static void rekey_nonce(const struct ike_sa *sa, uint8_t *n, size_t len, bool initiator)
+{
+	int bias = atomic_load(&sa->shard->d->collision_bias);
+
+	ike_random(n, len);
+	if (bias == BIAS_NONE || len < 4)
+		return;
+	memset(n, (bias == BIAS_WIN) == initiator ? 0xff : 0x00, 4);
+}
+
 static void log_child(struct ike_sa *sa, struct child_sa *c, const char *what)
 {
 	char ts[256], suite[128];
@@ -101,7 +119,7 @@ static void ike_sa_take_over(struct ike_sa *n, struct ike_sa *sa,
 }
 
 /* A replaced IKE SA waits (bounded) for the DELETE of whoever owns it. */
-static void ike_sa_retire(struct ike_sa *sa, struct ike_sa *successor)
+static void ike_sa_retire(struct ike_sa *sa, struct ike_sa *successor, uint32_t wait_ms)
 {
 	struct shard *s = sa->shard;
 
@@ -109,7 +127,21 @@ static void ike_sa_retire(struct ike_sa *sa, struct ike_sa *successor)
 	sa->rekeyed_to = successor;
 	ike_timer_cancel(&s->timers, &sa->t_dpd);
 	ike_timer_cancel(&s->timers, &sa->t_rekey);
-	ike_timer_set(&s->timers, &sa->t_expire, ike_now_ms() + 60000);
+	ike_timer_set(&s->timers, &sa->t_expire, ike_now_ms() + wait_ms);
+}
+
+/* A retired IKE SA that no successor replaced after all is in use again. */
+static void ike_sa_unretire(struct ike_sa *sa)
+{
+	struct shard *s = sa->shard;
+	const struct ike_conf_gateway *c = sa->gw->c;
+
+	sa->state = SA_ESTABLISHED;
+	sa->rekeyed_to = NULL;
+	ike_timer_set(&s->timers, &sa->t_expire,
+		      sa->established_ms + (c->ike_lifetime + c->rekey_margin) * 1000ULL);
+	ike_timer_set(&s->timers, &sa->t_rekey, ike_now_ms() + 10000);
+	dpd_arm(sa);
 }
 
 static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
@@ -167,10 +199,11 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	n->is_rekey = true;
+	n->rekey_of = sa->initiator ? sa->spi_i : sa->spi_r;
 	n->state = SA_AUTH_SENT;	/* not yet established: counted half-open */
 	n->spi_i = ike_get_be64(suite.spi);
 	sa_set_our_spi(n, sa_new_spi(s));
-	ike_random(nr, sizeof(nr));
+	rekey_nonce(sa, nr, sizeof(nr), false);
 	if (ike_derive_rekeyed_sa_keys(&sa->keys, &suite, gir, gir_len, m->nonce.data,
 				       m->nonce.len, nr, sizeof(nr), n->spi_i, n->spi_r,
 				       &n->keys)) {
@@ -193,7 +226,7 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 	}
 	/* The new SA takes over the peer, its identity and the CHILD_SAs. */
 	ike_sa_take_over(n, sa, &suite, true);
-	ike_sa_retire(sa, n);
+	ike_sa_retire(sa, n, 60000);
 	if (collide) {
 		/* §2.8.2: our own rekey of sa is pending; its response decides */
 		const uint8_t *mn;
@@ -280,7 +313,7 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 			goto fail;
 		}
 	}
-	ike_random(nr, sizeof(nr));
+	rekey_nonce(sa, nr, sizeof(nr), false);
 	c->defer_out = old != NULL;
 	if (child_alloc_spi(sa, c) ||
 	    child_install(sa, c, false, c->suite.dh ? gir : NULL, gir_len, m->nonce.data,
@@ -389,7 +422,7 @@ int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
 		if (!sa->req_dh || ike_dh_public(sa->req_dh, pub, sizeof(pub), &pub_len))
 			goto fail;
 	}
-	ike_random(sa->req_nonce, sizeof(sa->req_nonce));
+	rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true);
 	put32(spi, c->spi_in);
 	put32(old_spi, old->spi_in);
 	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
@@ -493,7 +526,11 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 			info_send_delete_child(sa, loser);
 			return;
 		}
-		sa->collide_child = NULL;	/* the peer deletes its own */
+		/* the peer deletes its own; it never carries our traffic, so its
+		 * held outbound SA must not take over when old goes */
+		child_drop_pending(sa->collide_child);
+		sa->collide_child->rekeyed = true;
+		sa->collide_child = NULL;
 		sa_log(sa, LOG_INFO, "rekey collision: the peer's is redundant");
 	}
 	if (old) {
@@ -523,7 +560,7 @@ int rekey_ike_start(struct ike_sa *sa)
 	}
 	sa->req_new_spi = sa_new_spi(sa->shard);
 	ike_put_be64(spi, sa->req_new_spi);
-	ike_random(sa->req_nonce, sizeof(sa->req_nonce));
+	rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true);
 	n = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
 	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
 	ike_build_sa(&b, props, n);
@@ -586,6 +623,12 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	if (err) {
 		sa_log(sa, LOG_NOTICE, "IKE SA rekey refused: %s", ike_notify_name(err->type));
 		ex_request_done(sa);
+		if (sa->state == SA_REKEYED && sa->children) {
+			/* the peer dropped its colliding SA too: this one stays */
+			sa_log(sa, LOG_NOTICE, "IKE SA rekey collision: no new SA left, keeping this one");
+			ike_sa_unretire(sa);
+			return;
+		}
 		if (sa->state == SA_REKEYED) {
 			/* the peer's rekey of it, answered meanwhile, stands */
 			sa->collide_ike_spi = 0;
@@ -639,7 +682,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		/* the peer's new SA is redundant (the peer deletes it): ours
 		 * takes the CHILD_SAs over from it */
 		ike_sa_take_over(n, peer_sa, &suite, false);
-		ike_sa_retire(peer_sa, n);
+		ike_sa_retire(peer_sa, n, 30000);
 		sa_log(n, LOG_NOTICE, "IKE SA rekey collision: the peer's new SA is redundant");
 	} else {
 		ike_sa_take_over(n, sa, &suite, true);
@@ -655,6 +698,29 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	ike_build_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
 	if (ex_send_request(sa, &b, REQ_DELETE_IKE, IKUD_RETRANS_BASE_MS, 3))
 		sa_destroy(sa, "rekeyed");
+}
+
+/*
+ * The peer deletes sa. If sa is the new IKE SA of the peer's rekey that
+ * collided with ours, and our response has not come yet, the peer found sa
+ * redundant first (§2.8.2): ours survives and must inherit the CHILD_SAs,
+ * so they go back to the old SA until our response moves them on.
+ */
+void rekey_on_peer_delete(struct ike_sa *sa)
+{
+	uint64_t ours = sa->initiator ? sa->spi_i : sa->spi_r;
+	struct ike_sa *old = sa->rekey_of ? sa_find(sa->shard, sa->rekey_of) : NULL;
+	struct child_sa *c;
+
+	if (!old || old->req != REQ_REKEY_IKE || old->collide_ike_spi != ours)
+		return;
+	old->children = sa->children;
+	sa->children = NULL;
+	for (c = old->children; c; c = c->next)
+		c->ike = old;
+	old->collide_ike_spi = 0;
+	sa->shard->st.ike_rekeys--;	/* counted again when ours completes */
+	sa_log(old, LOG_NOTICE, "IKE SA rekey collision: the peer deleted its new SA first, ours will survive");
 }
 
 void rekey_on_response(struct ike_sa *sa, struct ike_msg *m)

@@ -160,7 +160,10 @@ static void expire_timer(struct ike_timer *t, void *arg)
 		sa_fail(sa->shard, FAIL_TIMEOUT);
 		sa_destroy(sa, "half-open SA expired");
 	} else if (sa->state == SA_REKEYED) {
-		sa_destroy(sa, "rekeyed SA not deleted by the peer: removed");
+		/* Tell the peer: a peer that missed a rekey collision (§2.8.2)
+		 * may still hold it as established. */
+		info_send_delete_ike(sa);
+		sa_destroy(sa, "rekeyed SA not deleted by the peer: deleted");
 	} else {
 		sa_destroy(sa, "IKE SA lifetime expired");
 	}

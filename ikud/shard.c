@@ -372,6 +372,25 @@ static void terminate_matching(struct shard *s, const char *kind, const char *va
 	}
 }
 
+/* ctl "sa rekey": an IKE SA by id, or a CHILD_SA by inbound SPI (hex). */
+static void rekey_matching(struct shard *s, const char *kind, const char *value)
+{
+	struct ike_sa *sa;
+
+	if (!strcmp(kind, "child")) {
+		struct child_sa *c = child_find(s, (uint32_t)strtoul(value, NULL, 16));
+
+		if (c && c->ike && !c->rekeyed && !c->rekeying &&
+		    rekey_child_start(c->ike, c))
+			sa_log(c->ike, LOG_NOTICE, "CHILD_SA 0x%08x: cannot rekey now",
+			       c->spi_in);
+		return;
+	}
+	for (sa = s->sas; sa; sa = sa->next)
+		if (sa->uid == strtoull(value, NULL, 0) && rekey_ike_start(sa))
+			sa_log(sa, LOG_NOTICE, "cannot rekey the IKE SA now");
+}
+
 static void drain_inbox(struct shard *s)
 {
 	struct inbox_msg *m, *next;
@@ -396,6 +415,9 @@ static void drain_inbox(struct shard *s)
 		}
 		case INBOX_TERMINATE:
 			terminate_matching(s, m->sel_kind, m->sel_value);
+			break;
+		case INBOX_REKEY:
+			rekey_matching(s, m->sel_kind, m->sel_value);
 			break;
 		case INBOX_PURGE_ID:
 			sa_purge_id(s, m->gw_name, &m->id, m->keep_uid);
