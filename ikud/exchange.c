@@ -224,8 +224,11 @@ static void follow_peer(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 	const uint8_t *x = addr_bytes(peer, &a), *y = addr_bytes(&sa->peer, &b);
 
 	if (natt && !sa->natt) {
+		/* Our side floated too: ESP-in-UDP must leave from 4500, the
+		 * source the peer's NAT mapping knows. */
 		sa->natt = true;
 		sa->fd = gs->fd[1];
+		addr_set_port(&sa->local, IKUD_NATT_PORT);
 	}
 	if (a == b && !memcmp(x, y, a) && addr_port(peer) == addr_port(&sa->peer))
 		return;

@@ -229,6 +229,9 @@ struct ike_sa {
 
 /* --- shards ----------------------------------------------------------------- */
 
+/* UDP port of IKE and ESP across a NAT (RFC 7296 2.23, RFC 3948). */
+#define IKUD_NATT_PORT 4500
+
 /* One gateway's sockets in a shard (port 500 and 4500, SO_REUSEPORT). */
 struct gw_socks {
 	const struct gw_rt *gw;

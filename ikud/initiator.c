@@ -330,8 +330,8 @@ void init_on_sa_init_response(struct ike_sa *sa, struct ike_msg *m)
 		if (gs && gs->fd[1] >= 0) {
 			sa->natt = true;
 			sa->fd = gs->fd[1];
-			addr_set_port(&sa->peer, 4500);
-			addr_set_port(&sa->local, 4500);
+			addr_set_port(&sa->peer, IKUD_NATT_PORT);
+			addr_set_port(&sa->local, IKUD_NATT_PORT);
 		}
 	}
 	if (send_auth(sa))

@@ -31,7 +31,6 @@
 #define UDP_ENCAP_ESPINUDP 2
 #endif
 
-#define NATT_PORT 4500
 
 enum ev_kind { EV_SOCK = 1, EV_INBOX, EV_XFRM };
 
@@ -197,8 +196,8 @@ int shard_open_sockets(struct shard *s)
 		g->gw = gw;
 		snprintf(g->name, sizeof(g->name), "%s", gw->c->name);
 		g->fd[0] = open_sock(gw->c, gw->c->port, false);
-		g->fd[1] = gw->c->port == NATT_PORT ? -1 : open_sock(gw->c, NATT_PORT, true);
-		if (g->fd[0] < 0 || (gw->c->port != NATT_PORT && g->fd[1] < 0)) {
+		g->fd[1] = gw->c->port == IKUD_NATT_PORT ? -1 : open_sock(gw->c, IKUD_NATT_PORT, true);
+		if (g->fd[0] < 0 || (gw->c->port != IKUD_NATT_PORT && g->fd[1] < 0)) {
 			if (s->idx == 0)
 				log_err("gateway %s: cannot open its IKE sockets: %s",
 					gw->c->name, strerror(errno));
@@ -456,7 +455,7 @@ static void read_socket(struct shard *s, uint32_t idx)
 		if (n < 0)
 			break;
 		s->st.rx_packets++;
-		gw_local(gs->gw->c, natt ? NATT_PORT : gs->gw->c->port, &local, &llen);
+		gw_local(gs->gw->c, natt ? IKUD_NATT_PORT : gs->gw->c->port, &local, &llen);
 		if (natt) {
 			/* RFC 3948: IKE behind a 4-byte non-ESP marker; 0xff keepalives. */
 			if (n < 4 || memcmp(s->rx, "\0\0\0\0", 4)) {
