@@ -41,6 +41,7 @@
 
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_frr.sh"
+source "$(dirname "$0")/lib_ike.sh"
 
 require_cmd ip python3 swanctl nsenter unshare ss vtysh "$FRR_SBIN/zebra" "$FRR_SBIN/bgpd"
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
@@ -161,33 +162,6 @@ gateway x2 {
 EOF
 }
 
-IKUD_PID=
-start_ikud() {
-	ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" -d >>"$dir/ikud.log" 2>&1 &
-	IKUD_PID=$!
-	wait_until 10 test -S "$dir/ikud.sock"
-}
-
-stop_ikud() {	# $1: signal (default TERM)
-	[ -n "$IKUD_PID" ] || return
-	kill -"${1:-TERM}" "$IKUD_PID" 2>/dev/null
-	wait "$IKUD_PID" 2>/dev/null
-	IKUD_PID=
-	rm -f "$dir/ikud.sock"
-}
-at_exit stop_ikud
-
-ctl() {
-	python3 - "$dir/ikud.sock" "$*" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-print(s.makefile().read(), end="")
-EOF
-}
-
-json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
 # routes of ikud's protocol in a table: "PREFIX DEV METRIC" lines, sorted
 rri_routes() {	# TABLE [-6]
@@ -296,22 +270,8 @@ EOF
 	echo "secrets { ike-1 { secret = \"$PSK\" } }"
 } >"$dir/swanctl.conf"
 
-CHARON_PID=
-start_charon() {
-	ip netns exec "$ENB" unshare -m sh -c \
-		"mount -t tmpfs none /run && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/charon" \
-		>>"$dir/charon.out" 2>&1 &
-	CHARON_PID=$!
-	wait_until 15 swan --stats && swan --load-all --file "$dir/swanctl.conf" >/dev/null 2>&1
-}
-stop_charon() {	# $1: signal
-	[ -n "$CHARON_PID" ] || return
-	kill -"${1:-TERM}" "$CHARON_PID" 2>/dev/null
-	wait "$CHARON_PID" 2>/dev/null
-	CHARON_PID=
-}
-at_exit stop_charon
-swan() { nsenter -t "$CHARON_PID" -m -n swanctl "$@"; }
+# charon with the connections loaded
+start_enbs() { start_charon && load_swan; }
 up() { timeout 60 nsenter -t "$CHARON_PID" -m -n swanctl --initiate --child "$1" >>"$dir/initiate.out" 2>&1; }
 down() { swan --terminate --ike "$1" >/dev/null 2>&1; }
 enb_ping() {	# SRC DST
@@ -355,7 +315,7 @@ for s in 192.0.2.1%s1:500 192.0.2.1%s1:4500 198.51.100.1%x2:500 198.51.100.1%x2:
 done
 
 echo "# tunnels bring their routes"
-start_charon
+start_enbs
 for c in enb1 enb2 enb3 enbx; do
 	up $c
 	log_test $? "$c establishes"
@@ -481,7 +441,7 @@ monitor=$!
 monitor_mark 198.18.0.1
 log_test $? "ip monitor route listens in the gateway's netns"
 stop_charon KILL
-start_charon
+start_enbs
 up enb1
 log_test $? "enb1 reconnects after losing its state"
 wait_until 10 test "$(ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])")" = 1
@@ -535,7 +495,7 @@ check_eq "$(rri_routes $S1_TABLE -6 | grep -c .)" 0 "the restart flushed the IPv
 wait_until 5 test -z "$(csr_enb_paths)"
 check_eq "$(csr_enb_paths)" "" "CSR: no stale eNodeB route after the restart"
 stop_charon KILL
-start_charon
+start_enbs
 for c in enb1 enb2 enbx; do
 	up $c
 	log_test $? "$c re-establishes"

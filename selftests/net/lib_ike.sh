@@ -4,11 +4,11 @@
 # (charon's netns), writes $dir/ikud.conf (control socket $dir/ikud.sock),
 # $dir/strongswan.conf and $dir/swanctl.conf, and names its CHILD_SA "c".
 #
-#   start_ikud / stop_ikud        ikud in $GW, log in $dir/ikud.log
+#   start_ikud / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
 #   ctl REQUEST                   ikud's control socket: one line in, JSON out
 #   json EXPR                     a Python expression over JSON on stdin ("j")
 #   ike_count, child_count, failures REASON, gw_states, gw_policies
-#   start_charon / stop_charon    charon in $ENB with a private /run
+#   start_charon / stop_charon [SIG]   charon in $ENB with a private /run
 #   swan ARGS, load_swan, initiate, xfrm_in_packets, ping_ok [COUNT]
 
 IKUD_PID=
@@ -20,9 +20,9 @@ start_ikud() {
 	wait_until 10 test -S "$dir/ikud.sock"
 }
 
-stop_ikud() {
+stop_ikud() {	# [SIGNAL], TERM by default
 	[ -n "$IKUD_PID" ] || return
-	kill "$IKUD_PID" 2>/dev/null
+	kill -"${1:-TERM}" "$IKUD_PID" 2>/dev/null
 	wait "$IKUD_PID" 2>/dev/null
 	IKUD_PID=
 	rm -f "$dir/ikud.sock"
@@ -62,9 +62,9 @@ start_charon() {
 
 swan() { nsenter -t "$CHARON_PID" -m -n swanctl "$@"; }
 
-stop_charon() {
+stop_charon() {	# [SIGNAL], TERM by default
 	[ -n "$CHARON_PID" ] || return
-	kill "$CHARON_PID" 2>/dev/null
+	kill -"${1:-TERM}" "$CHARON_PID" 2>/dev/null
 	wait "$CHARON_PID" 2>/dev/null
 	CHARON_PID=
 }
