@@ -5,6 +5,7 @@
  *   sgwctl [-j] ike [socket PATH] sa show
  *   sgwctl ike [socket PATH] sa terminate { all | id N | peer ADDR |
  *                                           gateway NAME | remote-id ID | spi HEX }
+ *   sgwctl ike [socket PATH] sa rekey { ike ID | child SPI_IN }
  *   sgwctl [-j] ike [socket PATH] stats
  *   sgwctl ike [socket PATH] reload
  *
@@ -30,6 +31,7 @@ static void ike_usage(FILE *f)
 		"Usage: sgwctl [-j] ike [socket PATH] sa show\n"
 		"       sgwctl ike [socket PATH] sa terminate { all | id N | peer ADDR |\n"
 		"                  gateway NAME | remote-id ID | spi HEX }\n"
+		"       sgwctl ike [socket PATH] sa rekey { ike ID | child SPI_IN }\n"
 		"       sgwctl [-j] ike [socket PATH] stats\n"
 		"       sgwctl ike [socket PATH] reload\n");
 }
@@ -71,6 +73,34 @@ static int ike_request(const struct sgwctl *ctl, const char *path, const char *l
 	return error ? SGWCTL_EXIT_FAIL : SGWCTL_EXIT_OK;
 }
 
+/* True if W is all digits of BASE (10 or 16), 1 to MAX of them. */
+static bool all_digits(const char *w, int base, size_t max)
+{
+	size_t n = strspn(w, base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
+
+	return n && n <= max && !w[n];
+}
+
+/* sa rekey ike ID | child SPI_IN: checked here, so that ikud only ever
+ * sees a well-formed request. */
+static int ike_rekey(struct sgwctl *ctl, const char *path, struct args *a)
+{
+	const char *kind = args_next(a), *value = args_next(a);
+	char line[64];
+
+	if (!kind || !value || args_more(a) ||
+	    (!arg_is(kind, "ike") && !arg_is(kind, "child")))
+		return sgwctl_usage_error(ctl, "ike sa rekey: expected 'ike ID' or 'child SPI_IN'");
+	if (arg_is(kind, "ike") ? !all_digits(value, 10, 20) :
+	    !all_digits(value + (strncmp(value, "0x", 2) ? 0 : 2), 16, 8))
+		return sgwctl_usage_error(ctl, "ike sa rekey %s: bad %s '%s'", kind,
+					  arg_is(kind, "ike") ? "id (a number from 'sa show')" :
+					  "inbound SPI (hex)", value);
+	snprintf(line, sizeof(line), "sa rekey %s %s", arg_is(kind, "ike") ? "ike" : "child",
+		 value);
+	return ike_request(ctl, path, line);
+}
+
 static int ike_run(struct sgwctl *ctl, int argc, char **argv)
 {
 	struct args a = { .argc = argc, .argv = argv };
@@ -105,8 +135,10 @@ static int ike_run(struct sgwctl *ctl, int argc, char **argv)
 			return sgwctl_usage_error(ctl, "ike sa show takes no argument");
 		return ike_request(ctl, path, ctl->json ? "sa show" : "sa show text");
 	}
+	if (w && arg_is(w, "rekey"))
+		return ike_rekey(ctl, path, &a);
 	if (!w || !arg_is(w, "terminate"))
-		return sgwctl_usage_error(ctl, "ike sa: expected 'show' or 'terminate'");
+		return sgwctl_usage_error(ctl, "ike sa: expected 'show', 'terminate' or 'rekey'");
 	o = (size_t)snprintf(line, sizeof(line), "sa terminate");
 	if (!args_more(&a))
 		return sgwctl_usage_error(ctl, "ike sa terminate: what? (all, id N, peer ADDR, ...)");
@@ -121,7 +153,7 @@ static int ike_run(struct sgwctl *ctl, int argc, char **argv)
 
 const struct sgwctl_object sgwctl_ike = {
 	.name = "ike",
-	.summary = "IKE SAs of ikud: show, terminate, stats",
+	.summary = "IKE SAs of ikud: show, terminate, rekey, stats",
 	.run = ike_run,
 	.usage = ike_usage,
 };
