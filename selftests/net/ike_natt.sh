@@ -18,6 +18,9 @@
 # uses ESN (aes128gcm16-esn), which both SAs carry.
 # Case IPv6: the eNodeB (10.1.0.2) reaches ikud's IPv6 address directly:
 # IPv4 inner traffic in an IPv6-outer ESP tunnel, no NAT, plain ESP.
+# Case cookies: with cookie-threshold 1 and one half-open SA (a hand-made
+# IKE_SA_INIT), the next IKE_SA_INIT is answered with a COOKIE only; the
+# eNodeB retries with it (RFC 7296 2.6) and establishes through the NAT.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -197,6 +200,23 @@ nsenter -t "$CHARON_PID" -m -n swanctl --terminate --ike v6 >/dev/null 2>&1
 wait_until 10 no_ike
 check_eq "$(gw_states)" 0 "deleted: no ESP SA left"
 check_eq "$(gw_policies)" 0 "and no policy"
+
+echo "# cookies"
+stop_ikud
+{ echo "cookie-threshold 1;"; sed '0,/ike-proposals /s/ike-proposals /ike-proposals aes128-sha256-modp2048 /' "$dir/ikud.conf"; } >"$dir/cookie.conf"
+mv "$dir/cookie.conf" "$dir/ikud.conf"
+start_ikud || { cat "$dir/ikud.log"; log_test 1 "ikud restarts"; test_exit; }
+probe() { ip netns exec "$ENB" python3 "$SGW_TOP/selftests/net/ike_probe.py" 192.0.2.1 init; }
+check_eq "$(probe)" "answer sa_init" "a first IKE_SA_INIT is answered (one half-open SA)"
+check_eq "$(probe)" "answer notify 16390" "the next one gets a COOKIE"
+: >"$dir/charon.log"
+up nat
+log_test $? "the eNodeB establishes through the NAT"
+grep -q 'N(COOKIE)' "$dir/charon.log"
+log_test $? "after retrying with the COOKIE (charon's log)"
+nsenter -t "$CHARON_PID" -m -n swanctl --terminate --ike nat >/dev/null 2>&1
+wait_until 10 no_ike
+check_eq "$(gw_states)" 0 "deleted: no ESP SA left"
 
 stop_ikud
 check_eq "$(grep -cE 'Sanitizer|runtime error' "$dir/ikud.log")" 0 "no sanitizer report in ikud's log"

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hand-made IKEv2 requests for the kselftests (raw UDP to port 500).
+#   ike_probe.py GW hostile   repeated, truncated, malformed and oversized
+#                             IKE_SA_INIT requests; one "name value" line each
+#   ike_probe.py GW init      one valid IKE_SA_INIT (modp2048); prints
+#                             "answer sa_init", "answer notify N" or "answer none"
+import os, socket, struct, sys
+
+GW = sys.argv[1]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 0))
+s.settimeout(3)
+
+def payload(np, body, critical=False):
+    return struct.pack("!BBH", np, 0x80 if critical else 0, 4 + len(body)) + body
+
+def transform(last, ttype, tid, attr=b""):
+    return struct.pack("!BBHBBH", 0 if last else 3, 0, 8 + len(attr), ttype, 0, tid) + attr
+
+def sa_init(spi, extra_np=0, extra=b"", ke_len=256):
+    ts = (transform(False, 1, 12, struct.pack("!HH", 0x800e, 128)) +
+          transform(False, 2, 5) + transform(False, 3, 12) + transform(True, 4, 14))
+    prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(ts), 1, 1, 0, 4) + ts
+    ke = struct.pack("!HH", 14, 0) + b"\0" * (ke_len - 1) + b"\x02"
+    nonce = os.urandom(32)
+    body = payload(34, prop) + payload(40, ke) + payload(extra_np, nonce) + extra
+    hdr = struct.pack("!8s8sBBBBII", spi, b"\0" * 8, 33, 0x20, 34, 0x08, 0, 28 + len(body))
+    return hdr + body
+
+def ask(msg):
+    s.sendto(msg, (GW, 500))
+    try:
+        return s.recv(65535)
+    except socket.timeout:
+        return None
+
+def notify_type(resp):
+    # first payload of a notify-only answer: N at offset 28
+    if resp is None or len(resp) < 36 or resp[16] != 41:
+        return None
+    return struct.unpack("!H", resp[34:36])[0]
+
+
+def hostile():
+    spi = os.urandom(8)
+    m = sa_init(spi)
+    r1 = ask(m)
+    r2 = ask(m)
+    print("init_answered", int(r1 is not None and r1[16] == 33))
+    print("retransmit_same_answer", int(r1 is not None and r1 == r2))
+    print("truncated_ignored", int(ask(m[:20]) is None))
+    bad = bytearray(m); bad[24:28] = struct.pack("!I", len(m) + 10)
+    print("bad_length_ignored", int(ask(bytes(bad)) is None))
+    crit = sa_init(os.urandom(8), 200, payload(0, b"abcd", critical=True))
+    print("unknown_critical", notify_type(ask(crit)))
+    print("bad_ke_len", notify_type(ask(sa_init(os.urandom(8), ke_len=100))))
+    junk = os.urandom(8) + os.urandom(8) + bytes([46, 0x20, 35, 0x08]) + struct.pack("!II", 1, 60) + os.urandom(32)
+    print("unknown_spi_ignored", int(ask(junk) is None))
+    big = sa_init(os.urandom(8), 48, payload(0, b"x" * 6000))
+    print("oversized_init_ignored", int(ask(big) is None))
+
+
+def init():
+    r = ask(sa_init(os.urandom(8)))
+    if r is None:
+        print("answer none")
+    elif notify_type(r) is not None:
+        print("answer notify", notify_type(r))
+    else:
+        print("answer sa_init")
+
+{"hostile": hostile, "init": init}[sys.argv[2]]()
