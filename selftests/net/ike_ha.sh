@@ -9,11 +9,14 @@
 # Cases: every eNodeB's /32 reaches the CSR from both gateways, best via the
 # primary (local-preference 200, MED = ikud's metric), second via the backup
 # (150); MME traffic to the eNodeBs crosses the primary's tunnels only; a
+# CHILD_SA rekeyed by the operator (sgwctl ike sa rekey) keeps its route; a
 # tunnel deleted at the primary (by the eNodeB, or by the operator through
 # ikud's control socket) is withdrawn at the CSR within 2 s, and that
 # eNodeB's traffic moves to its backup tunnel; SIGKILL of the primary's ikud
 # and a restart leave no route without a tunnel, in the gateway's VRF or at
-# the CSR, and the eNodeBs' tunnels and routes come back by DPD.
+# the CSR, and the eNodeBs' tunnels and routes come back by DPD; eNodeBs
+# that vanish without a word are declared dead by the gateways' DPD, and
+# their routes leave both gateways and the CSR.
 #
 # sgw-timeout: 900
 
@@ -142,6 +145,29 @@ check_eq "$(mme_ping_all)" "$N" "the MME reaches every eNodeB"
 check_range $(($(tx_packets 1) - tx1)) "$N" $((N + 10)) "through the primary's tunnels (packets)"
 check_eq $(($(tx_packets 2) - tx2)) 0 "none through the backup's"
 
+# --- the operator rekeys a tunnel: it stays, so does its route ------------------
+
+enb1_spi() {
+	secgw_ctl 1 sa show | secgw_json "[c['spi_in'] for s in j['sas'] \
+		if s['remote_id'] == 'fqdn:enb1.enb.example.net' for c in s['children']][0]"
+}
+child_rekeys() { secgw_ctl 1 stats | secgw_json "j['child_rekeys']"; }
+spi=$(enb1_spi) rekeys=$(child_rekeys)
+ip netns exec "$GW1" "$SGWCTL" ike socket "$dir/ikud-gw1.sock" sa rekey child "$spi" >/dev/null
+log_test $? "sgwctl ike sa rekey child $spi (eNodeB 1 on the primary)"
+rekeyed() { [ "$(child_rekeys)" = $((rekeys + 1)) ] && [ "$(enb1_spi)" != "$spi" ]; }
+wait_until 30 rekeyed
+log_test $? "the CHILD_SA is rekeyed (inbound SPI $spi -> $(enb1_spi))"
+check_eq "$(secgw_routes 1 | grep -c '^10\.100\.0\.1 ')" 1 "its route is still there"
+csr_best_via 10.100.0.1 "${SECGW_CORE[1]}"
+log_test $? "CSR: still best via the primary"
+tx1=$(tx_packets 1)
+mme_ping 1
+log_test $? "the MME reaches eNodeB 1"
+check_range $(($(tx_packets 1) - tx1)) 1 5 "through the primary's new SA (packets)"
+ip netns exec "$GW1" "$SGWCTL" ike socket "$dir/ikud-gw1.sock" sa rekey child 0xzz 2>/dev/null
+check_eq $? 1 "sgwctl refuses a malformed SPI"
+
 # --- a tunnel deleted at the primary is withdrawn within 2 s --------------------
 
 secgw_swan --terminate --ike enb5-p >/dev/null 2>&1 &
@@ -195,17 +221,19 @@ check_eq "$(csr_count "$PRIMARY_BEST")" $((N - 2)) "CSR: best via the primary ag
 check_eq "$(secgw_child_count 2)" "$N" "gw2: the backup kept its $N tunnels"
 check_eq "$(mme_ping_all)" "$N" "the MME reaches every eNodeB"
 
-# --- all tunnels gone: nothing left ------------------------------------------------
+# --- the eNodeBs vanish: DPD removes their tunnels and routes ----------------------
 
-bgs=()
-for c in $(conns p) $(conns b); do
-	secgw_swan --terminate --ike "$c" >/dev/null 2>&1 &
-	bgs+=($!)
-done
-wait "${bgs[@]}"
-wait_until 30 children_are 1 0 && wait_until 30 children_are 2 0
+dead_before=$(secgw_ctl 2 stats | secgw_json "j['failures']['dead_peer']")
+kill -KILL "$SECGW_CHARON_PID"
+wait "$SECGW_CHARON_PID" 2>/dev/null
+SECGW_CHARON_PID=
+echo "# charon killed: no DELETE is sent, the gateways' DPD (every 5 s, 3 tries) notices"
+wait_until 90 children_are 1 0 && wait_until 30 children_are 2 0
+check_eq "$(secgw_child_count 1)/$(secgw_child_count 2)" 0/0 "DPD removed every tunnel on both gateways"
+check_eq $(($(secgw_ctl 2 stats | secgw_json "j['failures']['dead_peer']") - dead_before)) "$N" \
+	"gw2 counted $N dead peers"
 check_eq "$(secgw_routes 1 | grep -c .)/$(secgw_routes 2 | grep -c .)" 0/0 \
-	"the eNodeBs leave: no route left on either gateway"
+	"no route left on either gateway"
 wait_until 20 csr_count_is 0 1
 check_eq "$(csr_count 1)" 0 "CSR: no eNodeB prefix left"
 secgw_ikud_stop 1
