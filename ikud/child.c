@@ -189,8 +189,61 @@ struct pol_owner {
 	struct ike_id id;
 };
 
+/* How many registry entries each reqid owns: a reqid is in use while it
+ * owns one (the reqid allocator asks, past its wrap). */
+struct reqid_use {
+	struct ike_hnode node;		/* key: the reqid */
+	uint32_t policies;
+};
+
 static pthread_mutex_t pol_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ike_htab pol_tab;
+static struct ike_htab reqid_tab;
+
+static struct reqid_use *reqid_find(uint32_t reqid)
+{
+	struct ike_hnode *n;
+
+	for (n = ike_htab_first(&reqid_tab, reqid); n; n = ike_htab_next(n))
+		if (n->key == reqid)
+			return (struct reqid_use *)n;
+	return NULL;
+}
+
+/* Called with pol_lock held; an allocation failure only loses the hint. */
+static void reqid_hold(uint32_t reqid)
+{
+	struct reqid_use *u = reqid_find(reqid);
+
+	if (!u) {
+		u = calloc(1, sizeof(*u));
+		if (!u)
+			return;
+		ike_htab_add(&reqid_tab, &u->node, reqid);
+	}
+	u->policies++;
+}
+
+static void reqid_drop(uint32_t reqid)
+{
+	struct reqid_use *u = reqid_find(reqid);
+
+	if (u && !--u->policies) {
+		ike_htab_del(&reqid_tab, &u->node);
+		free(u);
+	}
+}
+
+bool child_reqid_in_use(uint32_t reqid, void *unused)
+{
+	bool used;
+
+	(void)unused;
+	pthread_mutex_lock(&pol_lock);
+	used = reqid_tab.b && reqid_find(reqid);
+	pthread_mutex_unlock(&pol_lock);
+	return used;
+}
 
 static uint64_t pol_hash(const struct xfrm_pol *p)
 {
@@ -227,7 +280,8 @@ static int pol_install(struct xfrm_handle *h, const struct xfrm_pol *p,
 	int ret;
 
 	pthread_mutex_lock(&pol_lock);
-	if (!pol_tab.b && ike_htab_init(&pol_tab, 1024)) {
+	if ((!pol_tab.b && ike_htab_init(&pol_tab, 1024)) ||
+	    (!reqid_tab.b && ike_htab_init(&reqid_tab, 1024))) {
 		pthread_mutex_unlock(&pol_lock);
 		return -ENOMEM;
 	}
@@ -242,6 +296,11 @@ static int pol_install(struct xfrm_handle *h, const struct xfrm_pol *p,
 			}
 		}
 		if (o) {
+			if (o->reqid != p->reqid) {
+				if (o->reqid)
+					reqid_drop(o->reqid);
+				reqid_hold(p->reqid);
+			}
 			o->reqid = p->reqid;
 			snprintf(o->gw, sizeof(o->gw), "%s", sa->gw_name);
 			o->id = sa->peer_id;
@@ -259,6 +318,7 @@ static void pol_remove(struct xfrm_handle *h, const struct xfrm_pol *p)
 	o = pol_find(p);
 	if (o && o->reqid == p->reqid) {
 		xfrm_policy_del(h, p);
+		reqid_drop(o->reqid);
 		ike_htab_del(&pol_tab, &o->node);
 		free(o);
 	}

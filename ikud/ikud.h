@@ -33,6 +33,7 @@
 #include "ike_msg.h"
 #include "ike_proposal.h"
 #include "ike_timer.h"
+#include "sgw_idalloc.h"
 #include "xfrm_client.h"
 
 #define IKUD_MAX_SHARDS		64
@@ -315,7 +316,7 @@ struct daemon {
 	struct ikud_conf *conf;
 	unsigned int n_shards;
 	struct shard *shards[IKUD_MAX_SHARDS];
-	atomic_uint_fast32_t next_reqid;
+	struct sgw_idalloc reqids;	/* in our xfrm_client range */
 	atomic_uint_fast64_t next_uid;
 	atomic_int half_open;		/* over all shards */
 	pthread_mutex_t reload_lock;
@@ -354,6 +355,7 @@ void child_remove(struct child_sa *c, const char *why);
 void child_link(struct ike_sa *sa, struct child_sa *c);
 uint64_t sa_new_spi(struct shard *s);
 uint32_t ikud_new_reqid(struct daemon *d);
+void ikud_reqids_init(struct daemon *d);
 void sa_purge_id(struct shard *s, const char *gw, const struct ike_id *id,
 		 uint64_t keep_uid);
 void sa_fail(struct shard *s, enum fail_reason r);
@@ -434,6 +436,8 @@ void child_drop_pending(struct child_sa *c);
 /* Does another peer's tunnel hold these selectors already? */
 bool child_ts_taken(const struct ike_sa *sa, const struct child_sa *c);
 void child_ts_str(const struct child_sa *c, char *buf, size_t len);
+/* True while a policy of ours names REQID (its tunnel lives). */
+bool child_reqid_in_use(uint32_t reqid, void *unused);
 void ts_range_str(const struct ike_ts *t, char *buf, size_t len);
 
 /* info.c */

@@ -145,6 +145,7 @@ int main(int argc, char **argv)
 	}
 	memset(&d, 0, sizeof(d));
 	d.conf_path = conf_path;
+	ikud_reqids_init(&d);
 	if (ikud_conf_load(conf_path, &d.conf, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 1;

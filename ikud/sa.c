@@ -140,12 +140,26 @@ uint64_t sa_new_spi(struct shard *s)
 	return spi;
 }
 
+void ikud_reqids_init(struct daemon *d)
+{
+	sgw_idalloc_init(&d->reqids, XFRM_OWNER_REQID_MIN + 1, XFRM_OWNER_REQID_MAX,
+			 child_reqid_in_use, NULL);
+}
+
+/*
+ * A reqid no live tunnel holds: after 16.7M CHILD_SA setups the range
+ * wraps, and a long-lived tunnel's reqid must not be handed out again.
+ * 0 if every one is taken: outside our range, the kernel install fails.
+ */
 uint32_t ikud_new_reqid(struct daemon *d)
 {
-	uint32_t span = XFRM_OWNER_REQID_MAX - XFRM_OWNER_REQID_MIN;
-	uint32_t n = (uint32_t)atomic_fetch_add(&d->next_reqid, 1);
+	uint32_t reqid;
 
-	return XFRM_OWNER_REQID_MIN + 1 + n % span;
+	if (sgw_idalloc_next(&d->reqids, &reqid)) {
+		log_err("no free reqid: every one of the range is in use");
+		return 0;
+	}
+	return reqid;
 }
 
 /* --- IKE SAs -------------------------------------------------------------- */
