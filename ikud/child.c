@@ -234,6 +234,25 @@ static void reqid_drop(uint32_t reqid)
 	}
 }
 
+bool child_received(struct child_sa *c)
+{
+	struct xfrm_sa_stats st;
+	struct xfrm_sa_key key;
+	int family;
+
+	if (!c->ike || !c->installed_in)
+		return false;
+	memset(&key, 0, sizeof(key));
+	key.proto = IPPROTO_ESP;
+	addr_to_xfrm(&c->ike->local, &key.dst, &family);
+	key.family = family;
+	key.spi = c->spi_in;
+	if (xfrm_sa_get(c->ike->shard->xfrm, &key, &st) || st.packets == c->in_packets)
+		return false;
+	c->in_packets = st.packets;
+	return true;
+}
+
 bool child_reqid_in_use(uint32_t reqid, void *unused)
 {
 	bool used;

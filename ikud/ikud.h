@@ -140,6 +140,7 @@ struct child_sa {
 	bool defer_out;
 	struct pending_out *pending_out;
 	uint64_t created_ms;
+	uint64_t in_packets;		/* inbound SA's count at the last look */
 };
 
 /* Our outstanding request (window size 1). */
@@ -223,7 +224,8 @@ struct ike_sa {
 	struct ike_timer t_expire;	/* half-open expiry, IKE SA hard lifetime */
 	struct ike_timer t_dpd;		/* liveness probing */
 	struct ike_timer t_rekey;	/* IKE SA rekey */
-	uint64_t created_ms, established_ms, last_rx_ms;
+	uint64_t created_ms, established_ms;
+	uint64_t last_rx_ms;		/* last IKE message or ESP packet from the peer */
 	uint8_t dpd_misses;
 	struct ike_sa *rekeyed_to;	/* SA_REKEYED: the successor */
 };
@@ -438,6 +440,8 @@ bool child_ts_taken(const struct ike_sa *sa, const struct child_sa *c);
 void child_ts_str(const struct child_sa *c, char *buf, size_t len);
 /* True while a policy of ours names REQID (its tunnel lives). */
 bool child_reqid_in_use(uint32_t reqid, void *unused);
+/* True if the inbound SA counted packets since the last call. */
+bool child_received(struct child_sa *c);
 void ts_range_str(const struct ike_ts *t, char *buf, size_t len);
 
 /* info.c */

@@ -5,6 +5,9 @@
  * detection: when nothing came from the peer for `dpd interval` seconds we
  * send an empty INFORMATIONAL request and repeat it every interval; a peer
  * silent for interval x threshold seconds is declared dead and its SAs go.
+ * ESP received on any of its CHILD_SAs counts as hearing from the peer
+ * (§2.4): a busy tunnel costs one SA read per interval, not a probe; its
+ * death is then noticed within (threshold + 1) x interval.
  */
 #include "ikud.h"
 #include "log.h"
@@ -136,6 +139,21 @@ void dpd_arm(struct ike_sa *sa)
 	ike_timer_set(&sa->shard->timers, &sa->t_dpd, sa->last_rx_ms + interval * 1000ULL);
 }
 
+/* ESP that arrived on any CHILD_SA since the last look counts as hearing
+ * from the peer now (the kernel keeps no per-SA time of the last packet,
+ * so a busy tunnel's silence is measured from the first idle look). */
+static bool esp_received(struct ike_sa *sa, uint64_t now)
+{
+	struct child_sa *c;
+	bool seen = false;
+
+	for (c = sa->children; c; c = c->next)
+		seen |= child_received(c);	/* read each: keeps every count current */
+	if (seen)
+		sa->last_rx_ms = now;
+	return seen;
+}
+
 void dpd_timer(struct ike_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
@@ -147,7 +165,7 @@ void dpd_timer(struct ike_timer *t, void *arg)
 	(void)t;
 	if (!interval || sa->state != SA_ESTABLISHED)
 		return;
-	if (now < sa->last_rx_ms + interval * 1000ULL) {
+	if (now < sa->last_rx_ms + interval * 1000ULL || esp_received(sa, now)) {
 		dpd_arm(sa);		/* the peer spoke meanwhile */
 		return;
 	}

@@ -17,7 +17,8 @@
 # ESP crosses the gateway's link, and pings cross the tunnel. The CHILD_SA
 # uses ESN (aes128gcm16-esn), which both SAs carry.
 # Case IPv6: the eNodeB (10.1.0.2) reaches ikud's IPv6 address directly:
-# IPv4 inner traffic in an IPv6-outer ESP tunnel, no NAT, plain ESP.
+# IPv4 inner traffic in an IPv6-outer ESP tunnel, no NAT, plain ESP. Its
+# gateway runs DPD: no probe while ESP arrives, probes once it is idle.
 # Case cookies: with cookie-threshold 1 and one half-open SA (a hand-made
 # IKE_SA_INIT), the next IKE_SA_INIT is answered with a COOKIE only; the
 # eNodeB retries with it (RFC 7296 2.6) and establishes through the NAT.
@@ -103,6 +104,7 @@ gateway v6 {
 	xfrm-interface ipsec6 if_id 43;
 	ike-proposals aes128gcm16-prfsha256-ecp256;
 	esp-proposals aes128gcm16;
+	dpd interval 2 threshold 3;
 	psk "$PSK" for id *.enb.example.net;
 	remote-ts 10.1.0.0/16;
 	local-ts 10.2.0.0/24;
@@ -196,6 +198,14 @@ ip netns exec "$ENB" ping -c 5 -i 0.2 -W 2 -I 10.1.0.2 10.2.0.1 >/dev/null 2>&1
 log_test $? "ping 10.1.0.2 -> 10.2.0.1 crosses the IPv6 tunnel"
 check_range "$(ip -n "$GW" -s -j link show ipsec6 | json "j[0]['stats64']['rx']['packets']")" 5 50 \
 	"decrypted into ipsec6 (packets)"
+probes() { ctl stats | json "j['dpd_probes']"; }
+probes_since() { [ "$(probes)" -gt "$1" ]; }
+p0=$(probes)
+ip netns exec "$ENB" ping -c 40 -i 0.2 -W 2 -I 10.1.0.2 10.2.0.1 >/dev/null 2>&1
+check_eq $(($(probes) - p0)) 0 "DPD (every 2 s): no probe while ESP arrives (8 s of pings)"
+p1=$(probes)
+wait_until 10 probes_since "$p1"
+log_test $? "once the tunnel is idle, ikud probes the peer"
 nsenter -t "$CHARON_PID" -m -n swanctl --terminate --ike v6 >/dev/null 2>&1
 wait_until 10 no_ike
 check_eq "$(gw_states)" 0 "deleted: no ESP SA left"
