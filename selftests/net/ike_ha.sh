@@ -60,7 +60,7 @@ VIA_PRIMARY="\$2 == \"${SECGW_CORE[1]}\""
 
 tx_packets() {	# packets sent into the tunnels of gateway G
 	ip -n "$(secgw_gw_ns "$1")" -s -j link show ipsec0 |
-		secgw_json "j[0]['stats64']['tx']['packets']"
+		json "j[0]['stats64']['tx']['packets']"
 }
 mme_ping() {	# ping eNodeB K's inner address from the MME
 	ip netns exec "$MME" ping -c 1 -W 2 "10.100.0.$1" >/dev/null 2>&1
@@ -148,10 +148,10 @@ check_eq $(($(tx_packets 2) - tx2)) 0 "none through the backup's"
 # --- the operator rekeys a tunnel: it stays, so does its route ------------------
 
 enb1_spi() {
-	secgw_ctl 1 sa show | secgw_json "[c['spi_in'] for s in j['sas'] \
+	secgw_ctl 1 sa show | json "[c['spi_in'] for s in j['sas'] \
 		if s['remote_id'] == 'fqdn:enb1.enb.example.net' for c in s['children']][0]"
 }
-child_rekeys() { secgw_ctl 1 stats | secgw_json "j['child_rekeys']"; }
+child_rekeys() { secgw_ctl 1 stats | json "j['child_rekeys']"; }
 spi=$(enb1_spi) rekeys=$(child_rekeys)
 ip netns exec "$GW1" "$SGWCTL" ike socket "$dir/ikud-gw1.sock" sa rekey child "$spi" >/dev/null
 log_test $? "sgwctl ike sa rekey child $spi (eNodeB 1 on the primary)"
@@ -223,14 +223,14 @@ check_eq "$(mme_ping_all)" "$N" "the MME reaches every eNodeB"
 
 # --- the eNodeBs vanish: DPD removes their tunnels and routes ----------------------
 
-dead_before=$(secgw_ctl 2 stats | secgw_json "j['failures']['dead_peer']")
+dead_before=$(secgw_ctl 2 stats | json "j['failures']['dead_peer']")
 kill -KILL "$SECGW_CHARON_PID"
 wait "$SECGW_CHARON_PID" 2>/dev/null
 SECGW_CHARON_PID=
 echo "# charon killed: no DELETE is sent, the gateways' DPD (every 5 s, 3 tries) notices"
 wait_until 90 children_are 1 0 && wait_until 30 children_are 2 0
 check_eq "$(secgw_child_count 1)/$(secgw_child_count 2)" 0/0 "DPD removed every tunnel on both gateways"
-check_eq $(($(secgw_ctl 2 stats | secgw_json "j['failures']['dead_peer']") - dead_before)) "$N" \
+check_eq $(($(secgw_ctl 2 stats | json "j['failures']['dead_peer']") - dead_before)) "$N" \
 	"gw2 counted $N dead peers"
 check_eq "$(secgw_routes 1 | grep -c .)/$(secgw_routes 2 | grep -c .)" 0/0 \
 	"no route left on either gateway"

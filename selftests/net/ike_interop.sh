@@ -71,27 +71,7 @@ EOF
 # --- strongSwan ---------------------------------------------------------------
 
 write_strongswan() {	# $1 ike proposals, $2 esp proposals, $3 psk, $4 local_ts, $5 extra
-	cat >"$dir/strongswan.conf" <<EOF
-charon {
-	load_modular = yes
-	install_routes = no
-	install_virtual_ip = no
-	retransmit_tries = 4
-	retransmit_timeout = 2
-	plugins {
-		include /etc/strongswan.d/charon/*.conf
-	}
-	filelog {
-		charon {
-			path = $dir/charon.log
-			default = 1
-			ike = 2
-			append = yes
-			flush_line = yes
-		}
-	}
-}
-EOF
+	write_strongswan_conf "retransmit_tries = 4" "retransmit_timeout = 2"
 	cat >"$dir/swanctl.conf" <<EOF
 connections {
 	gw {

@@ -87,27 +87,7 @@ EOC
 # --- strongSwan ---------------------------------------------------------------
 
 write_strongswan() {	# $1 ike proposals, $2 esp proposals
-	cat >"$dir/strongswan.conf" <<EOC
-charon {
-	load_modular = yes
-	install_routes = no
-	install_virtual_ip = no
-	retransmit_tries = 5
-	retransmit_timeout = 2
-	plugins {
-		include /etc/strongswan.d/charon/*.conf
-	}
-	filelog {
-		charon {
-			path = $dir/charon.log
-			default = 1
-			ike = 2
-			append = yes
-			flush_line = yes
-		}
-	}
-}
-EOC
+	write_strongswan_conf "retransmit_tries = 5" "retransmit_timeout = 2"
 	cat >"$dir/swanctl.conf" <<EOC
 connections {
 	gw {

@@ -111,26 +111,7 @@ gateway v6 {
 }
 EOF
 
-cat >"$dir/strongswan.conf" <<EOF
-charon {
-	load_modular = yes
-	install_routes = no
-	install_virtual_ip = no
-	retransmit_tries = 3
-	keep_alive = 5s
-	plugins {
-		include /etc/strongswan.d/charon/*.conf
-	}
-	filelog {
-		charon {
-			path = $dir/charon.log
-			default = 1
-			append = yes
-			flush_line = yes
-		}
-	}
-}
-EOF
+write_strongswan_conf "retransmit_tries = 3" "keep_alive = 5s"
 conn() {	# NAME ID LOCAL REMOTE INNER ESP
 	cat <<EOF
 	$1 {

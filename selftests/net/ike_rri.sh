@@ -231,27 +231,7 @@ conn() {
 EOF
 }
 
-cat >"$dir/strongswan.conf" <<EOF
-charon {
-	load_modular = yes
-	install_routes = no
-	install_virtual_ip = no
-	retransmit_tries = 3
-	retransmit_timeout = 2
-	plugins {
-		include /etc/strongswan.d/charon/*.conf
-	}
-	filelog {
-		charon {
-			path = $dir/charon.log
-			default = 1
-			ike = 2
-			append = yes
-			flush_line = yes
-		}
-	}
-}
-EOF
+write_strongswan_conf "retransmit_tries = 3" "retransmit_timeout = 2"
 {
 	echo "connections {"
 	for n in 1 2 3; do

@@ -95,14 +95,7 @@ stop_enb() {	# [SIGNAL]
 }
 at_exit stop_enb
 # the initiator's control socket; ctl (lib_ike.sh) is the gateway's
-ectl() { python3 - "$dir/enb.sock" "$*" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-print(s.makefile().read(), end="")
-EOF
-}
+ectl() { ctl_at "$dir/enb.sock" "$@"; }
 # "spi_i spi_r child_in child_out" of the only IKE SA, as a side sees it
 view() { "$1" sa show | json "' '.join([j['sas'][0]['spi_i'], j['sas'][0]['spi_r'],
 	j['sas'][0]['children'][0]['spi_in'], j['sas'][0]['children'][0]['spi_out']])

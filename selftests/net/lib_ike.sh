@@ -6,8 +6,10 @@
 #
 #   start_ikud / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
 #   ctl REQUEST                   ikud's control socket: one line in, JSON out
+#   ctl_at SOCKET REQUEST         the same for another ikud's socket
 #   json EXPR                     a Python expression over JSON on stdin ("j")
 #   ike_count, child_count, failures REASON, gw_states, gw_policies
+#   write_strongswan_conf [LINE...]   $dir/strongswan.conf, extra charon lines
 #   start_charon / stop_charon [SIG]   charon in $ENB with a private /run
 #   swan ARGS, load_swan, initiate, xfrm_in_packets, ping_ok [COUNT]
 
@@ -29,8 +31,8 @@ stop_ikud() {	# [SIGNAL], TERM by default
 }
 at_exit stop_ikud
 
-ctl() {
-	python3 - "$dir/ikud.sock" "$*" <<'EOF'
+ctl_at() {	# SOCKET REQUEST...: any ikud's control socket
+	python3 - "$1" "${*:2}" <<'EOF'
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -38,6 +40,8 @@ s.sendall((sys.argv[2] + "\n").encode())
 print(s.makefile().read(), end="")
 EOF
 }
+
+ctl() { ctl_at "$dir/ikud.sock" "$@"; }
 
 json() {
 	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
@@ -69,6 +73,31 @@ stop_charon() {	# [SIGNAL], TERM by default
 	CHARON_PID=
 }
 at_exit stop_charon
+
+# $dir/strongswan.conf: charon with Debian's plugins, no routes or virtual
+# IPs of its own, a log in $dir/charon.log; each argument is one more line
+# of the charon section (retransmission settings and the like).
+write_strongswan_conf() {
+	{
+		printf 'charon {\n\tload_modular = yes\n\tinstall_routes = no\n\tinstall_virtual_ip = no\n'
+		[ $# = 0 ] || printf '\t%s\n' "$@"
+		cat <<EOF
+	plugins {
+		include /etc/strongswan.d/charon/*.conf
+	}
+	filelog {
+		charon {
+			path = $dir/charon.log
+			default = 1
+			ike = 2
+			append = yes
+			flush_line = yes
+		}
+	}
+}
+EOF
+	} >"$dir/strongswan.conf"
+}
 
 load_swan() { swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1; }
 initiate() { timeout 60 nsenter -t "$CHARON_PID" -m -n swanctl --initiate --child c >"$dir/initiate.out" 2>&1; }

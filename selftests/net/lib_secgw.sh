@@ -4,7 +4,8 @@
 # active/standby), each gateway terminating them with ikud and announcing
 # their inner prefixes over BGP (FRR) to a router that reaches the MME.
 # Used by the ike_ha kselftest and by tools/demo/secgw-demo. Source after
-# lib.sh and lib_frr.sh; set $dir (scratch directory) first.
+# lib.sh and lib_frr.sh; set $dir (scratch directory) first. It brings
+# lib_ike.sh (ctl_at, json, write_strongswan_conf).
 #
 #  $ENB: eNodeB k, one charon            $GW1 primary (lp 200)        $CSR          $MME
 #  outer 192.0.2.(10+k) on bridge tr     tr-g 192.0.2.1               VRF s1
@@ -30,6 +31,8 @@
 #   secgw_csr_paths         "PREFIX NEXTHOP LOCPREF MED best|-" at the CSR,
 #                           eNodeB prefixes only
 #   secgw_routes G          ikud's routes (proto 250) in gateway G's VRF s1
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib_ike.sh"
 
 SECGW_N=0
 SECGW_TABLE=10
@@ -133,24 +136,14 @@ secgw_ikud_stop() {
 	rm -f "$dir/ikud-gw$g.sock"
 }
 
-secgw_ctl() {
-	python3 - "$dir/ikud-gw$1.sock" "${*:2}" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-print(s.makefile().read(), end="")
-EOF
-}
-
-secgw_json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+secgw_ctl() { ctl_at "$dir/ikud-gw$1.sock" "${@:2}"; }
 
 # established IKE SAs and installed CHILD_SAs of gateway G
 secgw_ike_count() {
-	secgw_ctl "$1" sa show | secgw_json "len([s for s in j['sas'] if s['state']=='established'])"
+	secgw_ctl "$1" sa show | json "len([s for s in j['sas'] if s['state']=='established'])"
 }
 secgw_child_count() {
-	secgw_ctl "$1" sa show | secgw_json "sum(len(s['children']) for s in j['sas'])"
+	secgw_ctl "$1" sa show | json "sum(len(s['children']) for s in j['sas'])"
 }
 
 secgw_routes() {
@@ -187,27 +180,8 @@ EOF
 
 secgw_charon_start() {
 	local k
-	cat >"$dir/strongswan.conf" <<EOF
-charon {
-	load_modular = yes
-	install_routes = no
-	install_virtual_ip = no
-	retransmit_tries = 3
-	retransmit_timeout = 2.0
-	retransmit_base = 1.4
-	plugins {
-		include /etc/strongswan.d/charon/*.conf
-	}
-	filelog {
-		charon {
-			path = $dir/charon.log
-			default = 1
-			append = yes
-			flush_line = yes
-		}
-	}
-}
-EOF
+	write_strongswan_conf "retransmit_tries = 3" "retransmit_timeout = 2.0" \
+		"retransmit_base = 1.4"
 	{
 		echo "connections {"
 		for ((k = 1; k <= SECGW_N; k++)); do
