@@ -309,12 +309,29 @@ static void cmd_stats(struct daemon *d, struct jbuf *j)
 	jputs(j, "}}\n", 3);
 }
 
+/* Every shard applies a selector to the SAs it owns. */
+static void post_selector(struct daemon *d, enum inbox_kind kind, const char *sel_kind,
+			  const char *sel_value)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_shards; i++) {
+		struct inbox_msg *m = calloc(1, sizeof(*m));
+
+		if (!m)
+			continue;
+		m->kind = kind;
+		snprintf(m->sel_kind, sizeof(m->sel_kind), "%s", sel_kind);
+		snprintf(m->sel_value, sizeof(m->sel_value), "%s", sel_value ? sel_value : "");
+		shard_post(d->shards[i], m);
+	}
+}
+
 static void cmd_terminate(struct daemon *d, struct jbuf *j, char *args)
 {
 	static const char *const kinds[] = { "all", "id", "peer", "gateway", "remote-id",
 					     "spi", NULL };
 	char *kind = strtok(args, " \t"), *value = strtok(NULL, " \t");
-	unsigned int i;
 	int k;
 
 	for (k = 0; kinds[k]; k++)
@@ -325,16 +342,7 @@ static void cmd_terminate(struct daemon *d, struct jbuf *j, char *args)
 			"remote-id ID|spi HEX\"}\n");
 		return;
 	}
-	for (i = 0; i < d->n_shards; i++) {
-		struct inbox_msg *m = calloc(1, sizeof(*m));
-
-		if (!m)
-			continue;
-		m->kind = INBOX_TERMINATE;
-		snprintf(m->sel_kind, sizeof(m->sel_kind), "%s", kind);
-		snprintf(m->sel_value, sizeof(m->sel_value), "%s", value ? value : "");
-		shard_post(d->shards[i], m);
-	}
+	post_selector(d, INBOX_TERMINATE, kind, value);
 	jprintf(j, "{\"ok\":true}\n");
 }
 
@@ -342,22 +350,12 @@ static void cmd_terminate(struct daemon *d, struct jbuf *j, char *args)
 static void cmd_rekey(struct daemon *d, struct jbuf *j, char *args)
 {
 	char *kind = strtok(args, " \t"), *value = strtok(NULL, " \t");
-	unsigned int i;
 
 	if (!kind || !value || (strcmp(kind, "ike") && strcmp(kind, "child"))) {
 		jprintf(j, "{\"error\":\"usage: sa rekey ike ID|child SPI_IN\"}\n");
 		return;
 	}
-	for (i = 0; i < d->n_shards; i++) {
-		struct inbox_msg *m = calloc(1, sizeof(*m));
-
-		if (!m)
-			continue;
-		m->kind = INBOX_REKEY;
-		snprintf(m->sel_kind, sizeof(m->sel_kind), "%s", kind);
-		snprintf(m->sel_value, sizeof(m->sel_value), "%s", value);
-		shard_post(d->shards[i], m);
-	}
+	post_selector(d, INBOX_REKEY, kind, value);
 	jprintf(j, "{\"ok\":true}\n");
 }
 
