@@ -234,19 +234,27 @@ static void reqid_drop(uint32_t reqid)
 	}
 }
 
+/* The kernel's key of one of our ESP SAs: destination address and SPI. */
+static void esp_key(struct xfrm_sa_key *key, const struct sockaddr_storage *dst,
+		    uint32_t spi)
+{
+	int family;
+
+	memset(key, 0, sizeof(*key));
+	key->proto = IPPROTO_ESP;
+	addr_to_xfrm(dst, &key->dst, &family);
+	key->family = family;
+	key->spi = spi;
+}
+
 bool child_received(struct child_sa *c)
 {
 	struct xfrm_sa_stats st;
 	struct xfrm_sa_key key;
-	int family;
 
 	if (!c->ike || !c->installed_in)
 		return false;
-	memset(&key, 0, sizeof(key));
-	key.proto = IPPROTO_ESP;
-	addr_to_xfrm(&c->ike->local, &key.dst, &family);
-	key.family = family;
-	key.spi = c->spi_in;
+	esp_key(&key, &c->ike->local, c->spi_in);
 	if (xfrm_sa_get(c->ike->shard->xfrm, &key, &st) || st.packets == c->in_packets)
 		return false;
 	c->in_packets = st.packets;
@@ -644,27 +652,20 @@ void child_uninstall(struct child_sa *c, bool keep_policies)
 	struct ike_sa *sa = c->ike;
 	struct xfrm_handle *h;
 	struct xfrm_sa_key key;
-	int family;
 
 	free_pending(c);
 	rri_child_down(c);
 	if (!sa)
 		return;
 	h = sa->shard->xfrm;
-	memset(&key, 0, sizeof(key));
-	key.proto = IPPROTO_ESP;
 	if (c->installed_in) {
-		addr_to_xfrm(&sa->local, &key.dst, &family);
-		key.family = family;
-		key.spi = c->spi_in;
+		esp_key(&key, &sa->local, c->spi_in);
 		if (xfrm_sa_del(h, &key) && errno != ESRCH)
 			log_debug("delete SA 0x%08x: %s", c->spi_in, xfrm_errmsg(h));
 		c->installed_in = false;
 	}
 	if (c->installed_out) {
-		addr_to_xfrm(&sa->peer, &key.dst, &family);
-		key.family = family;
-		key.spi = c->spi_out;
+		esp_key(&key, &sa->peer, c->spi_out);
 		xfrm_sa_del(h, &key);
 		c->installed_out = false;
 	}
