@@ -33,18 +33,6 @@ at_exit "rm -rf $dir"
 source "$(dirname "$0")/lib_secgw.sh"
 N=${SGW_HA_ENB:-20}
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# Milliseconds until CMD succeeds (polled every 50 ms, at most 10 s).
-ms_until() {
-	local t0 i
-	t0=$(now_ms)
-	for ((i = 0; i < 200; i++)); do
-		"$@" >/dev/null 2>&1 && { echo $(($(now_ms) - t0)); return 0; }
-		sleep 0.05
-	done
-	echo "never"
-	return 1
-}
 
 # CSR paths of the eNodeB prefixes matching an awk condition on
 # "PREFIX NEXTHOP LOCPREF MED best|-"

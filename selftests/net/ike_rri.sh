@@ -129,7 +129,6 @@ $(bgp_vrf_s1 10.255.0.3 10.100.1.1)" || { log_test 1 "FRR starts in the gateway 
 csr_enb_paths() { frr_bgp_paths "$CSR" s1 | awk '/^10\.1\./ { print $1, $2, $3 }' | tr '\n' ';'; }
 csr_fib_absent() { [ -z "$(ip -n "$CSR" route show vrf s1 "$1")" ]; }
 csr_lacks() { ! frr_bgp_paths "$CSR" s1 | grep -q "^$1 "; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- ikud -----------------------------------------------------------------
 

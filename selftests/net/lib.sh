@@ -8,6 +8,9 @@
 #   check_eq GOT WANT DESC / check_range GOT LO HI DESC
 #   require_cmd CMD... / require_module MOD...   skip (exit 4) if missing
 #   wait_until SECS CMD...   poll CMD until it succeeds or SECS pass
+#   now_ms             milliseconds of the wall clock
+#   ms_until CMD...    milliseconds until CMD succeeds (polled every 50 ms,
+#                      at most 10 s); "" if it never does
 #   test_exit          exit 0 if all passed, 1 otherwise
 #
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
@@ -115,6 +118,21 @@ wait_until() {
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
+	return 1
+}
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+ms_until() {
+	local t0 i
+	t0=$(now_ms)
+	for ((i = 0; i < 200; i++)); do
+		"$@" >/dev/null 2>&1 && { echo $(($(now_ms) - t0)); return 0; }
+		sleep 0.05
+	done
+	echo ""
 	return 1
 }
 

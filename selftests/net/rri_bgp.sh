@@ -50,10 +50,6 @@ tool() {
 	"$XFRM_TOOL" -n "$ns" "$@"
 }
 
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
-
 setup_ns gw1 gw2 csr || exit 1
 
 # ---- links ---------------------------------------------------------------
@@ -117,20 +113,6 @@ count_paths() {	# count_paths VRF PREFIX_RE [AWK_CONDITION]
 }
 count_is() {	# count_is WANT VRF PREFIX_RE [AWK_CONDITION]
 	[ "$(count_paths "$2" "$3" "${4:-1}")" = "$1" ]
-}
-# Time (ms) until CMD succeeds, polling every 50 ms, at most 10 s; "" if never.
-time_until() {
-	local start i
-	start=$(now_ms)
-	for ((i = 0; i < 200; i++)); do
-		if "$@" >/dev/null 2>&1; then
-			echo $(($(now_ms) - start))
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo ""
-	return 1
 }
 ms_to_s() {
 	awk -v m="$1" 'BEGIN { if (m == "") print ""; else printf "%.2f", m / 1000 }'
@@ -213,14 +195,14 @@ csr_fib_absent() {
 	[ -z "$(ip -n "$csr" route show vrf s1 "$1")" ]
 }
 tool "$gw1" route-del prefix 10.200.0.5/32 vrf s1 dev ipsec0 proto "$PROTO" metric "$METRIC"
-ms=$(time_until csr_fib_via 10.200.0.5/32 10.100.2.1)
+ms=$(ms_until csr_fib_via 10.200.0.5/32 10.100.2.1)
 check_range "$(ms_to_s "$ms")" 0 2 \
 	"CSR: route deleted on the primary -> forwarding moves to the backup (s)"
 wait_until 5 count_is 1 s1 '10\.200\.0\.5/32 '
 check_eq "$(count_paths s1 '10\.200\.0\.5/32 ' "\$5 == \"best\" && \$2 == \"10.100.2.1\"")" 1 \
 	"CSR: BGP keeps one path for 10.200.0.5, best via the backup"
 tool "$gw2" route-del prefix 10.200.0.5/32 vrf s1 dev ipsec0 proto "$PROTO" metric "$METRIC"
-ms=$(time_until csr_fib_absent 10.200.0.5/32)
+ms=$(ms_until csr_fib_absent 10.200.0.5/32)
 check_range "$(ms_to_s "$ms")" 0 2 "CSR: route deleted on the backup too -> prefix withdrawn (s)"
 wait_until 5 count_is 0 s1 '10\.200\.0\.5/32 '
 check_eq "$(count_paths s1 '10\.200\.0\.5/32 ')" 0 "CSR: 10.200.0.5/32 gone from BGP"
