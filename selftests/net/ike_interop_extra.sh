@@ -128,27 +128,6 @@ nft_sctp_packets() {
 		awk '/sctp/ && /counter/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
 }
 
-# delay_ike [TO_ENB TO_GW]: IKE (UDP 500, 4500) from ikud waits TO_ENB (on
-# veth-g), IKE from strongSwan TO_GW (on veth-e); ESP is not delayed. Without
-# arguments, back to normal.
-delay_ike() {
-	qdisc_delay "$GW" veth-g "${1:-}"
-	qdisc_delay "$ENB" veth-e "${2:-}"
-}
-
-qdisc_delay() {	# NETNS DEV [DELAY]
-	local port
-	if [ -z "$3" ]; then
-		tc -n "$1" qdisc del dev "$2" root
-		return
-	fi
-	tc -n "$1" qdisc add dev "$2" root handle 1: prio
-	tc -n "$1" qdisc add dev "$2" parent 1:3 handle 30: netem delay "$3"
-	for port in 500 4500; do
-		tc -n "$1" filter add dev "$2" parent 1: protocol ip u32 \
-			match ip protocol 17 0xff match ip dport $port 0xffff flowid 1:3
-	done
-}
 
 # --- tests -------------------------------------------------------------------
 

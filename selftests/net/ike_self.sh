@@ -110,22 +110,6 @@ views_agree() {
 }
 sides() { echo "$(ike_count)/$(ectl sa show | json "len(j['sas'])")"; }
 states() { echo "$(ip -n "$GW" xfrm state | grep -c '^src')/$(ip -n "$ENB" xfrm state | grep -c '^src')"; }
-delay_ike() {	# DELAY_FROM_GW DELAY_FROM_ENB, or nothing to stop delaying
-	local ns dev d
-	for ns in "$GW:veth-g:${1:-}" "$ENB:veth-e:${2:-}"; do
-		IFS=: read -r ns dev d <<<"$ns"
-		if [ -z "$d" ]; then
-			tc -n "$ns" qdisc del dev "$dev" root 2>/dev/null
-			continue
-		fi
-		tc -n "$ns" qdisc add dev "$dev" root handle 1: prio
-		tc -n "$ns" qdisc add dev "$dev" parent 1:3 handle 30: netem delay "$d"
-		tc -n "$ns" filter add dev "$dev" parent 1: protocol ip u32 \
-			match ip protocol 17 0xff match ip dport 4500 0xffff flowid 1:3
-		tc -n "$ns" filter add dev "$dev" parent 1: protocol ip u32 \
-			match ip protocol 17 0xff match ip dport 500 0xffff flowid 1:3
-	done
-}
 pinger() {
 	ip netns exec "$ENB" ping -c 100 -i 0.1 -W 2 -I 10.1.0.1 10.2.0.1 >"$dir/ping.out" 2>&1 &
 	PINGER=$!

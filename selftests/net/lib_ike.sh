@@ -8,10 +8,13 @@
 #   ctl REQUEST                   ikud's control socket: one line in, JSON out
 #   ctl_at SOCKET REQUEST         the same for another ikud's socket
 #   json EXPR                     a Python expression over JSON on stdin ("j")
-#   ike_count, child_count, failures REASON, gw_states, gw_policies
+#   ike_count [SOCKET], child_count [SOCKET], failures REASON, gw_states,
+#   gw_policies
 #   write_strongswan_conf [LINE...]   $dir/strongswan.conf, extra charon lines
 #   start_charon / stop_charon [SIG]   charon in $ENB with a private /run
 #   swan ARGS, load_swan, initiate, xfrm_in_packets, ping_ok [COUNT]
+#   delay_ike [TO_ENB TO_GW]      netem on IKE's ports of veth-g ($GW) and
+#                                 veth-e ($ENB); no arguments: no delay
 
 IKUD_PID=
 CHARON_PID=
@@ -47,8 +50,15 @@ json() {
 	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
 }
 
-ike_count() { ctl sa show | json "len([s for s in j['sas'] if s['state']=='established'])"; }
-child_count() { ctl sa show | json "sum(len(s['children']) for s in j['sas'])"; }
+# established IKE SAs and installed CHILD_SAs of the ikud at SOCKET (default
+# $dir/ikud.sock)
+ike_count() {
+	ctl_at "${1:-$dir/ikud.sock}" sa show |
+		json "len([s for s in j['sas'] if s['state']=='established'])"
+}
+child_count() {
+	ctl_at "${1:-$dir/ikud.sock}" sa show | json "sum(len(s['children']) for s in j['sas'])"
+}
 failures() { ctl stats | json "j['failures']['$1']"; }
 gw_states() { ip -n "$GW" xfrm state | grep -c '^src'; }
 # policies of tunnels (not the per-socket bypass policies of the IKE sockets)
@@ -97,6 +107,28 @@ write_strongswan_conf() {
 }
 EOF
 	} >"$dir/strongswan.conf"
+}
+
+# delay_ike [TO_ENB TO_GW]: IKE (UDP 500, 4500) from ikud waits TO_ENB (on
+# veth-g, in $GW), IKE from the peer TO_GW (on veth-e, in $ENB); ESP is not
+# delayed. Without arguments, back to normal.
+delay_ike() {
+	qdisc_delay "$GW" veth-g "${1:-}"
+	qdisc_delay "$ENB" veth-e "${2:-}"
+}
+
+qdisc_delay() {	# NETNS DEV [DELAY]
+	local port
+	if [ -z "$3" ]; then
+		tc -n "$1" qdisc del dev "$2" root 2>/dev/null
+		return
+	fi
+	tc -n "$1" qdisc add dev "$2" root handle 1: prio
+	tc -n "$1" qdisc add dev "$2" parent 1:3 handle 30: netem delay "$3"
+	for port in 500 4500; do
+		tc -n "$1" filter add dev "$2" parent 1: protocol ip u32 \
+			match ip protocol 17 0xff match ip dport $port 0xffff flowid 1:3
+	done
 }
 
 load_swan() { swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1; }

@@ -139,12 +139,8 @@ secgw_ikud_stop() {
 secgw_ctl() { ctl_at "$dir/ikud-gw$1.sock" "${@:2}"; }
 
 # established IKE SAs and installed CHILD_SAs of gateway G
-secgw_ike_count() {
-	secgw_ctl "$1" sa show | json "len([s for s in j['sas'] if s['state']=='established'])"
-}
-secgw_child_count() {
-	secgw_ctl "$1" sa show | json "sum(len(s['children']) for s in j['sas'])"
-}
+secgw_ike_count() { ike_count "$dir/ikud-gw$1.sock"; }
+secgw_child_count() { child_count "$dir/ikud-gw$1.sock"; }
 
 secgw_routes() {
 	ip -n "$(secgw_gw_ns "$1")" route show table $SECGW_TABLE proto 250
