@@ -9,7 +9,7 @@
 #
 # The module is built against the running kernel's headers when they exist,
 # else against the Debian headers matching the newest installed Debian kernel
-# image. KDIR= or KVER= override the choice.
+# image (tools/kdir). KDIR= or KVER= override the choice.
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -36,18 +36,12 @@ LDLIBS += -lmnl -lcrypto -ljson-c
 
 # --- kernel module -----------------------------------------------------------
 
-ifeq ($(origin KDIR),undefined)
-  ifneq ($(KVER),)
-    KDIR := $(firstword $(wildcard /lib/modules/$(KVER)/build /usr/src/linux-headers-$(KVER)))
-  else ifneq ($(wildcard /lib/modules/$(shell uname -r)/build/Makefile),)
-    KVER := $(shell uname -r)
-    KDIR := /lib/modules/$(KVER)/build
-  else
-    KVER := $(shell selftests/vm/kver)
-    KDIR := $(if $(KVER),/usr/src/linux-headers-$(KVER))
-  endif
-endif
-KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+# tools/kdir picks the headers when a recipe runs, never when this file is
+# read: 'make demo' and 'make check' install them first (make deps), in the
+# same run. KDIR= and KVER= on the command line reach it through the
+# environment.
+export KDIR KVER
+KDIR_OF = kdir=$$(tools/kdir) || exit 1
 
 # --- userspace ---------------------------------------------------------------
 
@@ -76,11 +70,8 @@ all: kmod userspace
 userspace: $(LIBSGW) $(PROGS) $(TEST_PROGS)
 
 kmod:
-	@if [ -z "$(KDIR)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
-		echo "sgw: no kernel headers found; run 'make deps' or set KDIR=" >&2; \
-		exit 1; fi
-	@echo "sgw: building sgw.ko against $(KDIR)"
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod CONFIG_SGW=m modules
+	@$(KDIR_OF); echo "sgw: building sgw.ko against $$kdir"; \
+	$(MAKE) -C "$$kdir" M=$(CURDIR)/kmod CONFIG_SGW=m modules
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -121,7 +112,9 @@ unit-san:
 	$(MAKE) SAN=1 unit
 
 # The demonstration: the gateway at work in the VM (tools/demo/secgw-demo).
-demo: deps all
+# The build is a second make, started once the dependencies are there.
+demo: deps
+	$(MAKE) all
 	selftests/vm/run --timeout 900 -- tools/demo/secgw-demo
 
 # Benchmarks, not tests: every bench/*.sh in the VM (Documentation/performance.md).
@@ -171,7 +164,7 @@ fuzz: build/fuzz/fuzz_ike_msg
 # --- install -----------------------------------------------------------------
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	@$(KDIR_OF); $(MAKE) -C "$$kdir" M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	install -d $(DESTDIR)$(PREFIX)/sbin
 	$(foreach p,$(PROGS),install -m 0755 $(p) $(DESTDIR)$(PREFIX)/sbin/;)
 	install -d $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
@@ -179,11 +172,11 @@ install: all
 	$(foreach m,$(wildcard Documentation/man/*.8),install -m 0644 $(m) $(DESTDIR)$(PREFIX)/share/man/man8/;)
 # iproute2 reads /etc whatever the prefix: name ikud's route protocol.
 	install -D -m 0644 etc/iproute2/rt_protos.d/ikud.conf $(DESTDIR)/etc/iproute2/rt_protos.d/ikud.conf
-	$(if $(DESTDIR),,depmod -a $(KVER))
+	$(if $(DESTDIR),,@$(KDIR_OF); depmod -a "$$($(MAKE) -s -C "$$kdir" kernelrelease)")
 
 clean:
 	rm -rf build
-	-[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+	-@kdir=$$(tools/kdir 2>/dev/null) && $(MAKE) -C "$$kdir" M=$(CURDIR)/kmod clean
 
 help:
 	@sed -n '3,12p' Makefile
