@@ -13,6 +13,7 @@
 #   write_strongswan_conf [LINE...]   $dir/strongswan.conf, extra charon lines
 #   start_charon / stop_charon [SIG]   charon in $ENB with a private /run
 #   swan ARGS, load_swan, initiate, xfrm_in_packets, ping_ok [COUNT]
+#   charon_spawn VAR NETNS CONF / swan_at PID ARGS   a further charon
 #   delay_ike [TO_ENB TO_GW]      netem on IKE's ports of veth-g ($GW) and
 #                                 veth-e ($ENB); no arguments: no delay
 
@@ -66,15 +67,21 @@ gw_policies() { ip -n "$GW" xfrm policy | grep -cE '^\s+dir (in|out|fwd) '; }
 
 # charon with a /run of its own (its vici socket and pid file live there);
 # swanctl reaches it by entering its mount namespace.
-start_charon() {
-	ip netns exec "$ENB" unshare -m sh -c \
-		"mount -t tmpfs none /run && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/charon" \
+# charon_spawn VAR NETNS CONF: a charon in NETNS configured by CONF (a
+# strongswan.conf); its pid goes into the variable VAR. The caller stops it.
+charon_spawn() {
+	ip netns exec "$2" unshare -m sh -c \
+		"mount -t tmpfs none /run && STRONGSWAN_CONF=$3 exec /usr/lib/ipsec/charon" \
 		>>"$dir/charon.out" 2>&1 &
-	CHARON_PID=$!
-	wait_until 15 swan --stats
+	eval "$1=$!"
+	wait_until 15 swan_at "$!" --stats
 }
 
-swan() { nsenter -t "$CHARON_PID" -m -n swanctl "$@"; }
+swan_at() { nsenter -t "$1" -m -n swanctl "${@:2}"; }
+
+start_charon() { charon_spawn CHARON_PID "$ENB" "$dir/strongswan.conf"; }
+
+swan() { swan_at "$CHARON_PID" "$@"; }
 
 stop_charon() {	# [SIGNAL], TERM by default
 	[ -n "$CHARON_PID" ] || return
