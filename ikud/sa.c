@@ -275,9 +275,7 @@ void sa_index_half_open(struct ike_sa *sa)
 
 static uint64_t id_key(const char *gw, const struct ike_id *id)
 {
-	uint64_t h = ike_hash_bytes(gw, strlen(gw), id->type);
-
-	return ike_hash_bytes(id->data, id->len, h);
+	return ike_id_hash(id, ike_hash_bytes(gw, strlen(gw), 0));
 }
 
 void sa_free_init_material(struct ike_sa *sa)

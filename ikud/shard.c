@@ -333,6 +333,15 @@ static void apply_reload(struct shard *s, struct ikud_conf *conf)
 	shard_open_sockets(s);
 }
 
+/* The operator names an identity as ikud.conf does; compared by the rule of
+ * ike_id_equal(), as everywhere else. */
+static bool remote_id_is(const struct ike_sa *sa, const char *text)
+{
+	struct ike_id id;
+
+	return !ike_id_from_string(text, &id, NULL, 0) && ike_id_equal(&sa->peer_id, &id);
+}
+
 static void terminate_matching(struct shard *s, const char *kind, const char *value)
 {
 	struct ike_sa *sa, *next;
@@ -356,13 +365,8 @@ static void terminate_matching(struct shard *s, const char *kind, const char *va
 		else if (!strcmp(kind, "spi"))
 			match = strtoull(value, NULL, 16) == sa->spi_i ||
 				strtoull(value, NULL, 16) == sa->spi_r;
-		else if (!strcmp(kind, "remote-id") && sa->peer_id_set) {
-			char id[300];
-
-			ike_id_to_string(&sa->peer_id, id, sizeof(id));
-			match = !strcmp(id, value) || (strchr(id, ':') &&
-							 !strcmp(strchr(id, ':') + 1, value));
-		}
+		else if (!strcmp(kind, "remote-id") && sa->peer_id_set)
+			match = remote_id_is(sa, value);
 		if (!match)
 			continue;
 		if (sa->state == SA_ESTABLISHED)

@@ -8,6 +8,7 @@
  * ... }' blocks. Every error names the file and line.
  */
 #include "ike_conf.h"
+#include "ike_msg.h"
 #include "sgw_rtproto.h"
 
 #include <arpa/inet.h>
@@ -374,7 +375,7 @@ bool ike_conf_id_match(const struct ike_conf_id *pat, int type,
 	if ((int)pat->type != type)
 		return false;
 	if (!pat->pattern)
-		return len == pat->len && !memcmp(data, pat->value, len);
+		return ike_id_data_equal((uint8_t)type, pat->value, pat->len, data, len);
 	if (len > IKE_CONF_ID_MAX || memchr(data, 0, len))
 		return false;
 	memcpy(buf, data, len);
@@ -609,8 +610,9 @@ static int gw_psk(struct parser *ps, const struct stmt *st,
 	if (st->n == 5 && ike_conf_id_parse(st->w[4], &k.id))
 		return perr(ps, st->line, "'%s' is not an identity", st->w[4]);
 	for (i = 0; i < gw->n_psks; i++)
-		if (gw->psks[i].id.type == k.id.type && gw->psks[i].id.len == k.id.len &&
-		    !memcmp(gw->psks[i].id.value, k.id.value, k.id.len))
+		if (gw->psks[i].id.type == k.id.type &&
+		    ike_id_data_equal((uint8_t)k.id.type, gw->psks[i].id.value,
+				      gw->psks[i].id.len, k.id.value, k.id.len))
 			return perr(ps, st->line, "second key for the same identity");
 	na = grow(gw->psks, gw->n_psks, sizeof(*na));
 	if (!na)

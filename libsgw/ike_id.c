@@ -10,7 +10,9 @@
 #include <strings.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
+#include "ike_htab.h"
 #include "ike_msg.h"
 
 /* --- identities ------------------------------------------------------------- */
@@ -173,18 +175,91 @@ int ike_id_to_string(const struct ike_id *id, char *buf, size_t len)
 	}
 }
 
+/*
+ * The one rule by which identities compare, wherever ikud decides who a peer
+ * is (its key, its routes, its policies, INITIAL_CONTACT, the operator's
+ * selectors): DNS names and mail addresses ignore ASCII letter case (RFC 4343,
+ * RFC 5321's domain part; a mailbox's local part is case-folded too, as
+ * strongSwan and iked do), distinguished names compare in OpenSSL's
+ * canonical form (RFC 5280 7.1: case and spaces folded), every other type
+ * byte for byte. Two rules would let a peer authenticate as one identity and
+ * own another's.
+ */
+static bool id_folds_case(uint8_t type)
+{
+	return type == IKE_ID_FQDN || type == IKE_ID_RFC822_ADDR;
+}
+
+static uint8_t ascii_lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+static X509_NAME *dn_decode(const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509_NAME *n = d2i_X509_NAME(NULL, &p, (long)len);
+
+	if (n && p != der + len) {	/* trailing bytes: not one DN */
+		X509_NAME_free(n);
+		n = NULL;
+	}
+	return n;
+}
+
+/* Equal DNs; a DN that does not decode equals only its own bytes. */
+static bool dn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	X509_NAME *x = dn_decode(a, alen), *y = dn_decode(b, blen);
+	bool eq;
+
+	if (x && y)
+		eq = X509_NAME_cmp(x, y) == 0;
+	else
+		eq = !x && !y && alen == blen && !memcmp(a, b, alen);
+	X509_NAME_free(x);
+	X509_NAME_free(y);
+	return eq;
+}
+
+bool ike_id_data_equal(uint8_t type, const uint8_t *a, size_t alen,
+		       const uint8_t *b, size_t blen)
+{
+	if (type == IKE_ID_DER_ASN1_DN)
+		return dn_equal(a, alen, b, blen);
+	if (alen != blen)
+		return false;
+	if (!id_folds_case(type))
+		return memcmp(a, b, alen) == 0;
+	for (size_t i = 0; i < alen; i++)
+		if (ascii_lower(a[i]) != ascii_lower(b[i]))
+			return false;
+	return true;
+}
+
 bool ike_id_equal(const struct ike_id *a, const struct ike_id *b)
 {
-	if (a->type != b->type || a->len != b->len ||
-	    a->len > IKE_ID_MAX_LEN)
-		return false;
-	if (a->type == IKE_ID_FQDN || a->type == IKE_ID_RFC822_ADDR) {
-		for (size_t i = 0; i < a->len; i++)
-			if (tolower(a->data[i]) != tolower(b->data[i]))
-				return false;
-		return true;
+	return a->type == b->type && a->len <= IKE_ID_MAX_LEN &&
+	       ike_id_data_equal(a->type, a->data, a->len, b->data, b->len);
+}
+
+uint64_t ike_id_hash(const struct ike_id *id, uint64_t seed)
+{
+	uint8_t canon[IKE_ID_MAX_LEN];
+	size_t len = id->len <= IKE_ID_MAX_LEN ? id->len : IKE_ID_MAX_LEN;
+
+	if (id->type == IKE_ID_DER_ASN1_DN) {
+		X509_NAME *n = dn_decode(id->data, len);
+		int ok = 0;
+		unsigned long h = n ? X509_NAME_hash_ex(n, NULL, NULL, &ok) : 0;
+
+		X509_NAME_free(n);
+		if (ok)
+			return ike_hash_bytes(&h, sizeof(h), seed ^ id->type);
 	}
-	return memcmp(a->data, b->data, a->len) == 0;
+	for (size_t i = 0; i < len; i++)
+		canon[i] = id_folds_case(id->type) ? ascii_lower(id->data[i]) : id->data[i];
+	return ike_hash_bytes(canon, len, seed ^ id->type);
 }
 
 /* --- names ------------------------------------------------------------------ */

@@ -188,8 +188,13 @@ int ike_id_from_string(const char *s, struct ike_id *id, char *err,
 /* Writes "fqdn:gw.example.net" / "ipv4:192.0.2.1" / "keyid:#0a1b" ...;
  * non-printable FQDN/RFC822 bytes are escaped. snprintf semantics. */
 int ike_id_to_string(const struct ike_id *id, char *buf, size_t len);
-/* Type and bytes equal (FQDN and RFC822 compare case-insensitively). */
+/* Type and bytes equal (FQDN and RFC822 compare case-insensitively): the
+ * one comparison of identities, also behind ike_conf_id_match(). */
 bool ike_id_equal(const struct ike_id *a, const struct ike_id *b);
+bool ike_id_data_equal(uint8_t type, const uint8_t *a, size_t alen,
+		       const uint8_t *b, size_t blen);
+/* A hash equal for identities that ike_id_equal() calls equal. */
+uint64_t ike_id_hash(const struct ike_id *id, uint64_t seed);
 
 /* --- authentication (§3.8) ------------------------------------------------- */
 

@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "ike_crypto.h"
 #include "ike_msg.h"
@@ -502,9 +503,15 @@ static void test_identities(void **state)
 	ike_id_from_string("GW.Example.NET", &id, NULL, 0);
 	ike_id_from_string("gw.example.net", &id2, NULL, 0);
 	assert_true(ike_id_equal(&id, &id2));
+	assert_true(ike_id_hash(&id, 7) == ike_id_hash(&id2, 7));
+	ike_id_from_string("Ops@Example.NET", &id, NULL, 0);
+	ike_id_from_string("ops@example.net", &id2, NULL, 0);
+	assert_true(ike_id_equal(&id, &id2));
+	assert_true(ike_id_hash(&id, 7) == ike_id_hash(&id2, 7));
 	ike_id_from_string("keyid:A", &id, NULL, 0);
 	ike_id_from_string("keyid:a", &id2, NULL, 0);
 	assert_false(ike_id_equal(&id, &id2));
+	assert_false(ike_id_hash(&id, 7) == ike_id_hash(&id2, 7));
 	ike_id_from_string("fqdn:a", &id2, NULL, 0);
 	assert_false(ike_id_equal(&id, &id2));
 	/* escaping of odd bytes, truncation of output */
@@ -515,6 +522,50 @@ static void test_identities(void **state)
 	assert_string_equal(buf, "fqdn:a\\x0ab");
 	assert_int_equal(ike_id_to_string(&id, buf, 4), 11);
 	assert_string_equal(buf, "fqd");
+}
+
+/* A DER distinguished name from (field, value) pairs, as ID_DER_ASN1_DN. */
+static void dn_id(struct ike_id *id, const char *const *fv, size_t n)
+{
+	X509_NAME *name = X509_NAME_new();
+	unsigned char *p = id->data;
+	int len;
+
+	for (size_t i = 0; i < n; i += 2)
+		assert_int_equal(X509_NAME_add_entry_by_txt(name, fv[i], MBSTRING_ASC,
+				 (const unsigned char *)fv[i + 1], -1, -1, 0), 1);
+	len = i2d_X509_NAME(name, NULL);
+	assert_true(len > 0 && len <= IKE_ID_MAX_LEN);
+	i2d_X509_NAME(name, &p);
+	id->type = IKE_ID_DER_ASN1_DN;
+	id->len = (uint16_t)len;
+	X509_NAME_free(name);
+}
+
+/* Distinguished names compare canonically: case and inner spaces folded,
+ * attribute order and values significant. */
+static void test_dn_identities(void **state)
+{
+	static const char *const a[] = { "O", "Operator", "CN", "ENB1  Site" };
+	static const char *const b[] = { "O", "operator", "CN", "enb1 site" };
+	static const char *const c[] = { "O", "operator", "CN", "enb2 site" };
+	static const char *const d[] = { "CN", "enb1 site", "O", "operator" };
+	struct ike_id x, y;
+
+	(void)state;
+	dn_id(&x, a, 4);
+	dn_id(&y, b, 4);
+	assert_true(ike_id_equal(&x, &y));
+	assert_true(ike_id_hash(&x, 3) == ike_id_hash(&y, 3));
+	dn_id(&y, c, 4);
+	assert_false(ike_id_equal(&x, &y));
+	dn_id(&y, d, 4);
+	assert_false(ike_id_equal(&x, &y));
+	/* bytes that are no DN equal only themselves */
+	memcpy(&y, &x, sizeof(x));
+	y.data[0] ^= 0xff;
+	assert_false(ike_id_equal(&x, &y));
+	assert_true(ike_id_equal(&y, &y));
 }
 
 static void test_names(void **state)
@@ -1148,6 +1199,7 @@ int main(void)
 		cmocka_unit_test(test_builder_errors),
 		cmocka_unit_test(test_full_exchange),
 		cmocka_unit_test(test_identities),
+		cmocka_unit_test(test_dn_identities),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_nat_detection),
 		cmocka_unit_test(test_header_errors),

@@ -97,6 +97,12 @@ static void test_psk_lookup(void **state)
 	k = ike_conf_find_psk(gw, IKE_CONF_ID_FQDN, (const uint8_t *)"enb7.enb.example.net", 20);
 	assert_non_null(k);
 	assert_memory_equal(k->secret, "exact-secret", 12);
+	/* an exact id in other letter case is the same identity: its own key,
+	 * never the pattern's or the group's */
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_FQDN, (const uint8_t *)"ENB7.Enb.Example.NET", 20);
+	assert_memory_equal(k->secret, "exact-secret", 12);
+	k = ike_conf_find_psk(gw, IKE_CONF_ID_RFC822, (const uint8_t *)"OPS@example.net", 15);
+	assert_memory_equal(k->secret, "mail-secret", 11);
 	/* the pattern, case-insensitive */
 	k = ike_conf_find_psk(gw, IKE_CONF_ID_FQDN, (const uint8_t *)"ENB1.enb.example.net", 20);
 	assert_memory_equal(k->secret, "enb-secret-1", 12);
@@ -191,6 +197,8 @@ static void test_errors(void **state)
 	expect_error("}\n", "'}' without a block");
 	expect_error("gateway \"a b\" { }\n", "bad gateway name");
 	expect_error(GW(" psk \"12345678\" for id x;\n psk \"abcdefgh\" for id x;\n"),
+		     "second key for the same identity");
+	expect_error(GW(" psk \"12345678\" for id enb1.x;\n psk \"abcdefgh\" for id ENB1.X;\n"),
 		     "second key for the same identity");
 }
 
