@@ -45,13 +45,17 @@ KDIR_OF = kdir=$$(tools/kdir) || exit 1
 
 # --- userspace ---------------------------------------------------------------
 
-LIBSGW_SRCS := $(wildcard libsgw/*.c)
+# libsgw in layers: base (no dependencies), then netlink and ike on base.
+LIBSGW_SRCS := $(wildcard libsgw/base/*.c libsgw/netlink/*.c libsgw/ike/*.c)
 LIBSGW_OBJS := $(LIBSGW_SRCS:%.c=$(OBJ)/%.o)
 LIBSGW := $(BUILD)/libsgw.a
 
 SGWCTL_SRCS := $(wildcard tools/sgwctl/*.c)
-IKUD_SRCS := $(wildcard ikud/*.c)
-PROGS := $(if $(SGWCTL_SRCS),$(BUILD)/sgwctl) $(if $(IKUD_SRCS),$(BUILD)/ikud)
+# ikud's parts go into an archive too, so that unit tests reach its logic.
+IKUD_SRCS := $(filter-out ikud/main.c,$(wildcard ikud/*.c))
+IKUD_OBJS := $(IKUD_SRCS:%.c=$(OBJ)/%.o)
+LIBIKUD := $(BUILD)/libikud.a
+PROGS := $(BUILD)/sgwctl $(BUILD)/ikud
 
 UNIT_SRCS := $(wildcard selftests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:selftests/unit/%.c=$(BUILD)/unit/%)
@@ -61,7 +65,7 @@ PROG_SRCS := $(wildcard selftests/progs/*.c)
 TEST_PROGS := $(PROG_SRCS:selftests/progs/%.c=$(BUILD)/progs/%)
 
 ALL_OBJS := $(LIBSGW_OBJS) $(SGWCTL_SRCS:%.c=$(OBJ)/%.o) \
-	    $(IKUD_SRCS:%.c=$(OBJ)/%.o) $(UNIT_SRCS:%.c=$(OBJ)/%.o) \
+	    $(IKUD_OBJS) $(OBJ)/ikud/main.o $(UNIT_SRCS:%.c=$(OBJ)/%.o) \
 	    $(PROG_SRCS:%.c=$(OBJ)/%.o)
 
 .PHONY: all kmod userspace unit deps check vm-check demo bench install clean help
@@ -77,7 +81,15 @@ $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The unit tests see ikud's headers; nothing else does.
+$(OBJ)/selftests/unit/%.o: CPPFLAGS += -Iikud
+
 $(LIBSGW): $(LIBSGW_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBIKUD): $(IKUD_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -85,10 +97,10 @@ $(LIBSGW): $(LIBSGW_OBJS)
 $(BUILD)/sgwctl: $(SGWCTL_SRCS:%.c=$(OBJ)/%.o) $(LIBSGW)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/ikud: $(IKUD_SRCS:%.c=$(OBJ)/%.o) $(LIBSGW)
+$(BUILD)/ikud: $(OBJ)/ikud/main.o $(LIBIKUD) $(LIBSGW)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit/%: $(OBJ)/selftests/unit/%.o $(LIBSGW)
+$(BUILD)/unit/%: $(OBJ)/selftests/unit/%.o $(LIBIKUD) $(LIBSGW)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -137,12 +149,12 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	      -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
-IKE_CODEC_SRCS := $(addprefix libsgw/ike_,msg.c build.c id.c proposal.c crypto.c \
-		  dh.c keys.c sk.c auth.c esp.c htab.c)
+IKE_CODEC_SRCS := $(addprefix libsgw/ike/ike_,msg.c build.c id.c proposal.c crypto.c \
+		  dh.c keys.c sk.c auth.c esp.c) libsgw/base/sgw_htab.c
 
 .PHONY: fuzz fuzz-corpus
 build/fuzz/fuzz_ike_msg: selftests/fuzz/fuzz_ike_msg.c selftests/fuzz/fuzz_common.h \
-			 $(IKE_CODEC_SRCS) $(wildcard libsgw/ike_*.h)
+			 $(IKE_CODEC_SRCS) $(wildcard libsgw/ike/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) -lcrypto
 

@@ -20,8 +20,8 @@ source "$(dirname "$0")/../selftests/net/lib_frr.sh"
 
 samples=${1:-21}
 XFRM_TOOL=$SGW_TOP/build/progs/xfrm_tool
-PROTO=$(awk '/define SGW_RTPROT_IKUD/ { print $3 }' "$SGW_TOP/libsgw/sgw_rtproto.h")
-METRIC=$(awk '/define SGW_RRI_METRIC_DEFAULT/ { print $3 }' "$SGW_TOP/libsgw/sgw_rtproto.h")
+PROTO=$(awk '/define SGW_RTPROT_IKUD/ { print $3 }' "$SGW_TOP/libsgw/base/sgw_rtproto.h")
+METRIC=$(awk '/define SGW_RRI_METRIC_DEFAULT/ { print $3 }' "$SGW_TOP/libsgw/base/sgw_rtproto.h")
 
 require_module vrf xfrm_interface
 setup_ns gw csr || exit 1

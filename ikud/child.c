@@ -182,7 +182,7 @@ void child_ts_str(const struct child_sa *c, char *buf, size_t len)
 /* --- policy registry ------------------------------------------------------------ */
 
 struct pol_owner {
-	struct ike_hnode node;
+	struct sgw_hnode node;
 	struct xfrm_pol key;		/* dir, sel, if_id */
 	uint32_t reqid;
 	char gw[IKE_CONF_NAME_MAX];	/* whose tunnel it is */
@@ -192,19 +192,19 @@ struct pol_owner {
 /* How many registry entries each reqid owns: a reqid is in use while it
  * owns one (the reqid allocator asks, past its wrap). */
 struct reqid_use {
-	struct ike_hnode node;		/* key: the reqid */
+	struct sgw_hnode node;		/* key: the reqid */
 	uint32_t policies;
 };
 
 static pthread_mutex_t pol_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ike_htab pol_tab;
-static struct ike_htab reqid_tab;
+static struct sgw_htab pol_tab;
+static struct sgw_htab reqid_tab;
 
 static struct reqid_use *reqid_find(uint32_t reqid)
 {
-	struct ike_hnode *n;
+	struct sgw_hnode *n;
 
-	for (n = ike_htab_first(&reqid_tab, reqid); n; n = ike_htab_next(n))
+	for (n = sgw_htab_first(&reqid_tab, reqid); n; n = sgw_htab_next(n))
 		if (n->key == reqid)
 			return (struct reqid_use *)n;
 	return NULL;
@@ -219,7 +219,7 @@ static void reqid_hold(uint32_t reqid)
 		u = calloc(1, sizeof(*u));
 		if (!u)
 			return;
-		ike_htab_add(&reqid_tab, &u->node, reqid);
+		sgw_htab_add(&reqid_tab, &u->node, reqid);
 	}
 	u->policies++;
 }
@@ -229,7 +229,7 @@ static void reqid_drop(uint32_t reqid)
 	struct reqid_use *u = reqid_find(reqid);
 
 	if (u && !--u->policies) {
-		ike_htab_del(&reqid_tab, &u->node);
+		sgw_htab_del(&reqid_tab, &u->node);
 		free(u);
 	}
 }
@@ -274,9 +274,9 @@ bool child_reqid_in_use(uint32_t reqid, void *unused)
 
 static uint64_t pol_hash(const struct xfrm_pol *p)
 {
-	uint64_t h = ike_hash_bytes(&p->sel, sizeof(p->sel), p->dir);
+	uint64_t h = sgw_hash_bytes(&p->sel, sizeof(p->sel), p->dir);
 
-	return ike_hash_bytes(&p->if_id, sizeof(p->if_id), h);
+	return sgw_hash_bytes(&p->if_id, sizeof(p->if_id), h);
 }
 
 static bool pol_same(const struct xfrm_pol *a, const struct xfrm_pol *b)
@@ -287,11 +287,11 @@ static bool pol_same(const struct xfrm_pol *a, const struct xfrm_pol *b)
 
 static struct pol_owner *pol_find(const struct xfrm_pol *p)
 {
-	struct ike_hnode *n;
+	struct sgw_hnode *n;
 
 	if (!pol_tab.b)
 		return NULL;
-	for (n = ike_htab_first(&pol_tab, pol_hash(p)); n; n = ike_htab_next(n)) {
+	for (n = sgw_htab_first(&pol_tab, pol_hash(p)); n; n = sgw_htab_next(n)) {
 		struct pol_owner *o = (struct pol_owner *)n;
 
 		if (pol_same(&o->key, p))
@@ -307,8 +307,8 @@ static int pol_install(struct xfrm_handle *h, const struct xfrm_pol *p,
 	int ret;
 
 	pthread_mutex_lock(&pol_lock);
-	if ((!pol_tab.b && ike_htab_init(&pol_tab, 1024)) ||
-	    (!reqid_tab.b && ike_htab_init(&reqid_tab, 1024))) {
+	if ((!pol_tab.b && sgw_htab_init(&pol_tab, 1024)) ||
+	    (!reqid_tab.b && sgw_htab_init(&reqid_tab, 1024))) {
 		pthread_mutex_unlock(&pol_lock);
 		return -ENOMEM;
 	}
@@ -319,7 +319,7 @@ static int pol_install(struct xfrm_handle *h, const struct xfrm_pol *p,
 			o = calloc(1, sizeof(*o));
 			if (o) {
 				o->key = *p;
-				ike_htab_add(&pol_tab, &o->node, pol_hash(p));
+				sgw_htab_add(&pol_tab, &o->node, pol_hash(p));
 			}
 		}
 		if (o) {
@@ -346,7 +346,7 @@ static void pol_remove(struct xfrm_handle *h, const struct xfrm_pol *p)
 	if (o && o->reqid == p->reqid) {
 		xfrm_policy_del(h, p);
 		reqid_drop(o->reqid);
-		ike_htab_del(&pol_tab, &o->node);
+		sgw_htab_del(&pol_tab, &o->node);
 		free(o);
 	}
 	pthread_mutex_unlock(&pol_lock);

@@ -206,7 +206,7 @@ static void text_sa(struct jbuf *j, const struct ike_sa *sa, uint64_t now)
 
 static void cmd_show_text(struct daemon *d, struct jbuf *j)
 {
-	uint64_t now = ike_now_ms();
+	uint64_t now = sgw_now_ms();
 	unsigned int i;
 
 	for (i = 0; i < d->n_shards; i++) {
@@ -224,7 +224,7 @@ static void cmd_show_text(struct daemon *d, struct jbuf *j)
 
 static void cmd_show(struct daemon *d, struct jbuf *j)
 {
-	uint64_t now = ike_now_ms();
+	uint64_t now = sgw_now_ms();
 	bool first = true;
 	unsigned int i;
 
@@ -248,7 +248,7 @@ static void cmd_show(struct daemon *d, struct jbuf *j)
 static void cmd_stats(struct daemon *d, struct jbuf *j)
 {
 	struct shard_stats t;
-	uint64_t now_sec = ike_now_ms() / 1000, last10 = 0, peak = 0;
+	uint64_t now_sec = sgw_now_ms() / 1000, last10 = 0, peak = 0;
 	uint64_t per_sec[SETUP_RING] = { 0 };
 	unsigned int i, k;
 
@@ -282,7 +282,7 @@ static void cmd_stats(struct daemon *d, struct jbuf *j)
 			peak = per_sec[k];
 	jprintf(j, "{\"workers\":%u,\"uptime\":%llu,\"ike_sas\":%u,\"half_open\":%u,"
 		"\"child_sas\":%u,", d->n_shards,
-		(unsigned long long)((ike_now_ms() - d->start_ms) / 1000),
+		(unsigned long long)((sgw_now_ms() - d->start_ms) / 1000),
 		t.ike_sas, t.half_open, t.child_sas);
 	jprintf(j, "\"setups_per_second\":%.1f,\"setups_per_second_peak\":%llu,",
 		last10 / 10.0, (unsigned long long)peak);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void retrans_timer(struct ike_timer *t, void *arg);
+static void retrans_timer(struct sgw_timer *t, void *arg);
 
 void ex_begin(struct ike_sa *sa, struct ike_builder *b, uint8_t exchange,
 	      bool response, uint32_t mid)
@@ -84,7 +84,7 @@ int ex_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
 	sa->req_max_tries = tries;
 	sa->req_interval_ms = interval_ms;
 	sa->t_retrans.fn = retrans_timer;
-	ike_timer_set(&sa->shard->timers, &sa->t_retrans, ike_now_ms() + interval_ms);
+	sgw_timer_set(&sa->shard->timers, &sa->t_retrans, sgw_now_ms() + interval_ms);
 	return ikud_send(sa, sa->req_buf, sa->req_len);
 }
 
@@ -100,7 +100,7 @@ int ex_send_request(struct ike_sa *sa, struct ike_builder *b, enum req_kind kind
 }
 
 /* Work that waited for the exchange slot (window size 1). */
-static void pending_timer(struct ike_timer *t, void *arg)
+static void pending_timer(struct sgw_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 
@@ -113,7 +113,7 @@ void ex_request_done(struct ike_sa *sa)
 {
 	struct child_sa *c;
 
-	ike_timer_cancel(&sa->shard->timers, &sa->t_retrans);
+	sgw_timer_cancel(&sa->shard->timers, &sa->t_retrans);
 	sa->req = REQ_NONE;
 	sa->req_child = NULL;
 	ike_dh_free(sa->req_dh);
@@ -122,12 +122,12 @@ void ex_request_done(struct ike_sa *sa)
 		if (c->rekey_due) {
 			/* after the caller's follow-up request, if it sends one */
 			sa->t_retrans.fn = pending_timer;
-			ike_timer_set(&sa->shard->timers, &sa->t_retrans, ike_now_ms() + 50);
+			sgw_timer_set(&sa->shard->timers, &sa->t_retrans, sgw_now_ms() + 50);
 			break;
 		}
 }
 
-static void retrans_timer(struct ike_timer *t, void *arg)
+static void retrans_timer(struct sgw_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct shard *s = sa->shard;
@@ -156,7 +156,7 @@ static void retrans_timer(struct ike_timer *t, void *arg)
 		sa->req_interval_ms *= 2;	/* back-off; DPD keeps its interval */
 	if (sa->req == REQ_DPD)
 		s->st.dpd_probes++;
-	ike_timer_set(&s->timers, &sa->t_retrans, ike_now_ms() + sa->req_interval_ms);
+	sgw_timer_set(&s->timers, &sa->t_retrans, sgw_now_ms() + sa->req_interval_ms);
 	ikud_send(sa, sa->req_buf, sa->req_len);
 }
 
@@ -349,7 +349,7 @@ static void receive_protected(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 		}
 		return;
 	}
-	sa->last_rx_ms = ike_now_ms();
+	sa->last_rx_ms = sgw_now_ms();
 	sa->dpd_misses = 0;
 	follow_peer(sa, gs, natt, peer);
 	if (response)

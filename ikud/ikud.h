@@ -28,13 +28,13 @@
 #include <sys/socket.h>
 
 #include "ike_conf.h"
-#include "ike_crypto.h"
-#include "ike_htab.h"
-#include "ike_msg.h"
-#include "ike_proposal.h"
-#include "ike_timer.h"
-#include "sgw_idalloc.h"
-#include "xfrm_client.h"
+#include "ike/ike_crypto.h"
+#include "base/sgw_htab.h"
+#include "ike/ike_msg.h"
+#include "ike/ike_proposal.h"
+#include "base/sgw_timer.h"
+#include "base/sgw_idalloc.h"
+#include "netlink/xfrm_client.h"
 
 #define IKUD_MAX_SHARDS		64
 #define IKUD_SHARD_SHIFT	56	/* our IKE SPIs carry the shard in their top byte */
@@ -122,7 +122,7 @@ struct ts_prefix {
 };
 
 struct child_sa {
-	struct ike_hnode by_spi;	/* our inbound SPI, in the shard */
+	struct sgw_hnode by_spi;	/* our inbound SPI, in the shard */
 	struct child_sa *next;		/* in the IKE SA's list */
 	struct ike_sa *ike;
 	uint32_t spi_in, spi_out;	/* host order */
@@ -156,9 +156,9 @@ enum req_kind {
 };
 
 struct ike_sa {
-	struct ike_hnode by_spi;	/* our SPI */
-	struct ike_hnode by_init;	/* responder half-open: h(SPIi, peer) */
-	struct ike_hnode by_id;		/* established: h(gateway, peer id) */
+	struct sgw_hnode by_spi;	/* our SPI */
+	struct sgw_hnode by_init;	/* responder half-open: h(SPIi, peer) */
+	struct sgw_hnode by_id;		/* established: h(gateway, peer id) */
 	struct ike_sa *prev, *next;	/* all SAs of the shard (for show) */
 	struct shard *shard;
 	const struct gw_rt *gw;
@@ -220,10 +220,10 @@ struct ike_sa {
 	bool tearing_down;		/* sa_destroy() is running */
 
 	struct child_sa *children;
-	struct ike_timer t_retrans;	/* our request's retransmission */
-	struct ike_timer t_expire;	/* half-open expiry, IKE SA hard lifetime */
-	struct ike_timer t_dpd;		/* liveness probing */
-	struct ike_timer t_rekey;	/* IKE SA rekey */
+	struct sgw_timer t_retrans;	/* our request's retransmission */
+	struct sgw_timer t_expire;	/* half-open expiry, IKE SA hard lifetime */
+	struct sgw_timer t_dpd;		/* liveness probing */
+	struct sgw_timer t_rekey;	/* IKE SA rekey */
 	uint64_t created_ms, established_ms;
 	uint64_t last_rx_ms;		/* last IKE message or ESP packet from the peer */
 	uint8_t dpd_misses;
@@ -287,8 +287,8 @@ struct shard {
 	struct gw_socks *socks;
 	size_t n_socks;
 
-	struct ike_timer_heap timers;
-	struct ike_htab ike_by_spi, ike_by_init, ike_by_id, child_by_spi;
+	struct sgw_timer_heap timers;
+	struct sgw_htab ike_by_spi, ike_by_init, ike_by_id, child_by_spi;
 	struct ike_sa *sas;		/* list head */
 	struct xfrm_handle *xfrm;
 	struct xfrm_events *xev;
@@ -450,7 +450,7 @@ void info_on_response(struct ike_sa *sa, struct ike_msg *m);
 void info_send_delete_ike(struct ike_sa *sa);
 void info_send_delete_child(struct ike_sa *sa, struct child_sa *c);
 void dpd_arm(struct ike_sa *sa);
-void dpd_timer(struct ike_timer *t, void *arg);
+void dpd_timer(struct sgw_timer *t, void *arg);
 
 /* rekey.c */
 void rekey_on_request(struct ike_sa *sa, struct ike_msg *m);
@@ -460,7 +460,7 @@ int rekey_child_start(struct ike_sa *sa, struct child_sa *c);
 /* Start a CHILD_SA rekey that had to wait; true if one was started. */
 bool rekey_pending(struct ike_sa *sa);
 int rekey_ike_start(struct ike_sa *sa);
-void rekey_ike_timer(struct ike_timer *t, void *arg);
+void rekey_ike_timer(struct sgw_timer *t, void *arg);
 void rekey_on_expire(struct shard *s, const struct xfrm_event *e);
 
 /* ctl.c */

@@ -136,7 +136,7 @@ void dpd_arm(struct ike_sa *sa)
 
 	if (!interval || sa->state != SA_ESTABLISHED)
 		return;
-	ike_timer_set(&sa->shard->timers, &sa->t_dpd, sa->last_rx_ms + interval * 1000ULL);
+	sgw_timer_set(&sa->shard->timers, &sa->t_dpd, sa->last_rx_ms + interval * 1000ULL);
 }
 
 /* ESP that arrived on any CHILD_SA since the last look counts as hearing
@@ -154,11 +154,11 @@ static bool esp_received(struct ike_sa *sa, uint64_t now)
 	return seen;
 }
 
-void dpd_timer(struct ike_timer *t, void *arg)
+void dpd_timer(struct sgw_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 	uint32_t interval = sa->gw->c->dpd_interval;
-	uint64_t now = ike_now_ms();
+	uint64_t now = sgw_now_ms();
 	struct ike_builder b;
 	uint8_t tries;
 
@@ -171,7 +171,7 @@ void dpd_timer(struct ike_timer *t, void *arg)
 	}
 	if (sa->req != REQ_NONE) {
 		/* our pending request's retransmits probe the peer already */
-		ike_timer_set(&sa->shard->timers, &sa->t_dpd, now + interval * 1000ULL);
+		sgw_timer_set(&sa->shard->timers, &sa->t_dpd, now + interval * 1000ULL);
 		return;
 	}
 	/* threshold probes in all; dead one interval after the last */
@@ -179,5 +179,5 @@ void dpd_timer(struct ike_timer *t, void *arg)
 	ex_begin(sa, &b, IKE_INFORMATIONAL, false, sa->send_mid);
 	sa->shard->st.dpd_probes++;
 	if (ex_send_request(sa, &b, REQ_DPD, interval * 1000, tries))
-		ike_timer_set(&sa->shard->timers, &sa->t_dpd, now + interval * 1000ULL);
+		sgw_timer_set(&sa->shard->timers, &sa->t_dpd, now + interval * 1000ULL);
 }

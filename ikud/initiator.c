@@ -103,7 +103,7 @@ static int send_init(struct ike_sa *sa, uint16_t group)
 		return -1;
 	memcpy(sa->init_req, s->tx, n);
 	sa->init_req_len = (uint16_t)n;
-	ike_timer_cancel(&s->timers, &sa->t_retrans);
+	sgw_timer_cancel(&s->timers, &sa->t_retrans);
 	return ex_send_raw_request(sa, s->tx, n, REQ_INIT, 0, IKUD_RETRANS_BASE_MS,
 				   IKUD_RETRANS_TRIES);
 }
@@ -144,7 +144,7 @@ int init_start(struct shard *s, const struct gw_rt *gw, const struct ike_conf_ad
 	sa->fd = gs->fd[0];
 	sa->state = SA_INIT_SENT;
 	sa_set_our_spi(sa, sa_new_spi(s));
-	ike_timer_set(&s->timers, &sa->t_expire, ike_now_ms() + IKUD_HALF_OPEN_TTL_MS);
+	sgw_timer_set(&s->timers, &sa->t_expire, sgw_now_ms() + IKUD_HALF_OPEN_TTL_MS);
 	if (send_init(sa, ike_proposals_first_dh(gw->ike, gw->n_ike))) {
 		sa_destroy(sa, "cannot send IKE_SA_INIT");
 		return -1;
@@ -205,7 +205,7 @@ static int send_auth(struct ike_sa *sa)
 		return -1;
 	c->ike = sa;
 	c->reqid = ikud_new_reqid(sa->shard->d);
-	c->created_ms = ike_now_ms();
+	c->created_ms = sgw_now_ms();
 	if (child_alloc_spi(sa, c)) {
 		free(c);
 		return -1;

@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 	}
 	ike_random(ikud_cookie_secret, sizeof(ikud_cookie_secret));
 	ikud = &d;
-	d.start_ms = ike_now_ms();
+	d.start_ms = sgw_now_ms();
 	pthread_mutex_init(&d.reload_lock, NULL);
 	pthread_cond_init(&d.reload_cond, NULL);
 

@@ -125,9 +125,9 @@ static void ike_sa_retire(struct ike_sa *sa, struct ike_sa *successor, uint32_t 
 
 	sa->state = SA_REKEYED;
 	sa->rekeyed_to = successor;
-	ike_timer_cancel(&s->timers, &sa->t_dpd);
-	ike_timer_cancel(&s->timers, &sa->t_rekey);
-	ike_timer_set(&s->timers, &sa->t_expire, ike_now_ms() + wait_ms);
+	sgw_timer_cancel(&s->timers, &sa->t_dpd);
+	sgw_timer_cancel(&s->timers, &sa->t_rekey);
+	sgw_timer_set(&s->timers, &sa->t_expire, sgw_now_ms() + wait_ms);
 }
 
 /* A retired IKE SA that no successor replaced after all is in use again. */
@@ -138,9 +138,9 @@ static void ike_sa_unretire(struct ike_sa *sa)
 
 	sa->state = SA_ESTABLISHED;
 	sa->rekeyed_to = NULL;
-	ike_timer_set(&s->timers, &sa->t_expire,
+	sgw_timer_set(&s->timers, &sa->t_expire,
 		      sa->established_ms + (c->ike_lifetime + c->rekey_margin) * 1000ULL);
-	ike_timer_set(&s->timers, &sa->t_rekey, ike_now_ms() + 10000);
+	sgw_timer_set(&s->timers, &sa->t_rekey, sgw_now_ms() + 10000);
 	dpd_arm(sa);
 }
 
@@ -285,7 +285,7 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 		return;
 	}
 	c->ike = sa;
-	c->created_ms = ike_now_ms();
+	c->created_ms = sgw_now_ms();
 	r = ike_proposal_select(gw->esp, gw->n_esp, m->sa.prop, m->sa.n, gw->select_flags,
 				m->ke.present ? m->ke.group : 0, &c->suite);
 	if (r == IKE_SELECT_INVALID_KE) {
@@ -411,7 +411,7 @@ int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
 		return -1;
 	c->ike = sa;
 	c->reqid = old->reqid;
-	c->created_ms = ike_now_ms();
+	c->created_ms = sgw_now_ms();
 	if (child_alloc_spi(sa, c)) {
 		free(c);
 		return -1;
@@ -598,8 +598,8 @@ static void ike_delete_redundant(struct ike_sa *n, struct ike_sa *sa,
 	struct ike_builder b;
 
 	ike_sa_take_over(n, sa, suite, false);	/* sa has no CHILD_SA left */
-	ike_timer_cancel(&s->timers, &n->t_dpd);
-	ike_timer_cancel(&s->timers, &n->t_rekey);
+	sgw_timer_cancel(&s->timers, &n->t_dpd);
+	sgw_timer_cancel(&s->timers, &n->t_rekey);
 	n->state = SA_DELETING;
 	sa_log(n, LOG_NOTICE, "IKE SA rekey collision: our new SA is redundant, deleting it");
 	ex_begin(n, &b, IKE_INFORMATIONAL, false, n->send_mid);
@@ -635,7 +635,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 			return;
 		}
 		/* try again later (TEMPORARY_FAILURE: collision; the peer's may win) */
-		ike_timer_set(&s->timers, &sa->t_rekey, ike_now_ms() + 10000);
+		sgw_timer_set(&s->timers, &sa->t_rekey, sgw_now_ms() + 10000);
 		return;
 	}
 	ike_put_be64(spi, sa->req_new_spi);
@@ -692,8 +692,8 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	ex_request_done(sa);
 	/* the old SA goes: we initiated the (surviving) rekey, so we delete it */
 	sa->state = SA_REKEYED;
-	ike_timer_cancel(&s->timers, &sa->t_dpd);
-	ike_timer_cancel(&s->timers, &sa->t_rekey);
+	sgw_timer_cancel(&s->timers, &sa->t_dpd);
+	sgw_timer_cancel(&s->timers, &sa->t_rekey);
 	ex_begin(sa, &b, IKE_INFORMATIONAL, false, sa->send_mid);
 	ike_build_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
 	if (ex_send_request(sa, &b, REQ_DELETE_IKE, IKUD_RETRANS_BASE_MS, 3))
@@ -731,7 +731,7 @@ void rekey_on_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_rekey_response(sa, m);
 }
 
-void rekey_ike_timer(struct ike_timer *t, void *arg)
+void rekey_ike_timer(struct sgw_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 
@@ -739,7 +739,7 @@ void rekey_ike_timer(struct ike_timer *t, void *arg)
 	if (sa->state != SA_ESTABLISHED)
 		return;
 	if (rekey_ike_start(sa))
-		ike_timer_set(&sa->shard->timers, &sa->t_rekey, ike_now_ms() + 5000);
+		sgw_timer_set(&sa->shard->timers, &sa->t_rekey, sgw_now_ms() + 5000);
 }
 
 /* Kernel lifetime events: soft starts a rekey, hard means the SA is gone. */

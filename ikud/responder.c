@@ -320,7 +320,7 @@ static struct child_sa *negotiate_child(struct ike_sa *sa, struct ike_msg *m,
 	if (!c)
 		return NULL;
 	c->ike = sa;
-	c->created_ms = ike_now_ms();
+	c->created_ms = sgw_now_ms();
 	if (!m->sa.present || !m->tsi.present || !m->tsr.present) {
 		*notify = IKE_N_INVALID_SYNTAX;
 		goto fail;

@@ -24,9 +24,9 @@
  */
 #include "rri.h"
 #include "log.h"
-#include "rtnl_route.h"
-#include "sgw_ptrie.h"
-#include "sgw_rtproto.h"
+#include "netlink/rtnl_route.h"
+#include "base/sgw_ptrie.h"
+#include "base/sgw_rtproto.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,7 +58,7 @@ struct rri_table {
 };
 
 struct rri_route {
-	struct ike_hnode by_reqid;	/* in rri_by_reqid */
+	struct sgw_hnode by_reqid;	/* in rri_by_reqid */
 	struct rri_pfx p;
 	struct rri_table *tab;
 	int oif;			/* what the kernel has (when in_kernel) */
@@ -74,7 +74,7 @@ static pthread_mutex_t rri_lock = PTHREAD_MUTEX_INITIALIZER;
 /* everything below is under rri_lock */
 static struct rtnl_handle *rri_h;
 static struct rri_table *rri_tables;
-static struct ike_htab rri_by_reqid;
+static struct sgw_htab rri_by_reqid;
 static struct rri_gw_count *rri_gws;
 
 static struct rtnl_handle *handle(void)
@@ -326,9 +326,9 @@ static void set_owner(struct rri_route *r, const struct ike_sa *sa, uint32_t req
 	set_in_kernel(r, in);
 	r->id = sa->peer_id;
 	if (r->reqid)		/* 0 (never one of ours): not registered yet */
-		ike_htab_del(&rri_by_reqid, &r->by_reqid);
+		sgw_htab_del(&rri_by_reqid, &r->by_reqid);
 	r->reqid = reqid;
-	ike_htab_add(&rri_by_reqid, &r->by_reqid, reqid);
+	sgw_htab_add(&rri_by_reqid, &r->by_reqid, reqid);
 	r->refs = 1;
 }
 
@@ -410,13 +410,13 @@ static void route_free(struct rri_route *r)
 {
 	set_in_kernel(r, false);
 	sgw_ptrie_remove(&r->tab->trie, r->p.addr, r->p.plen);
-	ike_htab_del(&rri_by_reqid, &r->by_reqid);
+	sgw_htab_del(&rri_by_reqid, &r->by_reqid);
 	free(r);
 }
 
 static bool registry_ready(void)
 {
-	return rri_by_reqid.b || !ike_htab_init(&rri_by_reqid, 1024);
+	return rri_by_reqid.b || !sgw_htab_init(&rri_by_reqid, 1024);
 }
 
 /* --- tunnels ---------------------------------------------------------------------- */
@@ -537,16 +537,16 @@ void rri_child_up(const struct ike_sa *sa, struct child_sa *c)
 
 void rri_child_down(struct child_sa *c)
 {
-	struct ike_hnode *n, *next;
+	struct sgw_hnode *n, *next;
 
 	if (!c->routed)
 		return;
 	c->routed = false;
 	pthread_mutex_lock(&rri_lock);
-	for (n = rri_by_reqid.b ? ike_htab_first(&rri_by_reqid, c->reqid) : NULL; n; n = next) {
+	for (n = rri_by_reqid.b ? sgw_htab_first(&rri_by_reqid, c->reqid) : NULL; n; n = next) {
 		struct rri_route *r = (struct rri_route *)n;
 
-		next = ike_htab_next(n);
+		next = sgw_htab_next(n);
 		if (--r->refs)
 			continue;
 		if (r->in_kernel && handle())
@@ -570,14 +570,14 @@ unsigned int rri_count(const char *gw_name)
 
 unsigned int rri_child_routes(const struct child_sa *c)
 {
-	const struct ike_hnode *n;
+	const struct sgw_hnode *n;
 	unsigned int count = 0;
 
 	if (!c->routed)
 		return 0;
 	pthread_mutex_lock(&rri_lock);
-	for (n = rri_by_reqid.b ? ike_htab_first(&rri_by_reqid, c->reqid) : NULL; n;
-	     n = ike_htab_next(n))
+	for (n = rri_by_reqid.b ? sgw_htab_first(&rri_by_reqid, c->reqid) : NULL; n;
+	     n = sgw_htab_next(n))
 		if (((const struct rri_route *)n)->in_kernel)
 			count++;
 	pthread_mutex_unlock(&rri_lock);
@@ -599,7 +599,7 @@ void rri_stop(void)
 		rri_gws = g->next;
 		free(g);
 	}
-	ike_htab_free(&rri_by_reqid);
+	sgw_htab_free(&rri_by_reqid);
 	if (rri_h)
 		rtnl_close(rri_h);
 	rri_h = NULL;

@@ -133,7 +133,7 @@ uint64_t sa_new_spi(struct shard *s)
 
 	do {
 		if (ike_random((uint8_t *)&spi, sizeof(spi)))
-			spi = ike_now_ms() * 0x9e3779b97f4a7c15ULL;
+			spi = sgw_now_ms() * 0x9e3779b97f4a7c15ULL;
 		spi = (spi & ~(0xffULL << IKUD_SHARD_SHIFT)) |
 		      ((uint64_t)s->idx << IKUD_SHARD_SHIFT);
 	} while (!(spi & 0xffffffffffffffULL) || sa_find(s, spi));
@@ -164,7 +164,7 @@ uint32_t ikud_new_reqid(struct daemon *d)
 
 /* --- IKE SAs -------------------------------------------------------------- */
 
-static void expire_timer(struct ike_timer *t, void *arg)
+static void expire_timer(struct sgw_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 
@@ -195,12 +195,12 @@ struct ike_sa *sa_new(struct shard *s, const struct gw_rt *gw, bool initiator)
 	sa->uid = atomic_fetch_add(&s->d->next_uid, 1) + 1;
 	sa->initiator = initiator;
 	sa->fd = -1;
-	sa->created_ms = ike_now_ms();
+	sa->created_ms = sgw_now_ms();
 	sa->last_rx_ms = sa->created_ms;
-	ike_timer_init(&sa->t_retrans, NULL, sa);
-	ike_timer_init(&sa->t_expire, expire_timer, sa);
-	ike_timer_init(&sa->t_dpd, dpd_timer, sa);
-	ike_timer_init(&sa->t_rekey, rekey_ike_timer, sa);
+	sgw_timer_init(&sa->t_retrans, NULL, sa);
+	sgw_timer_init(&sa->t_expire, expire_timer, sa);
+	sgw_timer_init(&sa->t_dpd, dpd_timer, sa);
+	sgw_timer_init(&sa->t_rekey, rekey_ike_timer, sa);
 	sa->by_spi.key = sa->by_init.key = sa->by_id.key = 0;
 	sa->next = s->sas;
 	if (s->sas)
@@ -222,12 +222,12 @@ void sa_set_our_spi(struct ike_sa *sa, uint64_t spi)
 		sa->spi_i = spi;
 	else
 		sa->spi_r = spi;
-	ike_htab_add(&sa->shard->ike_by_spi, &sa->by_spi, spi);
+	sgw_htab_add(&sa->shard->ike_by_spi, &sa->by_spi, spi);
 }
 
 struct ike_sa *sa_find(struct shard *s, uint64_t spi)
 {
-	struct ike_hnode *n = ike_htab_first(&s->ike_by_spi, spi);
+	struct sgw_hnode *n = sgw_htab_first(&s->ike_by_spi, spi);
 
 	return n ? (struct ike_sa *)((char *)n - offsetof(struct ike_sa, by_spi)) : NULL;
 }
@@ -236,7 +236,7 @@ static uint64_t init_key(uint64_t spi_i, const struct sockaddr_storage *peer)
 {
 	size_t len;
 	const uint8_t *a = addr_bytes(peer, &len);
-	uint64_t h = ike_hash_bytes(a, len, spi_i);
+	uint64_t h = sgw_hash_bytes(a, len, spi_i);
 
 	return h ^ addr_port(peer);
 }
@@ -253,10 +253,10 @@ static bool same_peer(const struct sockaddr_storage *a, const struct sockaddr_st
 struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,
 				 const struct sockaddr_storage *peer)
 {
-	struct ike_hnode *n;
+	struct sgw_hnode *n;
 
-	for (n = ike_htab_first(&s->ike_by_init, init_key(spi_i, peer)); n;
-	     n = ike_htab_next(n)) {
+	for (n = sgw_htab_first(&s->ike_by_init, init_key(spi_i, peer)); n;
+	     n = sgw_htab_next(n)) {
 		struct ike_sa *sa = (struct ike_sa *)((char *)n - offsetof(struct ike_sa, by_init));
 
 		if (sa->spi_i == spi_i && same_peer(&sa->peer, peer))
@@ -267,15 +267,15 @@ struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,
 
 void sa_index_half_open(struct ike_sa *sa)
 {
-	ike_htab_add(&sa->shard->ike_by_init, &sa->by_init,
+	sgw_htab_add(&sa->shard->ike_by_init, &sa->by_init,
 		     init_key(sa->spi_i, &sa->peer));
-	ike_timer_set(&sa->shard->timers, &sa->t_expire,
-		      ike_now_ms() + IKUD_HALF_OPEN_TTL_MS);
+	sgw_timer_set(&sa->shard->timers, &sa->t_expire,
+		      sgw_now_ms() + IKUD_HALF_OPEN_TTL_MS);
 }
 
 static uint64_t id_key(const char *gw, const struct ike_id *id)
 {
-	return ike_id_hash(id, ike_hash_bytes(gw, strlen(gw), 0));
+	return ike_id_hash(id, sgw_hash_bytes(gw, strlen(gw), 0));
 }
 
 void sa_free_init_material(struct ike_sa *sa)
@@ -291,7 +291,7 @@ void sa_free_init_material(struct ike_sa *sa)
 
 static void count_setup(struct shard_stats *st)
 {
-	uint64_t sec = ike_now_ms() / 1000;
+	uint64_t sec = sgw_now_ms() / 1000;
 	unsigned int slot = sec % SETUP_RING;
 
 	if (st->setup_sec[slot] != sec) {
@@ -308,7 +308,7 @@ void sa_established(struct ike_sa *sa)
 
 	if (sa->by_init.key || sa->state == SA_HALF_OPEN) {
 		if (sa->state == SA_HALF_OPEN)
-			ike_htab_del(&s->ike_by_init, &sa->by_init);
+			sgw_htab_del(&s->ike_by_init, &sa->by_init);
 	}
 	if (sa->state == SA_HALF_OPEN || sa->state == SA_AUTH_SENT ||
 	    sa->state == SA_INIT_SENT) {
@@ -321,12 +321,12 @@ void sa_established(struct ike_sa *sa)
 		}
 	}
 	sa->state = SA_ESTABLISHED;
-	sa->established_ms = ike_now_ms();
+	sa->established_ms = sgw_now_ms();
 	sa_free_init_material(sa);
 	if (sa->peer_id_set)
-		ike_htab_add(&s->ike_by_id, &sa->by_id, id_key(sa->gw_name, &sa->peer_id));
+		sgw_htab_add(&s->ike_by_id, &sa->by_id, id_key(sa->gw_name, &sa->peer_id));
 	/* Hard limit: the IKE lifetime plus the margin; we rekey before. */
-	ike_timer_set(&s->timers, &sa->t_expire,
+	sgw_timer_set(&s->timers, &sa->t_expire,
 		      sa->established_ms + lifetime + sa->gw->c->rekey_margin * 1000ULL);
 	if (sa->initiator || true) {
 		/* Either side may rekey (§2.8); jitter avoids both at once. */
@@ -334,7 +334,7 @@ void sa_established(struct ike_sa *sa)
 
 		ike_random((uint8_t *)&jitter, sizeof(jitter));
 		jitter = margin ? jitter % (margin / 2 + 1) : 0;
-		ike_timer_set(&s->timers, &sa->t_rekey,
+		sgw_timer_set(&s->timers, &sa->t_rekey,
 			      sa->established_ms + lifetime - margin - jitter);
 	}
 	dpd_arm(sa);
@@ -353,16 +353,16 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 	       LOG_NOTICE : LOG_INFO, "IKE SA removed: %s", why);
 	sa->tearing_down = true;
 	sa_delete_all_children(sa);
-	ike_timer_cancel(&s->timers, &sa->t_retrans);
-	ike_timer_cancel(&s->timers, &sa->t_expire);
-	ike_timer_cancel(&s->timers, &sa->t_dpd);
-	ike_timer_cancel(&s->timers, &sa->t_rekey);
+	sgw_timer_cancel(&s->timers, &sa->t_retrans);
+	sgw_timer_cancel(&s->timers, &sa->t_expire);
+	sgw_timer_cancel(&s->timers, &sa->t_dpd);
+	sgw_timer_cancel(&s->timers, &sa->t_rekey);
 	if (our_spi(sa) && sa->by_spi.key == our_spi(sa) &&
 	    sa_find(s, our_spi(sa)) == sa)
-		ike_htab_del(&s->ike_by_spi, &sa->by_spi);
+		sgw_htab_del(&s->ike_by_spi, &sa->by_spi);
 	switch (sa->state) {
 	case SA_HALF_OPEN:
-		ike_htab_del(&s->ike_by_init, &sa->by_init);
+		sgw_htab_del(&s->ike_by_init, &sa->by_init);
 		/* fall through */
 	case SA_INIT_SENT:
 	case SA_AUTH_SENT:
@@ -371,7 +371,7 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 		break;
 	default:
 		if (sa->peer_id_set && sa->by_id.key)
-			ike_htab_del(&s->ike_by_id, &sa->by_id);
+			sgw_htab_del(&s->ike_by_id, &sa->by_id);
 		s->st.ike_sas--;
 		break;
 	}
@@ -399,12 +399,12 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 void sa_purge_id(struct shard *s, const char *gw, const struct ike_id *id,
 		 uint64_t keep_uid)
 {
-	struct ike_hnode *n = ike_htab_first(&s->ike_by_id, id_key(gw, id));
+	struct sgw_hnode *n = sgw_htab_first(&s->ike_by_id, id_key(gw, id));
 
 	while (n) {
 		struct ike_sa *sa = (struct ike_sa *)((char *)n - offsetof(struct ike_sa, by_id));
 
-		n = ike_htab_next(n);
+		n = sgw_htab_next(n);
 		if (sa->uid == keep_uid || strcmp(sa->gw_name, gw) ||
 		    !ike_id_equal(&sa->peer_id, id))
 			continue;
@@ -416,7 +416,7 @@ void sa_purge_id(struct shard *s, const char *gw, const struct ike_id *id,
 
 struct child_sa *child_find(struct shard *s, uint32_t spi_in)
 {
-	struct ike_hnode *n = ike_htab_first(&s->child_by_spi, spi_in);
+	struct sgw_hnode *n = sgw_htab_first(&s->child_by_spi, spi_in);
 
 	return n ? (struct child_sa *)((char *)n - offsetof(struct child_sa, by_spi)) : NULL;
 }
@@ -436,7 +436,7 @@ void child_link(struct ike_sa *sa, struct child_sa *c)
 	c->ike = sa;
 	c->next = sa->children;
 	sa->children = c;
-	ike_htab_add(&sa->shard->child_by_spi, &c->by_spi, c->spi_in);
+	sgw_htab_add(&sa->shard->child_by_spi, &c->by_spi, c->spi_in);
 	sa->shard->st.child_sas++;
 }
 
@@ -475,7 +475,7 @@ void child_remove(struct child_sa *c, const char *why)
 			*pp = c->next;
 			break;
 		}
-	ike_htab_del(&sa->shard->child_by_spi, &c->by_spi);
+	sgw_htab_del(&sa->shard->child_by_spi, &c->by_spi);
 	sa->shard->st.child_sas--;
 	sa->shard->st.child_deleted++;
 	if (sa->req_child == c)

@@ -487,7 +487,7 @@ static void *shard_main(void *arg)
 	struct epoll_event evs[64];
 
 	while (!s->stopping) {
-		int n, i, timeout = ike_timer_next(&s->timers, ike_now_ms());
+		int n, i, timeout = sgw_timer_next(&s->timers, sgw_now_ms());
 
 		n = epoll_wait(s->epfd, evs, 64, timeout);
 		if (n < 0 && errno != EINTR) {
@@ -512,7 +512,7 @@ static void *shard_main(void *arg)
 				break;
 			}
 		}
-		ike_timer_run(&s->timers, ike_now_ms());
+		sgw_timer_run(&s->timers, sgw_now_ms());
 		pthread_mutex_unlock(&s->lock);
 	}
 	return NULL;
@@ -535,8 +535,8 @@ struct shard *shard_new(struct daemon *d, unsigned int idx)
 	s->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->epfd < 0 || s->evfd < 0)
 		goto fail;
-	if (ike_htab_init(&s->ike_by_spi, 1024) || ike_htab_init(&s->ike_by_init, 256) ||
-	    ike_htab_init(&s->ike_by_id, 1024) || ike_htab_init(&s->child_by_spi, 1024))
+	if (sgw_htab_init(&s->ike_by_spi, 1024) || sgw_htab_init(&s->ike_by_init, 256) ||
+	    sgw_htab_init(&s->ike_by_id, 1024) || sgw_htab_init(&s->child_by_spi, 1024))
 		goto fail;
 	ev.data.u64 = ev_data(EV_INBOX, 0);
 	epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->evfd, &ev);
@@ -595,11 +595,11 @@ void shard_join_free(struct shard *s)
 		s->inbox = m->next;
 		free(m);
 	}
-	ike_timer_heap_free(&s->timers);
-	ike_htab_free(&s->ike_by_spi);
-	ike_htab_free(&s->ike_by_init);
-	ike_htab_free(&s->ike_by_id);
-	ike_htab_free(&s->child_by_spi);
+	sgw_timer_heap_free(&s->timers);
+	sgw_htab_free(&s->ike_by_spi);
+	sgw_htab_free(&s->ike_by_init);
+	sgw_htab_free(&s->ike_by_id);
+	sgw_htab_free(&s->child_by_spi);
 	if (s->xev)
 		xfrm_events_close(s->xev);
 	if (s->xfrm)

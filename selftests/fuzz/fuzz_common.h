@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "ike_crypto.h"
+#include "ike/ike_crypto.h"
 
 #define FUZZ_MODE_MSG	0
 #define FUZZ_MODE_INNER	1

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 
 #include "fuzz_common.h"
-#include "ike_msg.h"
-#include "ike_proposal.h"
+#include "ike/ike_msg.h"
+#include "ike/ike_proposal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

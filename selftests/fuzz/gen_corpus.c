@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "ike_msg.h"
-#include "ike_proposal.h"
+#include "ike/ike_msg.h"
+#include "ike/ike_proposal.h"
 
 static const char *dir;
 static int n_seeds;

@@ -32,7 +32,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_frr.sh"
 
 XFRM_TOOL=${XFRM_TOOL:-$SGW_TOP/build/progs/xfrm_tool}
-RTPROTO_H=$SGW_TOP/libsgw/sgw_rtproto.h
+RTPROTO_H=$SGW_TOP/libsgw/base/sgw_rtproto.h
 PROTO=$(awk '/define SGW_RTPROT_IKUD/ { print $3 }' "$RTPROTO_H")
 METRIC=$(awk '/define SGW_RRI_METRIC_DEFAULT/ { print $3 }' "$RTPROTO_H")
 N=24				# eNodeBs (distinct /32 inner prefixes)

@@ -44,8 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rtnl_route.h"
-#include "xfrm_client.h"
+#include "netlink/rtnl_route.h"
+#include "netlink/xfrm_client.h"
 
 static int netns_fd = -1;
 static struct xfrm_owner owner = { XFRM_OWNER_REQID_MIN, XFRM_OWNER_REQID_MAX };

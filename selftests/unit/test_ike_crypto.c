@@ -16,8 +16,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "ike_crypto.h"
-#include "ike_crypto_int.h"
+#include "ike/ike_crypto.h"
+#include "ike/ike_crypto_int.h"
 #include "ike_test_util.h"
 
 #define HEX(s, buf) unhex(s, buf, sizeof(buf))

@@ -18,9 +18,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "ike_crypto.h"
-#include "ike_msg.h"
-#include "ike_proposal.h"
+#include "ike/ike_crypto.h"
+#include "ike/ike_msg.h"
+#include "ike/ike_proposal.h"
 #include "ike_test_util.h"
 
 /* --- helpers ----------------------------------------------------------------------- */

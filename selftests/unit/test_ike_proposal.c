@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ike_proposal.h"
+#include "ike/ike_proposal.h"
 
 static int parse(const char *s, uint8_t proto, struct ike_proposal *p,
 		 size_t cap)

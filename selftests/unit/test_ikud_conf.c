@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 
 #include "ike_conf.h"
-#include "sgw_rtproto.h"
+#include "base/sgw_rtproto.h"
 
 static const char good[] =
 	"# a full example\n"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sgw_idalloc.h"
+#include "base/sgw_idalloc.h"
 
 #define FIRST 0x53000001u
 #define SPAN 8u

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "sgw_ptrie.h"
+#include "base/sgw_ptrie.h"
 
 struct pfx {
 	uint8_t addr[16];

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sgw_units.h"
+#include "base/sgw_units.h"
 
 static void test_rates(void **state)
 {

@@ -14,8 +14,8 @@
 
 #include "args.h"
 #include "output.h"
-#include "sgw_client.h"
-#include "sgw_netns.h"
+#include "netlink/sgwc.h"
+#include "base/sgw_netns.h"
 #include "sgwctl.h"
 
 #ifndef SGW_VERSION

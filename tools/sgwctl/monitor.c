@@ -7,7 +7,7 @@
 
 #include "args.h"
 #include "output.h"
-#include "sgw_client.h"
+#include "netlink/sgwc.h"
 #include "sgwctl.h"
 
 static void monitor_usage(FILE *f)

@@ -8,7 +8,7 @@
 #include <json-c/json.h>
 
 #include "output.h"
-#include "sgw_units.h"
+#include "base/sgw_units.h"
 
 #define OUTPUT_DEPTH_MAX 16
 

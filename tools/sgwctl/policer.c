@@ -8,8 +8,8 @@
 
 #include "args.h"
 #include "output.h"
-#include "sgw_client.h"
-#include "sgw_units.h"
+#include "netlink/sgwc.h"
+#include "base/sgw_units.h"
 #include "sgwctl.h"
 
 /* Sources listed by 'show -s', the most dropped first. */

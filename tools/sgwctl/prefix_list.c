@@ -8,7 +8,7 @@
 
 #include "args.h"
 #include "output.h"
-#include "sgw_client.h"
+#include "netlink/sgwc.h"
 #include "sgwctl.h"
 
 static void prefix_list_usage(FILE *f)

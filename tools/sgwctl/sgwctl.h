@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "sgw_genl.h"
+#include "netlink/genl.h"
 
 /* Exit status: 0 success, 1 bad command line, 2 the operation failed. */
 #define SGWCTL_EXIT_OK 0

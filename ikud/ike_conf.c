@@ -1,0 +1,1106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ike_conf: parser of ikud.conf.
+ *
+ * The syntax is a list of statements, each a line of words ended by ';' or
+ * followed by a '{ ... }' block; '#' starts a comment; strings may be
+ * quoted with '"'. The top level holds global settings and 'gateway NAME {
+ * ... }' blocks. Every error names the file and line.
+ */
+#include "ike_conf.h"
+#include "ike/ike_msg.h"
+#include "base/sgw_rtproto.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <syslog.h>
+
+#define MAX_WORDS 32
+#define MAX_WORD 512
+
+struct parser {
+	const char *name;
+	const char *p;
+	int line;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+/* One statement: words, the line it started on, and whether a block follows. */
+struct stmt {
+	int line;
+	int n;
+	char w[MAX_WORDS][MAX_WORD];
+	bool quoted[MAX_WORDS];
+	bool block;
+};
+
+static int perr(struct parser *ps, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int perr(struct parser *ps, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (ps->failed)
+		return -1;
+	ps->failed = true;
+	n = snprintf(ps->err, ps->errlen, "%s:%d: ", ps->name, line);
+	if (n < 0 || (size_t)n >= ps->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void skip_blank(struct parser *ps)
+{
+	for (;;) {
+		if (*ps->p == '\n') {
+			ps->line++;
+			ps->p++;
+		} else if (isspace((unsigned char)*ps->p)) {
+			ps->p++;
+		} else if (*ps->p == '#') {
+			while (*ps->p && *ps->p != '\n')
+				ps->p++;
+		} else {
+			return;
+		}
+	}
+}
+
+/*
+ * Read the next statement. Returns 1 with a statement, 0 at end of input
+ * or at a closing '}' (consumed, *closed set), -1 on error.
+ */
+static int next_stmt(struct parser *ps, struct stmt *st, bool *closed)
+{
+	*closed = false;
+	st->n = 0;
+	st->block = false;
+	skip_blank(ps);
+	st->line = ps->line;
+	if (!*ps->p)
+		return 0;
+	if (*ps->p == '}') {
+		ps->p++;
+		*closed = true;
+		return 0;
+	}
+	for (;;) {
+		char *out;
+		size_t len = 0;
+
+		skip_blank(ps);
+		if (!*ps->p)
+			return perr(ps, ps->line, "missing ';' at end of file");
+		if (*ps->p == ';') {
+			ps->p++;
+			break;
+		}
+		if (*ps->p == '{') {
+			ps->p++;
+			st->block = true;
+			break;
+		}
+		if (*ps->p == '}')
+			return perr(ps, ps->line, "missing ';' before '}'");
+		if (st->n == MAX_WORDS)
+			return perr(ps, ps->line, "statement too long");
+		out = st->w[st->n];
+		st->quoted[st->n] = *ps->p == '"';
+		if (*ps->p == '"') {
+			ps->p++;
+			while (*ps->p && *ps->p != '"' && *ps->p != '\n') {
+				if (*ps->p == '\\' && (ps->p[1] == '"' || ps->p[1] == '\\'))
+					ps->p++;
+				if (len + 1 >= MAX_WORD)
+					return perr(ps, ps->line, "string too long");
+				out[len++] = *ps->p++;
+			}
+			if (*ps->p != '"')
+				return perr(ps, ps->line, "unterminated string");
+			ps->p++;
+		} else {
+			while (*ps->p && !isspace((unsigned char)*ps->p) &&
+			       !strchr(";{}#\"", *ps->p)) {
+				if (len + 1 >= MAX_WORD)
+					return perr(ps, ps->line, "word too long");
+				out[len++] = *ps->p++;
+			}
+		}
+		out[len] = 0;
+		st->n++;
+	}
+	if (st->n == 0)
+		return perr(ps, st->line, "empty statement");
+	return 1;
+}
+
+/* --- values ------------------------------------------------------------- */
+
+static int parse_u32(struct parser *ps, int line, const char *s, uint32_t lo,
+		     uint32_t hi, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*s))
+		return perr(ps, line, "'%s' is not a number", s);
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return perr(ps, line, "'%s' is not a number in [%u, %u]", s, lo, hi);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Durations: plain seconds or with a unit s, m, h, d. */
+static int parse_duration(struct parser *ps, int line, const char *s,
+			  uint32_t *out)
+{
+	char *end;
+	unsigned long long v, mul = 1;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*s))
+		return perr(ps, line, "'%s' is not a duration", s);
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return perr(ps, line, "'%s' is not a duration", s);
+	if (*end && end[1])
+		return perr(ps, line, "'%s' is not a duration (use s, m, h or d)", s);
+	switch (*end) {
+	case 0: case 's': mul = 1; break;
+	case 'm': mul = 60; break;
+	case 'h': mul = 3600; break;
+	case 'd': mul = 86400; break;
+	default:
+		return perr(ps, line, "'%s' is not a duration (use s, m, h or d)", s);
+	}
+	if (v * mul > 365ULL * 86400)
+		return perr(ps, line, "duration '%s' is longer than a year", s);
+	*out = (uint32_t)(v * mul);
+	return 0;
+}
+
+static int parse_bytes(struct parser *ps, int line, const char *s,
+		       uint64_t *out)
+{
+	char *end;
+	unsigned long long v, mul = 1;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*s))
+		return perr(ps, line, "'%s' is not a byte count", s);
+	v = strtoull(s, &end, 10);
+	switch (*end) {
+	case 0: break;
+	case 'k': case 'K': mul = 1ULL << 10; break;
+	case 'M': mul = 1ULL << 20; break;
+	case 'G': mul = 1ULL << 30; break;
+	case 'T': mul = 1ULL << 40; break;
+	default:
+		return perr(ps, line, "'%s' is not a byte count (use k, M, G or T)", s);
+	}
+	if (errno || (*end && end[1]) || v > (UINT64_MAX / mul))
+		return perr(ps, line, "'%s' is not a byte count", s);
+	*out = v * mul;
+	return 0;
+}
+
+static int parse_bool(struct parser *ps, int line, const char *s, bool *out)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "on") || !strcmp(s, "true"))
+		*out = true;
+	else if (!strcmp(s, "no") || !strcmp(s, "off") || !strcmp(s, "false"))
+		*out = false;
+	else
+		return perr(ps, line, "'%s' is not yes or no", s);
+	return 0;
+}
+
+static int parse_addr(const char *s, struct ike_conf_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->addr) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, a->addr) == 1)
+		a->family = AF_INET6;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_prefix(const char *s, struct ike_conf_prefix *p)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	struct ike_conf_addr a;
+	unsigned long plen;
+	char *end;
+	int max, i;
+
+	if (alen >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, alen);
+	buf[alen] = 0;
+	if (parse_addr(buf, &a))
+		return -1;
+	max = a.family == AF_INET ? 32 : 128;
+	plen = max;
+	if (slash) {
+		if (!isdigit((unsigned char)slash[1]))
+			return -1;
+		plen = strtoul(slash + 1, &end, 10);
+		if (*end || plen > (unsigned long)max)
+			return -1;
+	}
+	p->family = a.family;
+	p->plen = (uint8_t)plen;
+	memcpy(p->addr, a.addr, 16);
+	/* Host bits must be zero: 10.1.2.3/8 is almost always a typo. */
+	for (i = 0; i < max / 8; i++) {
+		int bits = (int)plen - i * 8;
+		uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+
+		if (p->addr[i] & ~mask)
+			return -2;
+	}
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int ike_conf_id_parse(const char *text, struct ike_conf_id *id)
+{
+	const char *v = text;
+	size_t len;
+
+	memset(id, 0, sizeof(*id));
+	if (!strcmp(text, "*") || !strcmp(text, "any") || !strcmp(text, "%any")) {
+		id->type = IKE_CONF_ID_ANY;
+		return 0;
+	}
+	if (!strncmp(text, "ipv4:", 5) || !strncmp(text, "ipv6:", 5)) {
+		int af = text[3] == '4' ? AF_INET : AF_INET6;
+
+		if (inet_pton(af, text + 5, id->value) != 1)
+			return -1;
+		id->type = af == AF_INET ? IKE_CONF_ID_IPV4 : IKE_CONF_ID_IPV6;
+		id->len = af == AF_INET ? 4 : 16;
+		return 0;
+	}
+	if (!strncmp(text, "keyid:", 6)) {
+		/* keyid:0xHEX is binary, keyid:TEXT its bytes as written. */
+		const char *h = text + 6;
+		size_t n = strlen(h), i;
+
+		id->type = IKE_CONF_ID_KEY_ID;
+		if (!strncmp(h, "0x", 2)) {
+			h += 2;
+			n -= 2;
+			if (!n || n % 2 || n / 2 > IKE_CONF_ID_MAX)
+				return -1;
+			for (i = 0; i < n; i += 2) {
+				int hi = hexval(h[i]), lo = hexval(h[i + 1]);
+
+				if (hi < 0 || lo < 0)
+					return -1;
+				id->value[i / 2] = (uint8_t)(hi << 4 | lo);
+			}
+			id->len = (uint16_t)(n / 2);
+			return 0;
+		}
+		if (!n || n > IKE_CONF_ID_MAX)
+			return -1;
+		memcpy(id->value, h, n);
+		id->len = (uint16_t)n;
+		return 0;
+	}
+	if (inet_pton(AF_INET, text, id->value) == 1) {
+		id->type = IKE_CONF_ID_IPV4;
+		id->len = 4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, id->value) == 1) {
+		id->type = IKE_CONF_ID_IPV6;
+		id->len = 16;
+		return 0;
+	}
+	if (!strncmp(text, "fqdn:", 5)) {
+		v = text + 5;
+		id->type = IKE_CONF_ID_FQDN;
+	} else if (!strncmp(text, "email:", 6) || !strncmp(text, "rfc822:", 7)) {
+		v = strchr(text, ':') + 1;
+		id->type = IKE_CONF_ID_RFC822;
+	} else {
+		id->type = strchr(text, '@') ? IKE_CONF_ID_RFC822 : IKE_CONF_ID_FQDN;
+	}
+	len = strlen(v);
+	if (!len || len >= IKE_CONF_ID_MAX)
+		return -1;
+	memcpy(id->value, v, len);
+	id->len = (uint16_t)len;
+	id->pattern = strpbrk(v, "*?") != NULL;
+	return 0;
+}
+
+bool ike_conf_id_match(const struct ike_conf_id *pat, int type,
+		       const uint8_t *data, size_t len)
+{
+	char buf[IKE_CONF_ID_MAX + 1], pbuf[IKE_CONF_ID_MAX + 1];
+
+	if (pat->type == IKE_CONF_ID_ANY)
+		return true;
+	if ((int)pat->type != type)
+		return false;
+	if (!pat->pattern)
+		return ike_id_data_equal((uint8_t)type, pat->value, pat->len, data, len);
+	if (len > IKE_CONF_ID_MAX || memchr(data, 0, len))
+		return false;
+	memcpy(buf, data, len);
+	buf[len] = 0;
+	memcpy(pbuf, pat->value, pat->len);
+	pbuf[pat->len] = 0;
+	/* DNS names and mail addresses compare case-insensitively. */
+	return fnmatch(pbuf, buf, FNM_CASEFOLD) == 0;
+}
+
+void ike_conf_id_format(int type, const uint8_t *data, size_t len, char *buf,
+			size_t buflen)
+{
+	size_t i, o = 0;
+
+	if (!buflen)
+		return;
+	buf[0] = 0;
+	switch (type) {
+	case IKE_CONF_ID_ANY:
+		snprintf(buf, buflen, "%%any");
+		return;
+	case IKE_CONF_ID_IPV4:
+	case IKE_CONF_ID_IPV6:
+		if ((type == IKE_CONF_ID_IPV4 && len == 4) ||
+		    (type == IKE_CONF_ID_IPV6 && len == 16)) {
+			inet_ntop(type == IKE_CONF_ID_IPV4 ? AF_INET : AF_INET6,
+				  data, buf, (socklen_t)buflen);
+			return;
+		}
+		break;
+	case IKE_CONF_ID_FQDN:
+	case IKE_CONF_ID_RFC822:
+		for (i = 0; i < len && o + 5 < buflen; i++) {
+			if (isprint(data[i]) && data[i] != '\\')
+				buf[o++] = (char)data[i];
+			else
+				o += snprintf(buf + o, buflen - o, "\\x%02x", data[i]);
+		}
+		buf[o < buflen ? o : buflen - 1] = 0;
+		return;
+	default:
+		break;
+	}
+	o = snprintf(buf, buflen, "%s", type == IKE_CONF_ID_KEY_ID ? "keyid:" : "id:");
+	for (i = 0; i < len && o + 3 < buflen; i++)
+		o += snprintf(buf + o, buflen - o, "%02x", data[i]);
+}
+
+const struct ike_conf_psk *ike_conf_find_psk(const struct ike_conf_gateway *gw,
+					     int type, const uint8_t *data,
+					     size_t len)
+{
+	const struct ike_conf_psk *pattern = NULL, *any = NULL;
+	size_t i;
+
+	for (i = 0; i < gw->n_psks; i++) {
+		const struct ike_conf_psk *k = &gw->psks[i];
+
+		if (k->id.type == IKE_CONF_ID_ANY) {
+			if (!any)
+				any = k;
+		} else if (ike_conf_id_match(&k->id, type, data, len)) {
+			if (!k->id.pattern)
+				return k;
+			if (!pattern)
+				pattern = k;
+		}
+	}
+	return pattern ? pattern : any;
+}
+
+const struct ike_conf_gateway *ike_conf_gateway_by_name(const struct ike_conf *c,
+							const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_gateways; i++)
+		if (!strcmp(c->gateways[i].name, name))
+			return &c->gateways[i];
+	return NULL;
+}
+
+bool ike_conf_prefix_within(const struct ike_conf_prefix *p,
+			    const struct ike_conf_prefix *q)
+{
+	int i;
+
+	if (p->family != q->family || p->plen < q->plen)
+		return false;
+	for (i = 0; i < q->plen / 8; i++)
+		if (p->addr[i] != q->addr[i])
+			return false;
+	if (q->plen % 8) {
+		uint8_t mask = (uint8_t)(0xff << (8 - q->plen % 8));
+
+		if ((p->addr[i] & mask) != (q->addr[i] & mask))
+			return false;
+	}
+	return true;
+}
+
+/* --- proposals ------------------------------------------------------------ */
+
+/*
+ * Syntax check of proposal strings "alg-alg-...[,proposal...]" in the
+ * strongSwan notation; the crypto suite resolves them. Returns 0, or -1
+ * with a message for an unknown token; *legacy set when modp1024 appears.
+ */
+static const char *const encr_tokens[] = {
+	"aes128", "aes192", "aes256", "aes128gcm16", "aes192gcm16",
+	"aes256gcm16", "aes128gcm", "aes256gcm", NULL
+};
+static const char *const other_tokens[] = {
+	"sha1", "sha256", "sha384", "sha512", "sha2_256", "sha2_384",
+	"sha2_512", "prfsha1", "prfsha256", "prfsha384", "prfsha512",
+	"modp2048", "ecp256", "ecp384", "curve25519", "x25519",
+	"esn", "noesn", NULL
+};
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return true;
+	return false;
+}
+
+static int check_proposals(struct parser *ps, int line, const char *text,
+			   bool *legacy)
+{
+	char buf[IKE_CONF_PROPOSAL_MAX], *prop, *save1;
+
+	*legacy = false;
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (prop = strtok_r(buf, ",", &save1); prop;
+	     prop = strtok_r(NULL, ",", &save1)) {
+		char *tok, *save2;
+		bool encr = false;
+
+		for (tok = strtok_r(prop, "-", &save2); tok;
+		     tok = strtok_r(NULL, "-", &save2)) {
+			if (in_list(encr_tokens, tok))
+				encr = true;
+			else if (!strcmp(tok, "modp1024"))
+				*legacy = true;
+			else if (!in_list(other_tokens, tok))
+				return perr(ps, line, "unknown algorithm '%s' in proposal", tok);
+		}
+		if (!encr)
+			return perr(ps, line, "proposal without an encryption algorithm");
+	}
+	return 0;
+}
+
+/* --- statements ------------------------------------------------------------ */
+
+static int want_args(struct parser *ps, const struct stmt *st, int min, int max)
+{
+	if (st->n - 1 < min)
+		return perr(ps, st->line, "'%s' needs %s", st->w[0],
+			    min == 1 ? "a value" : "more values");
+	if (max >= 0 && st->n - 1 > max)
+		return perr(ps, st->line, "too many values for '%s'", st->w[0]);
+	if (st->block)
+		return perr(ps, st->line, "'%s' takes no block", st->w[0]);
+	return 0;
+}
+
+static void *grow(void *arr, size_t n, size_t size)
+{
+	return realloc(arr, (n + 1) * size);
+}
+
+static int add_prefixes(struct parser *ps, const struct stmt *st,
+			struct ike_conf_prefix **arr, size_t *n)
+{
+	int i, r;
+
+	for (i = 1; i < st->n; i++) {
+		struct ike_conf_prefix pfx, *na;
+
+		r = parse_prefix(st->w[i], &pfx);
+		if (r == -2)
+			return perr(ps, st->line, "prefix '%s' has host bits set", st->w[i]);
+		if (r)
+			return perr(ps, st->line, "'%s' is not an IP prefix", st->w[i]);
+		na = grow(*arr, *n, sizeof(**arr));
+		if (!na)
+			return perr(ps, st->line, "out of memory");
+		*arr = na;
+		(*arr)[(*n)++] = pfx;
+	}
+	return 0;
+}
+
+/* psk "secret" [for id ID]; psk 0xHEX [for id ID]; */
+static int gw_psk(struct parser *ps, const struct stmt *st,
+		  struct ike_conf_gateway *gw)
+{
+	struct ike_conf_psk k, *na;
+	const char *s = st->w[1];
+	size_t len = strlen(s), i;
+
+	memset(&k, 0, sizeof(k));
+	if (st->n != 2 && !(st->n == 5 && !strcmp(st->w[2], "for") &&
+			    !strcmp(st->w[3], "id")))
+		return perr(ps, st->line, "usage: psk \"SECRET\" [for id IDENTITY];");
+	if (st->block)
+		return perr(ps, st->line, "'psk' takes no block");
+	if (!st->quoted[1] && !strncmp(s, "0x", 2)) {
+		if (len % 2 || len == 2 || (len - 2) / 2 > IKE_CONF_PSK_MAX)
+			return perr(ps, st->line, "bad hexadecimal key");
+		for (i = 2; i < len; i += 2) {
+			int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+
+			if (hi < 0 || lo < 0)
+				return perr(ps, st->line, "bad hexadecimal key");
+			k.secret[k.len++] = (uint8_t)(hi << 4 | lo);
+		}
+	} else {
+		if (!st->quoted[1])
+			return perr(ps, st->line, "quote the key: psk \"...\" (or 0xHEX)");
+		if (len > IKE_CONF_PSK_MAX)
+			return perr(ps, st->line, "key longer than %d bytes", IKE_CONF_PSK_MAX);
+		memcpy(k.secret, s, len);
+		k.len = (uint16_t)len;
+	}
+	/* RFC 7296 §2.15: short keys are brute-forceable from one exchange. */
+	if (k.len < 8)
+		return perr(ps, st->line, "key shorter than 8 bytes");
+	if (st->n == 5 && ike_conf_id_parse(st->w[4], &k.id))
+		return perr(ps, st->line, "'%s' is not an identity", st->w[4]);
+	for (i = 0; i < gw->n_psks; i++)
+		if (gw->psks[i].id.type == k.id.type &&
+		    ike_id_data_equal((uint8_t)k.id.type, gw->psks[i].id.value,
+				      gw->psks[i].id.len, k.id.value, k.id.len))
+			return perr(ps, st->line, "second key for the same identity");
+	na = grow(gw->psks, gw->n_psks, sizeof(*na));
+	if (!na)
+		return perr(ps, st->line, "out of memory");
+	gw->psks = na;
+	gw->psks[gw->n_psks++] = k;
+	memset(&k, 0, sizeof(k));
+	return 0;
+}
+
+static int gw_dpd(struct parser *ps, const struct stmt *st,
+		  struct ike_conf_gateway *gw)
+{
+	int i;
+
+	if (st->n == 2 && !strcmp(st->w[1], "off")) {
+		gw->dpd_interval = 0;
+		return 0;
+	}
+	if (st->n < 3 || st->n % 2 == 0 || st->block)
+		return perr(ps, st->line, "usage: dpd interval SECONDS [threshold N]; or dpd off;");
+	for (i = 1; i < st->n; i += 2) {
+		if (!strcmp(st->w[i], "interval")) {
+			if (parse_duration(ps, st->line, st->w[i + 1], &gw->dpd_interval))
+				return -1;
+			if (!gw->dpd_interval)
+				return perr(ps, st->line, "dpd interval must be positive (or 'dpd off')");
+		} else if (!strcmp(st->w[i], "threshold")) {
+			if (parse_u32(ps, st->line, st->w[i + 1], 1, 100, &gw->dpd_threshold))
+				return -1;
+		} else {
+			return perr(ps, st->line, "unknown dpd option '%s'", st->w[i]);
+		}
+	}
+	return 0;
+}
+
+static int gw_lifetime(struct parser *ps, const struct stmt *st,
+		       struct ike_conf_gateway *gw)
+{
+	int i;
+
+	if (st->n < 3 || st->n % 2 == 0 || st->block)
+		return perr(ps, st->line, "usage: lifetime [ike T] [child T] [margin T] [child-bytes N];");
+	for (i = 1; i < st->n; i += 2) {
+		const char *k = st->w[i], *v = st->w[i + 1];
+		int r;
+
+		if (!strcmp(k, "ike"))
+			r = parse_duration(ps, st->line, v, &gw->ike_lifetime);
+		else if (!strcmp(k, "child"))
+			r = parse_duration(ps, st->line, v, &gw->child_lifetime);
+		else if (!strcmp(k, "margin"))
+			r = parse_duration(ps, st->line, v, &gw->rekey_margin);
+		else if (!strcmp(k, "child-bytes"))
+			r = parse_bytes(ps, st->line, v, &gw->child_bytes);
+		else
+			r = perr(ps, st->line, "unknown lifetime '%s'", k);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int gw_stmt(struct parser *ps, const struct stmt *st,
+		   struct ike_conf_gateway *gw)
+{
+	const char *k = st->w[0];
+
+	if (!strcmp(k, "local")) {
+		if (st->n != 2 && !(st->n == 4 && !strcmp(st->w[2], "port")))
+			return perr(ps, st->line, "usage: local ADDRESS [port N];");
+		if (parse_addr(st->w[1], &gw->local))
+			return perr(ps, st->line, "'%s' is not an IP address", st->w[1]);
+		if (st->n == 4) {
+			uint32_t port;
+
+			if (parse_u32(ps, st->line, st->w[3], 1, 65535, &port))
+				return -1;
+			gw->port = (uint16_t)port;
+		}
+		return 0;
+	}
+	if (!strcmp(k, "vrf")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (strlen(st->w[1]) >= IF_NAMESIZE)
+			return perr(ps, st->line, "interface name '%s' too long", st->w[1]);
+		strcpy(gw->vrf, st->w[1]);
+		return 0;
+	}
+	if (!strcmp(k, "xfrm-interface")) {
+		if (st->n != 4 || strcmp(st->w[2], "if_id") || st->block)
+			return perr(ps, st->line, "usage: xfrm-interface NAME if_id N;");
+		if (strlen(st->w[1]) >= IF_NAMESIZE)
+			return perr(ps, st->line, "interface name '%s' too long", st->w[1]);
+		strcpy(gw->xfrm_if, st->w[1]);
+		return parse_u32(ps, st->line, st->w[3], 1, UINT32_MAX, &gw->if_id);
+	}
+	if (!strcmp(k, "ike-proposals") || !strcmp(k, "esp-proposals")) {
+		char *dst = k[0] == 'i' ? gw->ike_proposals : gw->esp_proposals;
+		size_t o = 0;
+		int i;
+
+		if (want_args(ps, st, 1, -1))
+			return -1;
+		*(k[0] == 'i' ? &gw->ike_proposals_line : &gw->esp_proposals_line) = st->line;
+		for (i = 1; i < st->n; i++) {
+			int n = snprintf(dst + o, IKE_CONF_PROPOSAL_MAX - o, "%s%s",
+					 i > 1 ? "," : "", st->w[i]);
+
+			if (n < 0 || (size_t)n >= IKE_CONF_PROPOSAL_MAX - o)
+				return perr(ps, st->line, "proposal list too long");
+			o += n;
+		}
+		return 0;
+	}
+	if (!strcmp(k, "legacy-groups")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_bool(ps, st->line, st->w[1], &gw->legacy_groups);
+	}
+	if (!strcmp(k, "auth")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (strcmp(st->w[1], "psk"))
+			return perr(ps, st->line, "auth method '%s' not supported (psk)", st->w[1]);
+		return 0;
+	}
+	if (!strcmp(k, "psk"))
+		return gw_psk(ps, st, gw);
+	if (!strcmp(k, "local-id") || !strcmp(k, "remote-id")) {
+		struct ike_conf_id *id = k[0] == 'l' ? &gw->local_id : &gw->initiate_remote_id;
+
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (ike_conf_id_parse(st->w[1], id))
+			return perr(ps, st->line, "'%s' is not an identity", st->w[1]);
+		if (k[0] == 'l' && (id->pattern || id->type == IKE_CONF_ID_ANY))
+			return perr(ps, st->line, "local-id cannot be a pattern");
+		return 0;
+	}
+	if (!strcmp(k, "dpd"))
+		return gw_dpd(ps, st, gw);
+	if (!strcmp(k, "remote-ts") || !strcmp(k, "local-ts")) {
+		if (want_args(ps, st, 1, -1))
+			return -1;
+		if (k[0] == 'r')
+			return add_prefixes(ps, st, &gw->remote_ts, &gw->n_remote_ts);
+		return add_prefixes(ps, st, &gw->local_ts, &gw->n_local_ts);
+	}
+	if (!strcmp(k, "lifetime"))
+		return gw_lifetime(ps, st, gw);
+	if (!strcmp(k, "route-metric")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_u32(ps, st->line, st->w[1], 0, UINT32_MAX, &gw->route_metric);
+	}
+	if (!strcmp(k, "initiate")) {
+		int i;
+
+		if (want_args(ps, st, 1, -1))
+			return -1;
+		for (i = 1; i < st->n; i++) {
+			struct ike_conf_addr a, *na;
+
+			if (parse_addr(st->w[i], &a))
+				return perr(ps, st->line, "'%s' is not an IP address", st->w[i]);
+			na = grow(gw->initiate, gw->n_initiate, sizeof(*na));
+			if (!na)
+				return perr(ps, st->line, "out of memory");
+			gw->initiate = na;
+			gw->initiate[gw->n_initiate++] = a;
+		}
+		return 0;
+	}
+	return perr(ps, st->line, "unknown gateway option '%s'", k);
+}
+
+static void gw_defaults(struct ike_conf_gateway *gw)
+{
+	gw->port = 500;
+	snprintf(gw->ike_proposals, sizeof(gw->ike_proposals),
+		 "aes128gcm16-prfsha256-ecp256,aes256gcm16-prfsha384-ecp384,aes128-sha256-modp2048");
+	snprintf(gw->esp_proposals, sizeof(gw->esp_proposals),
+		 "aes128gcm16-ecp256,aes256gcm16-ecp384,aes128-sha256-modp2048");
+	gw->dpd_interval = 0;
+	gw->dpd_threshold = 5;
+	gw->ike_lifetime = 86400;
+	gw->child_lifetime = 3600;
+	gw->rekey_margin = 0;		/* 0: 10% of the lifetime */
+	gw->route_metric = SGW_RRI_METRIC_DEFAULT;
+}
+
+static int gw_validate(struct parser *ps, struct ike_conf *conf,
+		       struct ike_conf_gateway *gw)
+{
+	bool legacy_ike, legacy_esp;
+	size_t i, j;
+
+	if (!gw->local.family)
+		return perr(ps, gw->line, "gateway %s: 'local ADDRESS;' missing", gw->name);
+	if (!gw->n_psks)
+		return perr(ps, gw->line, "gateway %s: no 'psk' for authentication", gw->name);
+	if (check_proposals(ps, gw->ike_proposals_line ? gw->ike_proposals_line : gw->line,
+			    gw->ike_proposals, &legacy_ike) ||
+	    check_proposals(ps, gw->esp_proposals_line ? gw->esp_proposals_line : gw->line,
+			    gw->esp_proposals, &legacy_esp))
+		return -1;
+	if ((legacy_ike || legacy_esp) && !gw->legacy_groups)
+		return perr(ps, legacy_ike && gw->ike_proposals_line ? gw->ike_proposals_line :
+			    legacy_esp && gw->esp_proposals_line ? gw->esp_proposals_line : gw->line,
+			    "gateway %s: modp1024 (group 2) is weak; allow it with 'legacy-groups yes;'",
+			    gw->name);
+	if (!gw->n_remote_ts)
+		return perr(ps, gw->line, "gateway %s: 'remote-ts PREFIX...;' missing", gw->name);
+	for (i = 0; i < gw->n_remote_ts; i++)
+		if (gw->remote_ts[i].plen == 0)
+			return perr(ps, gw->line,
+				    "gateway %s: remote-ts %s/0 would let a peer claim everything",
+				    gw->name, gw->remote_ts[i].family == AF_INET ? "0.0.0.0" : "::");
+	if (!gw->n_local_ts) {
+		struct ike_conf_prefix *any = calloc(2, sizeof(*any));
+
+		if (!any)
+			return perr(ps, gw->line, "out of memory");
+		any[0].family = AF_INET;
+		any[1].family = AF_INET6;
+		gw->local_ts = any;
+		gw->n_local_ts = 2;
+	}
+	if (!gw->rekey_margin)
+		gw->rekey_margin = gw->child_lifetime / 10;
+	if (gw->rekey_margin >= gw->child_lifetime || gw->rekey_margin >= gw->ike_lifetime)
+		return perr(ps, gw->line, "gateway %s: rekey margin not shorter than the lifetimes",
+			    gw->name);
+	if (gw->child_lifetime < 10 || gw->ike_lifetime < 10)
+		return perr(ps, gw->line, "gateway %s: lifetimes shorter than 10 s", gw->name);
+	for (i = 0; i + 1 < conf->n_gateways; i++) {
+		const struct ike_conf_gateway *o = &conf->gateways[i];
+
+		if (!strcmp(o->name, gw->name))
+			return perr(ps, gw->line, "gateway %s declared twice (line %d)",
+				    gw->name, o->line);
+		if (o->local.family == gw->local.family && o->port == gw->port &&
+		    !memcmp(o->local.addr, gw->local.addr, 16) && !strcmp(o->vrf, gw->vrf))
+			return perr(ps, gw->line, "gateway %s: same local address as gateway %s",
+				    gw->name, o->name);
+		if (gw->if_id && o->if_id == gw->if_id && strcmp(o->xfrm_if, gw->xfrm_if))
+			return perr(ps, gw->line, "gateway %s: if_id %u already used by %s",
+				    gw->name, gw->if_id, o->name);
+	}
+	for (i = 0; i < gw->n_initiate; i++)
+		for (j = 0; j < gw->n_initiate; j++)
+			if (i != j && !memcmp(&gw->initiate[i], &gw->initiate[j],
+					       sizeof(gw->initiate[i])))
+				return perr(ps, gw->line, "gateway %s: initiate lists a peer twice",
+					    gw->name);
+	return 0;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= IKE_CONF_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return false;
+	return true;
+}
+
+static int parse_gateway(struct parser *ps, const struct stmt *head,
+			 struct ike_conf *conf)
+{
+	struct ike_conf_gateway *gw, *na;
+	struct stmt *st;
+	bool closed;
+	int r;
+
+	if (head->n != 2 || !head->block)
+		return perr(ps, head->line, "usage: gateway NAME { ... }");
+	if (!valid_name(head->w[1]))
+		return perr(ps, head->line, "bad gateway name '%s' (letters, digits, -_.)",
+			    head->w[1]);
+	na = grow(conf->gateways, conf->n_gateways, sizeof(*na));
+	if (!na)
+		return perr(ps, head->line, "out of memory");
+	conf->gateways = na;
+	gw = &conf->gateways[conf->n_gateways++];
+	memset(gw, 0, sizeof(*gw));
+	gw_defaults(gw);
+	snprintf(gw->name, sizeof(gw->name), "%s", head->w[1]);
+	gw->line = head->line;
+
+	st = malloc(sizeof(*st));
+	if (!st)
+		return perr(ps, head->line, "out of memory");
+	while ((r = next_stmt(ps, st, &closed)) == 1) {
+		if (st->block) {
+			r = perr(ps, st->line, "unexpected block after '%s'", st->w[0]);
+			break;
+		}
+		if (gw_stmt(ps, st, gw)) {
+			r = -1;
+			break;
+		}
+	}
+	free(st);
+	if (r < 0)
+		return -1;
+	if (!closed)
+		return perr(ps, ps->line, "gateway %s: missing '}'", gw->name);
+	return gw_validate(ps, conf, gw);
+}
+
+static int global_stmt(struct parser *ps, const struct stmt *st,
+		       struct ike_conf *conf)
+{
+	const char *k = st->w[0];
+
+	if (!strcmp(k, "gateway"))
+		return parse_gateway(ps, st, conf);
+	if (st->block)
+		return perr(ps, st->line, "unexpected block after '%s'", k);
+	if (!strcmp(k, "log-level")) {
+		static const struct { const char *n; int v; } lv[] = {
+			{ "err", LOG_ERR }, { "error", LOG_ERR },
+			{ "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
+			{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+		};
+		size_t i;
+
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		for (i = 0; i < sizeof(lv) / sizeof(lv[0]); i++)
+			if (!strcmp(lv[i].n, st->w[1])) {
+				conf->log_level = lv[i].v;
+				return 0;
+			}
+		return perr(ps, st->line, "unknown log level '%s'", st->w[1]);
+	}
+	if (!strcmp(k, "log-target")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (strcmp(st->w[1], "syslog") && strcmp(st->w[1], "stderr"))
+			return perr(ps, st->line, "log-target is syslog or stderr");
+		conf->log_syslog = st->w[1][0] == 's' && st->w[1][1] == 'y';
+		return 0;
+	}
+	if (!strcmp(k, "control")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (st->w[1][0] != '/' || strlen(st->w[1]) >= sizeof(conf->control))
+			return perr(ps, st->line, "control needs an absolute path (< %zu bytes)",
+				    sizeof(conf->control));
+		strcpy(conf->control, st->w[1]);
+		return 0;
+	}
+	if (!strcmp(k, "workers")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_u32(ps, st->line, st->w[1], 0, 256, &conf->workers);
+	}
+	if (!strcmp(k, "half-open-limit")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_u32(ps, st->line, st->w[1], 1, 10000000, &conf->half_open_max);
+	}
+	if (!strcmp(k, "cookie-threshold")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_u32(ps, st->line, st->w[1], 0, 10000000, &conf->cookie_threshold);
+	}
+	return perr(ps, st->line, "unknown statement '%s'", k);
+}
+
+int ike_conf_parse(const char *name, const char *text, struct ike_conf *conf,
+		   char *err, size_t errlen)
+{
+	struct parser ps = { .name = name, .p = text, .line = 1, .err = err,
+			     .errlen = errlen };
+	struct stmt *st;
+	bool closed;
+	int r;
+
+	memset(conf, 0, sizeof(*conf));
+	conf->log_level = LOG_INFO;
+	conf->log_syslog = false;
+	snprintf(conf->control, sizeof(conf->control), "/run/ikud.sock");
+	conf->half_open_max = 200000;
+	conf->cookie_threshold = 10000;
+	if (errlen)
+		err[0] = 0;
+
+	st = malloc(sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	while ((r = next_stmt(&ps, st, &closed)) == 1)
+		if (global_stmt(&ps, st, conf)) {
+			r = -1;
+			break;
+		}
+	if (r == 0 && closed)
+		r = perr(&ps, st->line, "'}' without a block");
+	free(st);
+	if (r < 0) {
+		ike_conf_free(conf);
+		return -1;
+	}
+	return 0;
+}
+
+int ike_conf_load(const char *path, struct ike_conf *conf, char *err,
+		  size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	int r;
+
+	memset(conf, 0, sizeof(*conf));
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nt;
+
+			if (cap > (1u << 24)) {
+				snprintf(err, errlen, "%s: file too large", path);
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 8192;
+			nt = realloc(text, cap);
+			if (!nt) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+			text = nt;
+		}
+		n = fread(text + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto fail;
+	}
+	fclose(f);
+	text[len] = 0;
+	if (strlen(text) != len) {
+		snprintf(err, errlen, "%s: NUL byte in file", path);
+		free(text);
+		return -1;
+	}
+	r = ike_conf_parse(path, text, conf, err, errlen);
+	/* The text holds PSKs: wipe it before freeing. */
+	explicit_bzero(text, len);
+	free(text);
+	return r;
+fail:
+	fclose(f);
+	if (text)
+		explicit_bzero(text, len);
+	free(text);
+	return -1;
+}
+
+void ike_conf_free(struct ike_conf *conf)
+{
+	size_t i;
+
+	for (i = 0; i < conf->n_gateways; i++) {
+		struct ike_conf_gateway *gw = &conf->gateways[i];
+
+		if (gw->psks)
+			explicit_bzero(gw->psks, gw->n_psks * sizeof(*gw->psks));
+		free(gw->psks);
+		free(gw->remote_ts);
+		free(gw->local_ts);
+		free(gw->initiate);
+	}
+	free(conf->gateways);
+	memset(conf, 0, sizeof(*conf));
+}
