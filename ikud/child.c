@@ -21,27 +21,8 @@
 
 /* --- narrowing -------------------------------------------------------------- */
 
-static size_t ts_alen(const struct ike_ts *t)
-{
-	return t->type == IKE_TS_IPV4_ADDR_RANGE ? 4 : 16;
-}
-
-/* A configured prefix as an address range. */
-static void prefix_range(const struct ike_conf_prefix *p, uint8_t *start, uint8_t *end)
-{
-	size_t alen = p->family == AF_INET ? 4 : 16, i;
-
-	for (i = 0; i < alen; i++) {
-		int bits = (int)p->plen - (int)i * 8;
-		uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
-
-		start[i] = p->addr[i] & mask;
-		end[i] = (uint8_t)(p->addr[i] | ~mask);
-	}
-}
-
 /* Intersect the peer's selectors with the configured prefixes. */
-static int narrow_side(const struct ike_ts_list *peer, const struct ike_conf_prefix *cfg,
+static int narrow_side(const struct ike_ts_list *peer, const struct sgw_prefix *cfg,
 		       size_t n_cfg, struct ike_ts *out, uint8_t *n_out)
 {
 	size_t i, j;
@@ -49,7 +30,7 @@ static int narrow_side(const struct ike_ts_list *peer, const struct ike_conf_pre
 	*n_out = 0;
 	for (i = 0; i < peer->n; i++) {
 		const struct ike_ts *t = &peer->ts[i];
-		size_t alen = ts_alen(t);
+		size_t alen = ike_ts_addr_len(t);
 
 		if (t->start_port > t->end_port || memcmp(t->start_addr, t->end_addr, alen) > 0)
 			continue;
@@ -59,7 +40,7 @@ static int narrow_side(const struct ike_ts_list *peer, const struct ike_conf_pre
 
 			if ((cfg[j].family == AF_INET) != (t->type == IKE_TS_IPV4_ADDR_RANGE))
 				continue;
-			prefix_range(&cfg[j], cs, ce);
+			ike_ts_prefix_range(&cfg[j], cs, ce);
 			if (memcmp(cs, r.start_addr, alen) > 0)
 				memcpy(r.start_addr, cs, alen);
 			if (memcmp(ce, r.end_addr, alen) < 0)
@@ -80,25 +61,16 @@ static int narrow_side(const struct ike_ts_list *peer, const struct ike_conf_pre
  * selector it proposes must lie inside the allowed prefixes as it is, so a
  * claim of 0.0.0.0/0 (or of anything wider) is refused, not narrowed.
  */
-static bool claims_allowed(const struct ike_ts_list *peer, const struct ike_conf_prefix *cfg,
+static bool claims_allowed(const struct ike_ts_list *peer, const struct sgw_prefix *cfg,
 			   size_t n_cfg)
 {
 	size_t i, j;
 
 	for (i = 0; i < peer->n; i++) {
-		const struct ike_ts *t = &peer->ts[i];
-		size_t alen = ts_alen(t);
 		bool inside = false;
 
-		for (j = 0; j < n_cfg && !inside; j++) {
-			uint8_t cs[16], ce[16];
-
-			if ((cfg[j].family == AF_INET) != (t->type == IKE_TS_IPV4_ADDR_RANGE))
-				continue;
-			prefix_range(&cfg[j], cs, ce);
-			inside = memcmp(cs, t->start_addr, alen) <= 0 &&
-				 memcmp(t->end_addr, ce, alen) <= 0;
-		}
+		for (j = 0; j < n_cfg && !inside; j++)
+			inside = ike_ts_within(&peer->ts[i], &cfg[j]);
 		if (!inside)
 			return false;
 	}
@@ -135,7 +107,7 @@ void ts_range_str(const struct ike_ts *t, char *buf, size_t len)
 	xfrm_address_t s, e, pfx[1];
 	uint8_t plen[1];
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	size_t alen = ts_alen(t);
+	size_t alen = ike_ts_addr_len(t);
 	int n;
 
 	memset(&s, 0, sizeof(s));
@@ -504,10 +476,10 @@ static int child_policies(const struct ike_sa *sa, const struct child_sa *c,
 			memset(&le, 0, sizeof(le));
 			memset(&rs, 0, sizeof(rs));
 			memset(&re, 0, sizeof(re));
-			memcpy(&ls, l->start_addr, ts_alen(l));
-			memcpy(&le, l->end_addr, ts_alen(l));
-			memcpy(&rs, r->start_addr, ts_alen(r));
-			memcpy(&re, r->end_addr, ts_alen(r));
+			memcpy(&ls, l->start_addr, ike_ts_addr_len(l));
+			memcpy(&le, l->end_addr, ike_ts_addr_len(l));
+			memcpy(&rs, r->start_addr, ike_ts_addr_len(r));
+			memcpy(&re, r->end_addr, ike_ts_addr_len(r));
 			nl = xfrm_range_to_prefixes(af, &ls, &le, lp, ll, 8);
 			nr = xfrm_range_to_prefixes(af, &rs, &re, rp, rl, 8);
 			if (nl < 0 || nr < 0)

@@ -42,15 +42,12 @@ static int gw_prepare(const struct ike_conf_gateway *c, struct gw_rt *rt,
 					 rt->ike[i].t[j].type, rt->ike[i].t[j].id);
 				return -1;
 			}
-	if (c->local_id.type == IKE_CONF_ID_ANY) {
+	if (ike_id_pattern_is_any(&c->local_id)) {
 		rt->local_id.type = c->local.family == AF_INET ? IKE_ID_IPV4_ADDR : IKE_ID_IPV6_ADDR;
-		rt->local_id.len = c->local.family == AF_INET ? 4 : 16;
+		rt->local_id.len = (uint16_t)sgw_addr_len(c->local.family);
 		memcpy(rt->local_id.data, c->local.addr, rt->local_id.len);
 	} else {
-		rt->local_id.type = (uint8_t)c->local_id.type;
-		rt->local_id.len = c->local_id.len > IKE_ID_MAX_LEN ? IKE_ID_MAX_LEN
-								  : c->local_id.len;
-		memcpy(rt->local_id.data, c->local_id.value, rt->local_id.len);
+		rt->local_id = c->local_id.id;
 	}
 	return 0;
 }

@@ -232,57 +232,6 @@ static int parse_bool(struct parser *ps, int line, const char *s, bool *out)
 	return 0;
 }
 
-static int parse_addr(const char *s, struct ike_conf_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, a->addr) == 1)
-		a->family = AF_INET;
-	else if (inet_pton(AF_INET6, s, a->addr) == 1)
-		a->family = AF_INET6;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_prefix(const char *s, struct ike_conf_prefix *p)
-{
-	char buf[64];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	struct ike_conf_addr a;
-	unsigned long plen;
-	char *end;
-	int max, i;
-
-	if (alen >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, alen);
-	buf[alen] = 0;
-	if (parse_addr(buf, &a))
-		return -1;
-	max = a.family == AF_INET ? 32 : 128;
-	plen = max;
-	if (slash) {
-		if (!isdigit((unsigned char)slash[1]))
-			return -1;
-		plen = strtoul(slash + 1, &end, 10);
-		if (*end || plen > (unsigned long)max)
-			return -1;
-	}
-	p->family = a.family;
-	p->plen = (uint8_t)plen;
-	memcpy(p->addr, a.addr, 16);
-	/* Host bits must be zero: 10.1.2.3/8 is almost always a typo. */
-	for (i = 0; i < max / 8; i++) {
-		int bits = (int)plen - i * 8;
-		uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
-
-		if (p->addr[i] & ~mask)
-			return -2;
-	}
-	return 0;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -291,143 +240,8 @@ static int hexval(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-int ike_conf_id_parse(const char *text, struct ike_conf_id *id)
-{
-	const char *v = text;
-	size_t len;
-
-	memset(id, 0, sizeof(*id));
-	if (!strcmp(text, "*") || !strcmp(text, "any") || !strcmp(text, "%any")) {
-		id->type = IKE_CONF_ID_ANY;
-		return 0;
-	}
-	if (!strncmp(text, "ipv4:", 5) || !strncmp(text, "ipv6:", 5)) {
-		int af = text[3] == '4' ? AF_INET : AF_INET6;
-
-		if (inet_pton(af, text + 5, id->value) != 1)
-			return -1;
-		id->type = af == AF_INET ? IKE_CONF_ID_IPV4 : IKE_CONF_ID_IPV6;
-		id->len = af == AF_INET ? 4 : 16;
-		return 0;
-	}
-	if (!strncmp(text, "keyid:", 6)) {
-		/* keyid:0xHEX is binary, keyid:TEXT its bytes as written. */
-		const char *h = text + 6;
-		size_t n = strlen(h), i;
-
-		id->type = IKE_CONF_ID_KEY_ID;
-		if (!strncmp(h, "0x", 2)) {
-			h += 2;
-			n -= 2;
-			if (!n || n % 2 || n / 2 > IKE_CONF_ID_MAX)
-				return -1;
-			for (i = 0; i < n; i += 2) {
-				int hi = hexval(h[i]), lo = hexval(h[i + 1]);
-
-				if (hi < 0 || lo < 0)
-					return -1;
-				id->value[i / 2] = (uint8_t)(hi << 4 | lo);
-			}
-			id->len = (uint16_t)(n / 2);
-			return 0;
-		}
-		if (!n || n > IKE_CONF_ID_MAX)
-			return -1;
-		memcpy(id->value, h, n);
-		id->len = (uint16_t)n;
-		return 0;
-	}
-	if (inet_pton(AF_INET, text, id->value) == 1) {
-		id->type = IKE_CONF_ID_IPV4;
-		id->len = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, id->value) == 1) {
-		id->type = IKE_CONF_ID_IPV6;
-		id->len = 16;
-		return 0;
-	}
-	if (!strncmp(text, "fqdn:", 5)) {
-		v = text + 5;
-		id->type = IKE_CONF_ID_FQDN;
-	} else if (!strncmp(text, "email:", 6) || !strncmp(text, "rfc822:", 7)) {
-		v = strchr(text, ':') + 1;
-		id->type = IKE_CONF_ID_RFC822;
-	} else {
-		id->type = strchr(text, '@') ? IKE_CONF_ID_RFC822 : IKE_CONF_ID_FQDN;
-	}
-	len = strlen(v);
-	if (!len || len >= IKE_CONF_ID_MAX)
-		return -1;
-	memcpy(id->value, v, len);
-	id->len = (uint16_t)len;
-	id->pattern = strpbrk(v, "*?") != NULL;
-	return 0;
-}
-
-bool ike_conf_id_match(const struct ike_conf_id *pat, int type,
-		       const uint8_t *data, size_t len)
-{
-	char buf[IKE_CONF_ID_MAX + 1], pbuf[IKE_CONF_ID_MAX + 1];
-
-	if (pat->type == IKE_CONF_ID_ANY)
-		return true;
-	if ((int)pat->type != type)
-		return false;
-	if (!pat->pattern)
-		return ike_id_data_equal((uint8_t)type, pat->value, pat->len, data, len);
-	if (len > IKE_CONF_ID_MAX || memchr(data, 0, len))
-		return false;
-	memcpy(buf, data, len);
-	buf[len] = 0;
-	memcpy(pbuf, pat->value, pat->len);
-	pbuf[pat->len] = 0;
-	/* DNS names and mail addresses compare case-insensitively. */
-	return fnmatch(pbuf, buf, FNM_CASEFOLD) == 0;
-}
-
-void ike_conf_id_format(int type, const uint8_t *data, size_t len, char *buf,
-			size_t buflen)
-{
-	size_t i, o = 0;
-
-	if (!buflen)
-		return;
-	buf[0] = 0;
-	switch (type) {
-	case IKE_CONF_ID_ANY:
-		snprintf(buf, buflen, "%%any");
-		return;
-	case IKE_CONF_ID_IPV4:
-	case IKE_CONF_ID_IPV6:
-		if ((type == IKE_CONF_ID_IPV4 && len == 4) ||
-		    (type == IKE_CONF_ID_IPV6 && len == 16)) {
-			inet_ntop(type == IKE_CONF_ID_IPV4 ? AF_INET : AF_INET6,
-				  data, buf, (socklen_t)buflen);
-			return;
-		}
-		break;
-	case IKE_CONF_ID_FQDN:
-	case IKE_CONF_ID_RFC822:
-		for (i = 0; i < len && o + 5 < buflen; i++) {
-			if (isprint(data[i]) && data[i] != '\\')
-				buf[o++] = (char)data[i];
-			else
-				o += snprintf(buf + o, buflen - o, "\\x%02x", data[i]);
-		}
-		buf[o < buflen ? o : buflen - 1] = 0;
-		return;
-	default:
-		break;
-	}
-	o = snprintf(buf, buflen, "%s", type == IKE_CONF_ID_KEY_ID ? "keyid:" : "id:");
-	for (i = 0; i < len && o + 3 < buflen; i++)
-		o += snprintf(buf + o, buflen - o, "%02x", data[i]);
-}
-
 const struct ike_conf_psk *ike_conf_find_psk(const struct ike_conf_gateway *gw,
-					     int type, const uint8_t *data,
-					     size_t len)
+					     const struct ike_id *id)
 {
 	const struct ike_conf_psk *pattern = NULL, *any = NULL;
 	size_t i;
@@ -435,11 +249,11 @@ const struct ike_conf_psk *ike_conf_find_psk(const struct ike_conf_gateway *gw,
 	for (i = 0; i < gw->n_psks; i++) {
 		const struct ike_conf_psk *k = &gw->psks[i];
 
-		if (k->id.type == IKE_CONF_ID_ANY) {
+		if (ike_id_pattern_is_any(&k->id)) {
 			if (!any)
 				any = k;
-		} else if (ike_conf_id_match(&k->id, type, data, len)) {
-			if (!k->id.pattern)
+		} else if (id && ike_id_match(&k->id, id)) {
+			if (!k->id.wildcard)
 				return k;
 			if (!pattern)
 				pattern = k;
@@ -457,25 +271,6 @@ const struct ike_conf_gateway *ike_conf_gateway_by_name(const struct ike_conf *c
 		if (!strcmp(c->gateways[i].name, name))
 			return &c->gateways[i];
 	return NULL;
-}
-
-bool ike_conf_prefix_within(const struct ike_conf_prefix *p,
-			    const struct ike_conf_prefix *q)
-{
-	int i;
-
-	if (p->family != q->family || p->plen < q->plen)
-		return false;
-	for (i = 0; i < q->plen / 8; i++)
-		if (p->addr[i] != q->addr[i])
-			return false;
-	if (q->plen % 8) {
-		uint8_t mask = (uint8_t)(0xff << (8 - q->plen % 8));
-
-		if ((p->addr[i] & mask) != (q->addr[i] & mask))
-			return false;
-	}
-	return true;
 }
 
 /* --- proposals ------------------------------------------------------------ */
@@ -551,18 +346,16 @@ static void *grow(void *arr, size_t n, size_t size)
 }
 
 static int add_prefixes(struct parser *ps, const struct stmt *st,
-			struct ike_conf_prefix **arr, size_t *n)
+			struct sgw_prefix **arr, size_t *n)
 {
-	int i, r;
+	int i;
 
 	for (i = 1; i < st->n; i++) {
-		struct ike_conf_prefix pfx, *na;
+		struct sgw_prefix pfx, *na;
+		const char *why;
 
-		r = parse_prefix(st->w[i], &pfx);
-		if (r == -2)
-			return perr(ps, st->line, "prefix '%s' has host bits set", st->w[i]);
-		if (r)
-			return perr(ps, st->line, "'%s' is not an IP prefix", st->w[i]);
+		if (sgw_prefix_parse(st->w[i], SGW_PREFIX_EXACT, &pfx, &why))
+			return perr(ps, st->line, "'%s': %s", st->w[i], why);
 		na = grow(*arr, *n, sizeof(**arr));
 		if (!na)
 			return perr(ps, st->line, "out of memory");
@@ -607,12 +400,10 @@ static int gw_psk(struct parser *ps, const struct stmt *st,
 	/* RFC 7296 §2.15: short keys are brute-forceable from one exchange. */
 	if (k.len < 8)
 		return perr(ps, st->line, "key shorter than 8 bytes");
-	if (st->n == 5 && ike_conf_id_parse(st->w[4], &k.id))
+	if (st->n == 5 && ike_id_pattern_parse(st->w[4], &k.id, NULL, 0))
 		return perr(ps, st->line, "'%s' is not an identity", st->w[4]);
 	for (i = 0; i < gw->n_psks; i++)
-		if (gw->psks[i].id.type == k.id.type &&
-		    ike_id_data_equal((uint8_t)k.id.type, gw->psks[i].id.value,
-				      gw->psks[i].id.len, k.id.value, k.id.len))
+		if (ike_id_pattern_equal(&gw->psks[i].id, &k.id))
 			return perr(ps, st->line, "second key for the same identity");
 	na = grow(gw->psks, gw->n_psks, sizeof(*na));
 	if (!na)
@@ -685,7 +476,7 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 	if (!strcmp(k, "local")) {
 		if (st->n != 2 && !(st->n == 4 && !strcmp(st->w[2], "port")))
 			return perr(ps, st->line, "usage: local ADDRESS [port N];");
-		if (parse_addr(st->w[1], &gw->local))
+		if (sgw_addr_parse(st->w[1], &gw->local))
 			return perr(ps, st->line, "'%s' is not an IP address", st->w[1]);
 		if (st->n == 4) {
 			uint32_t port;
@@ -745,13 +536,13 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 	if (!strcmp(k, "psk"))
 		return gw_psk(ps, st, gw);
 	if (!strcmp(k, "local-id") || !strcmp(k, "remote-id")) {
-		struct ike_conf_id *id = k[0] == 'l' ? &gw->local_id : &gw->initiate_remote_id;
+		struct ike_id_pattern *id = k[0] == 'l' ? &gw->local_id : &gw->initiate_remote_id;
 
 		if (want_args(ps, st, 1, 1))
 			return -1;
-		if (ike_conf_id_parse(st->w[1], id))
+		if (ike_id_pattern_parse(st->w[1], id, NULL, 0))
 			return perr(ps, st->line, "'%s' is not an identity", st->w[1]);
-		if (k[0] == 'l' && (id->pattern || id->type == IKE_CONF_ID_ANY))
+		if (k[0] == 'l' && (id->wildcard || ike_id_pattern_is_any(id)))
 			return perr(ps, st->line, "local-id cannot be a pattern");
 		return 0;
 	}
@@ -777,9 +568,9 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 		if (want_args(ps, st, 1, -1))
 			return -1;
 		for (i = 1; i < st->n; i++) {
-			struct ike_conf_addr a, *na;
+			struct sgw_prefix a, *na;
 
-			if (parse_addr(st->w[i], &a))
+			if (sgw_addr_parse(st->w[i], &a))
 				return perr(ps, st->line, "'%s' is not an IP address", st->w[i]);
 			na = grow(gw->initiate, gw->n_initiate, sizeof(*na));
 			if (!na)
@@ -830,12 +621,12 @@ static int gw_validate(struct parser *ps, struct ike_conf *conf,
 	if (!gw->n_remote_ts)
 		return perr(ps, gw->line, "gateway %s: 'remote-ts PREFIX...;' missing", gw->name);
 	for (i = 0; i < gw->n_remote_ts; i++)
-		if (gw->remote_ts[i].plen == 0)
+		if (gw->remote_ts[i].len == 0)
 			return perr(ps, gw->line,
 				    "gateway %s: remote-ts %s/0 would let a peer claim everything",
 				    gw->name, gw->remote_ts[i].family == AF_INET ? "0.0.0.0" : "::");
 	if (!gw->n_local_ts) {
-		struct ike_conf_prefix *any = calloc(2, sizeof(*any));
+		struct sgw_prefix *any = calloc(2, sizeof(*any));
 
 		if (!any)
 			return perr(ps, gw->line, "out of memory");

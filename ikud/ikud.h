@@ -112,15 +112,6 @@ enum ike_sa_state {
 };
 const char *sa_state_name(enum ike_sa_state s);
 
-/* A traffic selector as a prefix (what XFRM policies take). */
-struct ts_prefix {
-	int family;
-	xfrm_address_t addr;
-	uint8_t plen;
-	uint8_t proto;
-	uint16_t port;		/* 0: any */
-};
-
 struct child_sa {
 	struct sgw_hnode by_spi;	/* our inbound SPI, in the shard */
 	struct child_sa *next;		/* in the IKE SA's list */
@@ -411,7 +402,7 @@ void build_nat_d(struct ike_builder *b, uint16_t type, uint64_t spi_i,
 
 /* initiator.c */
 int init_start(struct shard *s, const struct gw_rt *gw,
-	       const struct ike_conf_addr *peer);
+	       const struct sgw_prefix *peer);
 /* Start every configured `initiate` peer of the configuration (shard 0). */
 void init_start_all(struct shard *s);
 void init_on_sa_init_response(struct ike_sa *sa, struct ike_msg *m);

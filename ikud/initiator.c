@@ -21,27 +21,14 @@ static uint32_t be32(const uint8_t *p)
 }
 
 /* Configured prefixes as IKE traffic selectors (any protocol and port). */
-static size_t prefixes_to_ts(const struct ike_conf_prefix *p, size_t n,
+static size_t prefixes_to_ts(const struct sgw_prefix *p, size_t n,
 			     struct ike_ts *out, size_t max)
 {
-	size_t i, k = 0;
+	size_t i;
 
-	for (i = 0; i < n && k < max; i++) {
-		struct ike_ts *t = &out[k++];
-		size_t alen = p[i].family == AF_INET ? 4 : 16, b;
-
-		memset(t, 0, sizeof(*t));
-		t->type = p[i].family == AF_INET ? IKE_TS_IPV4_ADDR_RANGE : IKE_TS_IPV6_ADDR_RANGE;
-		t->end_port = 0xffff;
-		for (b = 0; b < alen; b++) {
-			int bits = (int)p[i].plen - (int)b * 8;
-			uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
-
-			t->start_addr[b] = p[i].addr[b] & mask;
-			t->end_addr[b] = (uint8_t)(p[i].addr[b] | ~mask);
-		}
-	}
-	return k;
+	for (i = 0; i < n && i < max; i++)
+		ike_ts_from_prefix(&p[i], &out[i]);
+	return i;
 }
 
 /* IKE_AUTH carries no key exchange: leave the DH transforms out (§1.2). */
@@ -108,7 +95,7 @@ static int send_init(struct ike_sa *sa, uint16_t group)
 				   IKUD_RETRANS_TRIES);
 }
 
-int init_start(struct shard *s, const struct gw_rt *gw, const struct ike_conf_addr *peer)
+int init_start(struct shard *s, const struct gw_rt *gw, const struct sgw_prefix *peer)
 {
 	struct gw_socks *gs = shard_gw_socks(s, gw->c->name);
 	struct ike_sa *sa;
@@ -174,12 +161,10 @@ static void init_fail(struct ike_sa *sa, enum fail_reason r, const char *why)
 static const struct ike_conf_psk *psk_for(const struct gw_rt *gw, const struct ike_id *id)
 {
 	if (id)
-		return ike_conf_find_psk(gw->c, id->type, id->data, id->len);
-	if (gw->c->initiate_remote_id.type != IKE_CONF_ID_ANY)
-		return ike_conf_find_psk(gw->c, gw->c->initiate_remote_id.type,
-					 gw->c->initiate_remote_id.value,
-					 gw->c->initiate_remote_id.len);
-	return ike_conf_find_psk(gw->c, -1, NULL, 0);
+		return ike_conf_find_psk(gw->c, id);
+	if (!ike_id_pattern_is_any(&gw->c->initiate_remote_id))
+		return ike_conf_find_psk(gw->c, &gw->c->initiate_remote_id.id);
+	return ike_conf_find_psk(gw->c, NULL);
 }
 
 static int send_auth(struct ike_sa *sa)
@@ -364,9 +349,7 @@ void init_on_auth_response(struct ike_sa *sa, struct ike_msg *m)
 	sa->peer_id = m->idr.id;
 	sa->peer_id_set = true;
 	psk = psk_for(gw, &m->idr.id);
-	if ((gw->c->initiate_remote_id.type != IKE_CONF_ID_ANY &&
-	     !ike_conf_id_match(&gw->c->initiate_remote_id, m->idr.id.type,
-				m->idr.id.data, m->idr.id.len)) ||
+	if (!ike_id_match(&gw->c->initiate_remote_id, &m->idr.id) ||
 	    !psk || m->auth.method != IKE_AUTH_SHARED_KEY_MIC ||
 	    !ike_auth_psk_verify(&sa->keys, false, psk->secret, psk->len, sa->init_resp,
 				 sa->init_resp_len, sa->ni, sa->ni_len, m->idr.body,

@@ -376,7 +376,7 @@ void resp_ike_auth(struct ike_sa *sa, struct ike_msg *m)
 			  "peer does not use a pre-shared key");
 		return;
 	}
-	psk = ike_conf_find_psk(gw->c, m->idi.id.type, m->idi.id.data, m->idi.id.len);
+	psk = ike_conf_find_psk(gw->c, &m->idi.id);
 	if (!psk) {
 		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH,
 			  "no key for this identity");

@@ -37,12 +37,6 @@
 
 #define RRI_MAX_PREFIXES	(IKUD_MAX_CHILD_TS * 8)
 
-struct rri_pfx {
-	int family;
-	uint8_t addr[16];
-	uint8_t plen;
-};
-
 /* Routes of a gateway that are in the kernel (sgwctl ike stats). */
 struct rri_gw_count {
 	struct rri_gw_count *next;
@@ -59,7 +53,7 @@ struct rri_table {
 
 struct rri_route {
 	struct sgw_hnode by_reqid;	/* in rri_by_reqid */
-	struct rri_pfx p;
+	struct sgw_prefix p;
 	struct rri_table *tab;
 	int oif;			/* what the kernel has (when in_kernel) */
 	uint32_t metric;
@@ -86,36 +80,21 @@ static struct rtnl_handle *handle(void)
 
 /* --- prefixes ------------------------------------------------------------- */
 
-static bool pfx_within(const struct rri_pfx *p, const struct rri_pfx *q)
-{
-	struct ike_conf_prefix a = { .family = p->family, .plen = p->plen };
-	struct ike_conf_prefix b = { .family = q->family, .plen = q->plen };
-
-	memcpy(a.addr, p->addr, 16);
-	memcpy(b.addr, q->addr, 16);
-	return p->family == q->family && ike_conf_prefix_within(&a, &b);
-}
-
-static bool pfx_allowed(const struct ike_conf_gateway *gw, const struct rri_pfx *p)
+static bool pfx_allowed(const struct ike_conf_gateway *gw, const struct sgw_prefix *p)
 {
 	size_t i;
 
-	if (p->plen == 0)
+	if (p->len == 0)
 		return false;
-	for (i = 0; i < gw->n_remote_ts; i++) {
-		struct rri_pfx q = { .family = gw->remote_ts[i].family,
-				     .plen = gw->remote_ts[i].plen };
-
-		memcpy(q.addr, gw->remote_ts[i].addr, 16);
-		if (pfx_within(p, &q))
+	for (i = 0; i < gw->n_remote_ts; i++)
+		if (sgw_prefix_within(p, &gw->remote_ts[i]))
 			return true;
-	}
 	return false;
 }
 
 /* The peer's narrowed selectors as prefixes, only those that may be routes. */
 static int child_prefixes(const struct ike_sa *sa, const struct child_sa *c,
-			  struct rri_pfx *out, int max)
+			  struct sgw_prefix *out, int max)
 {
 	unsigned int i;
 	int n = 0, k, m;
@@ -133,7 +112,7 @@ static int child_prefixes(const struct ike_sa *sa, const struct child_sa *c,
 		memcpy(&e, t->end_addr, alen);
 		m = xfrm_range_to_prefixes(af, &s, &e, pfx, lens, 8);
 		for (k = 0; k < m && n < max; k++) {
-			struct rri_pfx p = { .family = af, .plen = lens[k] };
+			struct sgw_prefix p = { .family = (uint8_t)af, .len = lens[k] };
 			int j;
 			bool dup = false;
 
@@ -141,21 +120,13 @@ static int child_prefixes(const struct ike_sa *sa, const struct child_sa *c,
 			if (!pfx_allowed(sa->gw->c, &p))
 				continue;
 			for (j = 0; j < n; j++)
-				if (out[j].plen == p.plen && !memcmp(out[j].addr, p.addr, 16))
+				if (sgw_prefix_equal(&out[j], &p))
 					dup = true;
 			if (!dup)
 				out[n++] = p;
 		}
 	}
 	return n;
-}
-
-static void pfx_str(const struct rri_pfx *p, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	inet_ntop(p->family, p->addr, a, sizeof(a));
-	snprintf(buf, len, "%s/%u", a, p->plen);
 }
 
 
@@ -337,7 +308,7 @@ static void to_rtnl(const struct rri_route *e, int oif, uint32_t metric, struct 
 	memset(r, 0, sizeof(*r));
 	r->family = e->p.family;
 	memcpy(r->dst.bytes, e->p.addr, 16);
-	r->dst_len = e->p.plen;
+	r->dst_len = e->p.len;
 	r->table = e->tab->table;
 	r->oif = oif;
 	r->protocol = SGW_RTPROT_IKUD;
@@ -350,7 +321,7 @@ static void kernel_del(struct rtnl_handle *h, const struct rri_route *r, int oif
 	struct rtnl_route rt;
 	char a[64];
 
-	pfx_str(&r->p, a, sizeof(a));
+	sgw_prefix_format(&r->p, a, sizeof(a));
 	to_rtnl(r, oif, metric, &rt);
 	if (rtnl_route_del(h, &rt) && errno != ESRCH)
 		log_warn("gateway %s: cannot delete route %s table %u: %s", r->gw->gw, a,
@@ -375,7 +346,7 @@ static void kernel_put(struct rtnl_handle *h, const struct ike_sa *sa, struct rr
 
 	if (r->in_kernel && r->oif == oif && r->metric == metric)
 		return;
-	pfx_str(&r->p, a, sizeof(a));
+	sgw_prefix_format(&r->p, a, sizeof(a));
 	to_rtnl(r, oif, metric, &rt);
 	if (rtnl_route_add(h, &rt, true)) {
 		sa_log(sa, LOG_ERR, "cannot add route %s table %u: %s", a, r->tab->table,
@@ -391,7 +362,7 @@ static void kernel_put(struct rtnl_handle *h, const struct ike_sa *sa, struct rr
 	set_in_kernel(r, true);
 }
 
-static struct rri_route *route_new(struct rri_table *tab, const struct rri_pfx *p)
+static struct rri_route *route_new(struct rri_table *tab, const struct sgw_prefix *p)
 {
 	struct rri_route *r = calloc(1, sizeof(*r));
 
@@ -399,7 +370,7 @@ static struct rri_route *route_new(struct rri_table *tab, const struct rri_pfx *
 		return NULL;
 	r->p = *p;
 	r->tab = tab;
-	if (sgw_ptrie_insert(&tab->trie, p->addr, p->plen, r)) {
+	if (sgw_ptrie_insert(&tab->trie, p->addr, p->len, r)) {
 		free(r);
 		return NULL;
 	}
@@ -409,7 +380,7 @@ static struct rri_route *route_new(struct rri_table *tab, const struct rri_pfx *
 static void route_free(struct rri_route *r)
 {
 	set_in_kernel(r, false);
-	sgw_ptrie_remove(&r->tab->trie, r->p.addr, r->p.plen);
+	sgw_ptrie_remove(&r->tab->trie, r->p.addr, r->p.len);
 	sgw_htab_del(&rri_by_reqid, &r->by_reqid);
 	free(r);
 }
@@ -440,7 +411,7 @@ static int foreign(const uint8_t *addr, unsigned int len, void *value, void *arg
 
 bool rri_taken(const struct ike_sa *sa, const struct child_sa *c)
 {
-	struct rri_pfx p[RRI_MAX_PREFIXES];
+	struct sgw_prefix p[RRI_MAX_PREFIXES];
 	struct claim cl = { .sa = sa, .c = c };
 	struct rtnl_handle *h;
 	char err[160];
@@ -463,10 +434,10 @@ bool rri_taken(const struct ike_sa *sa, const struct child_sa *c)
 
 		/* equal, covering (shorter) or covered (longer) */
 		if (!tab ||
-		    !(sgw_ptrie_walk_covering(&tab->trie, p[i].addr, p[i].plen, foreign, &cl) ||
-		      sgw_ptrie_walk_covered(&tab->trie, p[i].addr, p[i].plen, foreign, &cl)))
+		    !(sgw_ptrie_walk_covering(&tab->trie, p[i].addr, p[i].len, foreign, &cl) ||
+		      sgw_ptrie_walk_covered(&tab->trie, p[i].addr, p[i].len, foreign, &cl)))
 			continue;
-		pfx_str(&p[i], a, sizeof(a));
+		sgw_prefix_format(&p[i], a, sizeof(a));
 		sa_log(sa, LOG_NOTICE, "%s overlaps a route another tunnel holds", a);
 		taken = true;
 	}
@@ -476,7 +447,7 @@ bool rri_taken(const struct ike_sa *sa, const struct child_sa *c)
 
 /* One prefix of a new CHILD_SA: a rekey's, a new route, or a take-over. */
 static void child_up_prefix(struct rtnl_handle *h, const struct ike_sa *sa,
-			    const struct child_sa *c, const struct rri_pfx *p,
+			    const struct child_sa *c, const struct sgw_prefix *p,
 			    uint32_t table, int oif)
 {
 	struct rri_table *tab = table_get(table, p->family, true);
@@ -484,12 +455,12 @@ static void child_up_prefix(struct rtnl_handle *h, const struct ike_sa *sa,
 	struct rri_route *r;
 	char a[64];
 
-	pfx_str(p, a, sizeof(a));
+	sgw_prefix_format(p, a, sizeof(a));
 	if (!tab || !gw) {
 		sa_log(sa, LOG_ERR, "no route %s: out of memory", a);
 		return;
 	}
-	r = sgw_ptrie_find(&tab->trie, p->addr, p->plen);
+	r = sgw_ptrie_find(&tab->trie, p->addr, p->len);
 	if (r && r->reqid == c->reqid) {
 		r->refs++;		/* a rekey: the route stays as it is */
 		return;
@@ -511,7 +482,7 @@ static void child_up_prefix(struct rtnl_handle *h, const struct ike_sa *sa,
 
 void rri_child_up(const struct ike_sa *sa, struct child_sa *c)
 {
-	struct rri_pfx p[RRI_MAX_PREFIXES];
+	struct sgw_prefix p[RRI_MAX_PREFIXES];
 	struct rtnl_handle *h;
 	char err[160];
 	uint32_t table;

@@ -289,8 +289,7 @@ static void apply_reload(struct shard *s, struct ikud_conf *conf)
 		else if (!same_endpoint(gw->c, sa->gw->c))
 			why = "gateway address changed";
 		else if (sa->peer_id_set &&
-			 !ike_conf_find_psk(gw->c, sa->peer_id.type, sa->peer_id.data,
-					    sa->peer_id.len))
+			 !ike_conf_find_psk(gw->c, &sa->peer_id))
 			why = "peer identity no longer allowed";
 		if (!why) {
 			struct child_sa *c;
@@ -301,22 +300,9 @@ static void apply_reload(struct shard *s, struct ikud_conf *conf)
 				for (i = 0; i < c->n_remote && !why; i++) {
 					bool ok = false;
 
-					for (j = 0; j < gw->c->n_remote_ts; j++) {
-						struct ike_conf_prefix p = { 0 };
-						const struct ike_ts *t = &c->ts_remote[i];
-						struct ike_conf_prefix r = gw->c->remote_ts[j];
-						size_t alen = t->type == IKE_TS_IPV4_ADDR_RANGE ? 4 : 16;
-						int b;
-
-						/* the range is inside r if both ends are */
-						p.family = alen == 4 ? AF_INET : AF_INET6;
-						p.plen = (uint8_t)(alen * 8);
-						memcpy(p.addr, t->start_addr, alen);
-						b = ike_conf_prefix_within(&p, &r);
-						memcpy(p.addr, t->end_addr, alen);
-						if (b && ike_conf_prefix_within(&p, &r))
-							ok = true;
-					}
+					for (j = 0; j < gw->c->n_remote_ts && !ok; j++)
+						ok = ike_ts_within(&c->ts_remote[i],
+								   &gw->c->remote_ts[j]);
 					if (!ok)
 						why = "traffic selectors no longer allowed";
 				}

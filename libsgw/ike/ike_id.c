@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -73,10 +74,21 @@ static bool has_prefix(const char *s, const char *prefix, const char **rest)
 	return true;
 }
 
+/* An address identity through the one address parser. */
+static int id_addr(struct ike_id *id, const char *s, int family)
+{
+	struct sgw_prefix a;
+
+	if (sgw_addr_parse(s, &a) || (family && a.family != family))
+		return -1;
+	return id_set(id, a.family == AF_INET ? IKE_ID_IPV4_ADDR : IKE_ID_IPV6_ADDR,
+		      a.addr, sgw_addr_len(a.family));
+}
+
 int ike_id_from_string(const char *s, struct ike_id *id, char *err,
 		       size_t err_len)
 {
-	uint8_t addr[16];
+	struct sgw_prefix a;
 	const char *v;
 	int ret;
 
@@ -84,23 +96,20 @@ int ike_id_from_string(const char *s, struct ike_id *id, char *err,
 	if (!s || !*s)
 		return id_err(err, err_len, "empty identity", "");
 	if (has_prefix(s, "ipv4:", &v))
-		ret = inet_pton(AF_INET, v, addr) == 1 ?
-		      id_set(id, IKE_ID_IPV4_ADDR, addr, 4) : -1;
+		ret = id_addr(id, v, AF_INET);
 	else if (has_prefix(s, "ipv6:", &v))
-		ret = inet_pton(AF_INET6, v, addr) == 1 ?
-		      id_set(id, IKE_ID_IPV6_ADDR, addr, 16) : -1;
+		ret = id_addr(id, v, AF_INET6);
 	else if (has_prefix(s, "fqdn:", &v))
 		ret = id_set(id, IKE_ID_FQDN, v, strlen(v));
 	else if (has_prefix(s, "rfc822:", &v) || has_prefix(s, "email:", &v))
 		ret = id_set(id, IKE_ID_RFC822_ADDR, v, strlen(v));
-	else if (has_prefix(s, "keyid:#", &v) || has_prefix(s, "@#", &v))
+	else if (has_prefix(s, "keyid:#", &v) || has_prefix(s, "keyid:0x", &v) ||
+		 has_prefix(s, "@#", &v))
 		ret = id_hex(id, v);
 	else if (has_prefix(s, "keyid:", &v))
 		ret = id_set(id, IKE_ID_KEY_ID, v, strlen(v));
-	else if (inet_pton(AF_INET, s, addr) == 1)
-		ret = id_set(id, IKE_ID_IPV4_ADDR, addr, 4);
-	else if (inet_pton(AF_INET6, s, addr) == 1)
-		ret = id_set(id, IKE_ID_IPV6_ADDR, addr, 16);
+	else if (!sgw_addr_parse(s, &a))
+		ret = id_addr(id, s, 0);
 	else if (s[0] == '@')
 		ret = id_set(id, IKE_ID_FQDN, s + 1, strlen(s + 1));
 	else if (strchr(s, '@'))
@@ -260,6 +269,54 @@ uint64_t ike_id_hash(const struct ike_id *id, uint64_t seed)
 	for (size_t i = 0; i < len; i++)
 		canon[i] = id_folds_case(id->type) ? ascii_lower(id->data[i]) : id->data[i];
 	return sgw_hash_bytes(canon, len, seed ^ id->type);
+}
+
+/* --- patterns --------------------------------------------------------------- */
+
+int ike_id_pattern_parse(const char *s, struct ike_id_pattern *p, char *err,
+			 size_t err_len)
+{
+	memset(p, 0, sizeof(*p));
+	if (s && (!strcmp(s, "*") || !strcmp(s, "any") || !strcmp(s, "%any")))
+		return 0;
+	if (ike_id_from_string(s, &p->id, err, err_len))
+		return -1;
+	if (id_folds_case(p->id.type))
+		p->wildcard = memchr(p->id.data, '*', p->id.len) || memchr(p->id.data, '?', p->id.len);
+	if (p->wildcard && memchr(p->id.data, 0, p->id.len))
+		return id_err(err, err_len, "invalid identity pattern", s);
+	return 0;
+}
+
+/* fnmatch(3) on NUL-terminated copies: names with a NUL byte never match. */
+static bool wildcard_match(const struct ike_id_pattern *p, const struct ike_id *id)
+{
+	char pat[IKE_ID_MAX_LEN + 1], name[IKE_ID_MAX_LEN + 1];
+
+	if (id->len > IKE_ID_MAX_LEN || memchr(id->data, 0, id->len))
+		return false;
+	memcpy(pat, p->id.data, p->id.len);
+	pat[p->id.len] = 0;
+	memcpy(name, id->data, id->len);
+	name[id->len] = 0;
+	/* the same letter-case rule as ike_id_data_equal() */
+	return fnmatch(pat, name, FNM_CASEFOLD) == 0;
+}
+
+bool ike_id_match(const struct ike_id_pattern *p, const struct ike_id *id)
+{
+	if (ike_id_pattern_is_any(p))
+		return true;
+	if (p->id.type != id->type)
+		return false;
+	return p->wildcard ? wildcard_match(p, id) : ike_id_equal(&p->id, id);
+}
+
+bool ike_id_pattern_equal(const struct ike_id_pattern *a, const struct ike_id_pattern *b)
+{
+	if (ike_id_pattern_is_any(a) || ike_id_pattern_is_any(b))
+		return ike_id_pattern_is_any(a) && ike_id_pattern_is_any(b);
+	return a->wildcard == b->wildcard && ike_id_equal(&a->id, &b->id);
 }
 
 /* --- names ------------------------------------------------------------------ */

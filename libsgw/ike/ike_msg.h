@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/sgw_prefix.h"
 #include "ike/ike_proposal.h"
 
 /* --- limits ------------------------------------------------------------- */
@@ -179,7 +180,7 @@ struct ike_id {
 /*
  * Parses an identity from configuration text. Explicit prefixes:
  * "ipv4:", "ipv6:", "fqdn:", "rfc822:" (or "email:"), "keyid:" (text) and
- * "keyid:#<hex>". Without a prefix: an IPv4/IPv6 literal is an address,
+ * "keyid:#<hex>" (or "keyid:0x<hex>"). Without a prefix: an IPv4/IPv6 literal is an address,
  * "@#<hex>" is a KEY_ID, "@name" is the FQDN "name", "user@domain" is
  * RFC822, anything else is an FQDN. Returns 0, or -1 with a message in err.
  */
@@ -195,6 +196,29 @@ bool ike_id_data_equal(uint8_t type, const uint8_t *a, size_t alen,
 		       const uint8_t *b, size_t blen);
 /* A hash equal for identities that ike_id_equal() calls equal. */
 uint64_t ike_id_hash(const struct ike_id *id, uint64_t seed);
+
+/*
+ * An identity as the configuration names it: one identity, a pattern of
+ * one (an FQDN or RFC822 name with the wildcards '*' and '?', matched
+ * with ike_id_equal()'s letter-case rule), or any identity (id.type 0:
+ * "*", "any" or "%any"; also what a zeroed pattern means).
+ */
+struct ike_id_pattern {
+	struct ike_id id;
+	bool wildcard;
+};
+
+/* ike_id_from_string()'s syntax, plus "*"/"any"/"%any" and wildcards. */
+int ike_id_pattern_parse(const char *s, struct ike_id_pattern *p, char *err,
+			 size_t err_len);
+static inline bool ike_id_pattern_is_any(const struct ike_id_pattern *p)
+{
+	return p->id.type == 0;
+}
+/* Does the identity fall under the pattern? */
+bool ike_id_match(const struct ike_id_pattern *p, const struct ike_id *id);
+/* The same pattern (what makes a second key for an identity). */
+bool ike_id_pattern_equal(const struct ike_id_pattern *a, const struct ike_id_pattern *b);
 
 /* --- authentication (§3.8) ------------------------------------------------- */
 
@@ -231,6 +255,16 @@ struct ike_ts_list {
 	uint8_t n;
 	struct ike_ts ts[IKE_MAX_TS];
 };
+
+/* ike_ts.c: selectors and prefixes */
+size_t ike_ts_addr_len(const struct ike_ts *t);		/* 4 or 16 */
+int ike_ts_family(const struct ike_ts *t);			/* AF_INET, AF_INET6 */
+/* The first and last address of a prefix (sgw_addr_len() bytes each). */
+void ike_ts_prefix_range(const struct sgw_prefix *p, uint8_t *start, uint8_t *end);
+/* The prefix as a selector of any protocol and port. */
+void ike_ts_from_prefix(const struct sgw_prefix *p, struct ike_ts *t);
+/* Does the selector's address range lie inside the prefix? */
+bool ike_ts_within(const struct ike_ts *t, const struct sgw_prefix *p);
 
 /* --- decoded payloads ------------------------------------------------------- */
 

@@ -14,6 +14,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include "base/sgw_prefix.h"
 #include "netlink/nlconn.h"
 #include "netlink/rtnl_route.h"
 
@@ -57,41 +58,6 @@ void rtnl_close(struct rtnl_handle *h)
 const char *rtnl_errmsg(const struct rtnl_handle *h)
 {
 	return nlconn_errmsg(h->nl);
-}
-
-static size_t addr_len(int family)
-{
-	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-}
-
-int rtnl_prefix_parse(const char *text, union rtnl_addr *addr, uint8_t *len,
-		      int *family)
-{
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
-	unsigned long l;
-
-	if (strlen(text) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, text);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	memset(addr, 0, sizeof(*addr));
-	if (inet_pton(AF_INET, buf, &addr->v4) == 1)
-		*family = AF_INET;
-	else if (inet_pton(AF_INET6, buf, &addr->v6) == 1)
-		*family = AF_INET6;
-	else
-		return -EINVAL;
-	*len = (uint8_t)(8 * addr_len(*family));
-	if (!slash)
-		return 0;
-	errno = 0;
-	l = strtoul(slash + 1, &end, 10);
-	if (errno || end == slash + 1 || *end || l > *len)
-		return -EINVAL;
-	*len = (uint8_t)l;
-	return 0;
 }
 
 /* ---- links ------------------------------------------------------------ */
@@ -317,7 +283,7 @@ static uint32_t table_or_main(uint32_t table)
 
 static int check_route(struct rtnl_handle *h, const struct rtnl_route *r)
 {
-	size_t alen = addr_len(r->family);
+	size_t alen = sgw_addr_len(r->family);
 
 	if (!alen)
 		return nlconn_set_error(h->nl, EAFNOSUPPORT,
@@ -350,7 +316,7 @@ static struct nlmsghdr *put_route_msg(struct rtnl_handle *h, uint16_t type,
 		rtm->rtm_scope = RT_SCOPE_NOWHERE;	/* any scope */
 	}
 	if (r->dst_len)
-		mnl_attr_put(nlh, RTA_DST, addr_len(r->family), r->dst.bytes);
+		mnl_attr_put(nlh, RTA_DST, sgw_addr_len(r->family), r->dst.bytes);
 	mnl_attr_put_u32(nlh, RTA_TABLE, table);
 	if (r->oif > 0)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->oif);
@@ -404,7 +370,7 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *arg)
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)))
 		return MNL_CB_OK;
 	rtm = mnl_nlmsg_get_payload(nlh);
-	if (rtm->rtm_protocol != rl->protocol || !addr_len(rtm->rtm_family))
+	if (rtm->rtm_protocol != rl->protocol || !sgw_addr_len(rtm->rtm_family))
 		return MNL_CB_OK;
 	memset(&r, 0, sizeof(r));
 	table = rtm->rtm_table;
@@ -418,9 +384,9 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *arg)
 				table = mnl_attr_get_u32(a);
 			break;
 		case RTA_DST:
-			if (mnl_attr_get_payload_len(a) == addr_len(r.family))
+			if (mnl_attr_get_payload_len(a) == sgw_addr_len(r.family))
 				memcpy(r.dst.bytes, mnl_attr_get_payload(a),
-				       addr_len(r.family));
+				       sgw_addr_len(r.family));
 			break;
 		case RTA_OIF:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
@@ -455,19 +421,27 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *arg)
  * request carries the table and protocol as kernel-side filters (honoured
  * with strict checking); route_dump_cb() filters again for older kernels.
  */
+/* An inconsistent dump (-EINTR: the table changed meanwhile) is read again. */
+#define DUMP_TRIES 4
+
 static int dump_family(struct rtnl_handle *h, int family, struct route_list *rl)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nlconn_msgbuf(h->nl));
-	struct rtmsg *rtm;
-	int ret;
+	size_t before = rl->n;
+	int ret, tries = 0;
 
-	nlh->nlmsg_type = RTM_GETROUTE;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = (uint8_t)family;
-	rtm->rtm_protocol = rl->protocol;
-	rtm->rtm_table = rl->table < 256 ? (uint8_t)rl->table : RT_TABLE_UNSPEC;
-	mnl_attr_put_u32(nlh, RTA_TABLE, rl->table);
-	ret = nlconn_dump(h->nl, nlh, route_dump_cb, rl);
+	do {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(nlconn_msgbuf(h->nl));
+		struct rtmsg *rtm;
+
+		rl->n = before;
+		nlh->nlmsg_type = RTM_GETROUTE;
+		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		rtm->rtm_family = (uint8_t)family;
+		rtm->rtm_protocol = rl->protocol;
+		rtm->rtm_table = rl->table < 256 ? (uint8_t)rl->table : RT_TABLE_UNSPEC;
+		mnl_attr_put_u32(nlh, RTA_TABLE, rl->table);
+		ret = nlconn_dump(h->nl, nlh, route_dump_cb, rl);
+	} while (ret == -EINTR && ++tries < DUMP_TRIES);
 	/* A filtered dump of a table that does not exist (yet): no routes. */
 	return ret == -ENOENT ? 0 : ret;
 }
@@ -477,7 +451,7 @@ static int dump_proto(struct rtnl_handle *h, int family, uint32_t table,
 {
 	int ret = 0;
 
-	if (family != AF_UNSPEC && !addr_len(family))
+	if (family != AF_UNSPEC && !sgw_addr_len(family))
 		return nlconn_set_error(h->nl, EAFNOSUPPORT,
 					"family must be IPv4, IPv6 or both");
 	memset(rl, 0, sizeof(*rl));

@@ -38,9 +38,6 @@ union rtnl_addr {
 	uint8_t bytes[16];
 };
 
-/* Parse "ADDR[/LEN]" (LEN defaults to the host length). 0 or -EINVAL. */
-int rtnl_prefix_parse(const char *text, union rtnl_addr *addr, uint8_t *len,
-		      int *family);
 
 /* ---- links ------------------------------------------------------------ */
 

@@ -11,12 +11,12 @@
 
 #include "netlink/sgwc_int.h"
 
-struct sgw_genl *sgw_client_open(struct sgw_genl_error *err)
+struct genl *sgwc_open(struct nlconn_err *err)
 {
-	return sgw_genl_open(SGW_GENL_NAME, err);
+	return genl_open(SGW_GENL_NAME, err);
 }
 
-bool sgw_attr_strcpy(const struct nlattr *a, char *dst, size_t size)
+bool sgwc_attr_strcpy(const struct nlattr *a, char *dst, size_t size)
 {
 	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
 		return false;
@@ -24,7 +24,7 @@ bool sgw_attr_strcpy(const struct nlattr *a, char *dst, size_t size)
 	return true;
 }
 
-bool sgw_attr_addr(const struct nlattr *a, struct sgw_prefix *p)
+bool sgwc_attr_addr(const struct nlattr *a, struct sgw_prefix *p)
 {
 	uint16_t len;
 
@@ -40,17 +40,17 @@ bool sgw_attr_addr(const struct nlattr *a, struct sgw_prefix *p)
 	return true;
 }
 
-uint8_t sgw_attr_u8(const struct nlattr *a)
+uint8_t sgwc_attr_u8(const struct nlattr *a)
 {
 	return a && mnl_attr_get_payload_len(a) >= 1 ? mnl_attr_get_u8(a) : 0;
 }
 
-uint32_t sgw_attr_u32(const struct nlattr *a)
+uint32_t sgwc_attr_u32(const struct nlattr *a)
 {
 	return a && mnl_attr_get_payload_len(a) >= 4 ? mnl_attr_get_u32(a) : 0;
 }
 
-uint64_t sgw_attr_u64(const struct nlattr *a)
+uint64_t sgwc_attr_u64(const struct nlattr *a)
 {
 	uint64_t v;
 
@@ -60,38 +60,29 @@ uint64_t sgw_attr_u64(const struct nlattr *a)
 	return v;
 }
 
-struct sgw_genl_msg *sgw_client_msg(struct sgw_genl *h, uint8_t cmd,
+struct genl_msg *sgwc_msg(struct genl *h, uint8_t cmd,
 				    uint16_t flags, size_t size,
-				    struct sgw_genl_error *err)
+				    struct nlconn_err *err)
 {
-	struct sgw_genl_msg *m = sgw_genl_msg_new(h, cmd, flags, size);
+	struct genl_msg *m = genl_msg_new(h, cmd, flags, size);
 
 	if (!m)
-		sgw_genl_error_set(err, -ENOMEM, "out of memory");
+		nlconn_err_set(err, -ENOMEM, "out of memory");
 	return m;
 }
 
-int sgw_client_named(struct sgw_genl *h, uint8_t cmd, uint16_t name_attr,
-		     const char *name, struct sgw_genl_error *err)
+int sgwc_named(struct genl *h, uint8_t cmd, uint16_t name_attr,
+		     const char *name, struct nlconn_err *err)
 {
-	struct sgw_genl_msg *m = sgw_client_msg(h, cmd, 0, 0, err);
+	struct genl_msg *m = sgwc_msg(h, cmd, 0, 0, err);
 	int ret;
 
 	if (!m)
 		return -ENOMEM;
-	sgw_genl_put_str(m, name_attr, name);
-	ret = sgw_genl_request(h, m, NULL, NULL, err);
-	sgw_genl_msg_free(m);
+	genl_put_str(m, name_attr, name);
+	ret = genl_request(h, m, NULL, NULL, err);
+	genl_msg_free(m);
 	return ret;
-}
-
-void sgw_prefix_format(const struct sgw_prefix *p, char *buf, size_t len)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	if (!inet_ntop(p->family, p->addr, addr, sizeof(addr)))
-		snprintf(addr, sizeof(addr), "?");
-	snprintf(buf, len, "%s/%u", addr, p->len);
 }
 
 /* ---- module info --------------------------------------------------------- */
@@ -99,72 +90,72 @@ void sgw_prefix_format(const struct sgw_prefix *p, char *buf, size_t len)
 static int info_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SGW_INFO_A_MAX + 1];
-	struct sgw_info *info = data;
+	struct sgwc_info *info = data;
 
-	if (sgw_genl_parse(nlh, tb, SGW_INFO_A_MAX) < 0)
+	if (genl_parse(nlh, tb, SGW_INFO_A_MAX) < 0)
 		return MNL_CB_ERROR;
-	sgw_attr_strcpy(tb[SGW_INFO_A_VERSION], info->version, sizeof(info->version));
-	info->max_prefixes = sgw_attr_u32(tb[SGW_INFO_A_MAX_PREFIXES]);
-	info->max_plists = sgw_attr_u32(tb[SGW_INFO_A_MAX_PLISTS]);
-	info->max_policers = sgw_attr_u32(tb[SGW_INFO_A_MAX_POLICERS]);
-	info->max_sources = sgw_attr_u32(tb[SGW_INFO_A_MAX_SOURCES]);
+	sgwc_attr_strcpy(tb[SGW_INFO_A_VERSION], info->version, sizeof(info->version));
+	info->max_prefixes = sgwc_attr_u32(tb[SGW_INFO_A_MAX_PREFIXES]);
+	info->max_plists = sgwc_attr_u32(tb[SGW_INFO_A_MAX_PLISTS]);
+	info->max_policers = sgwc_attr_u32(tb[SGW_INFO_A_MAX_POLICERS]);
+	info->max_sources = sgwc_attr_u32(tb[SGW_INFO_A_MAX_SOURCES]);
 	return MNL_CB_OK;
 }
 
-int sgw_info_get(struct sgw_genl *h, struct sgw_info *info,
-		 struct sgw_genl_error *err)
+int sgwc_info_get(struct genl *h, struct sgwc_info *info,
+		 struct nlconn_err *err)
 {
-	struct sgw_genl_msg *m = sgw_client_msg(h, SGW_CMD_INFO_GET, 0, 0, err);
+	struct genl_msg *m = sgwc_msg(h, SGW_CMD_INFO_GET, 0, 0, err);
 	int ret;
 
 	if (!m)
 		return -ENOMEM;
 	memset(info, 0, sizeof(*info));
-	ret = sgw_genl_request(h, m, info_cb, info, err);
-	sgw_genl_msg_free(m);
+	ret = genl_request(h, m, info_cb, info, err);
+	genl_msg_free(m);
 	return ret;
 }
 
 /* ---- events -------------------------------------------------------------- */
 
-int sgw_events_subscribe(struct sgw_genl *h, struct sgw_genl_error *err)
+int sgwc_events_subscribe(struct genl *h, struct nlconn_err *err)
 {
-	return sgw_genl_subscribe(h, SGW_MCGRP_EVENTS, err);
+	return genl_subscribe(h, SGW_MCGRP_EVENTS, err);
 }
 
-int sgw_event_parse(const struct nlmsghdr *nlh, struct sgw_event *ev)
+int sgwc_event_parse(const struct nlmsghdr *nlh, struct sgwc_event *ev)
 {
 	const struct nlattr *tb[SGW_EVENT_A_MAX + 1];
 
 	memset(ev, 0, sizeof(*ev));
-	if (sgw_genl_cmd(nlh) != SGW_CMD_EVENT)
+	if (genl_cmd(nlh) != SGW_CMD_EVENT)
 		return -ENOMSG;
-	if (sgw_genl_parse(nlh, tb, SGW_EVENT_A_MAX) < 0 ||
+	if (genl_parse(nlh, tb, SGW_EVENT_A_MAX) < 0 ||
 	    !tb[SGW_EVENT_A_TYPE] || !tb[SGW_EVENT_A_ACTION])
 		return -EBADMSG;
-	ev->type = sgw_attr_u32(tb[SGW_EVENT_A_TYPE]);
-	ev->action = sgw_attr_u32(tb[SGW_EVENT_A_ACTION]);
-	sgw_attr_strcpy(tb[SGW_EVENT_A_NAME], ev->name, sizeof(ev->name));
+	ev->type = sgwc_attr_u32(tb[SGW_EVENT_A_TYPE]);
+	ev->action = sgwc_attr_u32(tb[SGW_EVENT_A_ACTION]);
+	sgwc_attr_strcpy(tb[SGW_EVENT_A_NAME], ev->name, sizeof(ev->name));
 	if (tb[SGW_EVENT_A_PLIST]) {
 		const struct nlattr *nt[SGW_PLIST_A_MAX + 1];
 
-		if (sgw_genl_parse_nested(tb[SGW_EVENT_A_PLIST], nt, SGW_PLIST_A_MAX) < 0)
+		if (genl_parse_nested(tb[SGW_EVENT_A_PLIST], nt, SGW_PLIST_A_MAX) < 0)
 			return -EBADMSG;
-		sgw_plist_parse_attrs(nt, &ev->plist);
+		sgwc_plist_parse_attrs(nt, &ev->plist);
 		ev->has_plist = true;
 	}
 	if (tb[SGW_EVENT_A_POLICER]) {
 		const struct nlattr *nt[SGW_POLICER_A_MAX + 1];
 
-		if (sgw_genl_parse_nested(tb[SGW_EVENT_A_POLICER], nt, SGW_POLICER_A_MAX) < 0)
+		if (genl_parse_nested(tb[SGW_EVENT_A_POLICER], nt, SGW_POLICER_A_MAX) < 0)
 			return -EBADMSG;
-		sgw_policer_parse_attrs(nt, &ev->policer);
+		sgwc_policer_parse_attrs(nt, &ev->policer);
 		ev->has_policer = true;
 	}
 	return 0;
 }
 
-const char *sgw_obj_type_name(uint32_t type)
+const char *sgwc_obj_type_name(uint32_t type)
 {
 	switch (type) {
 	case SGW_OBJ_PLIST:
@@ -175,7 +166,7 @@ const char *sgw_obj_type_name(uint32_t type)
 	return "unknown";
 }
 
-const char *sgw_event_action_name(uint32_t action)
+const char *sgwc_event_action_name(uint32_t action)
 {
 	switch (action) {
 	case SGW_EVENT_CREATED:
@@ -188,7 +179,7 @@ const char *sgw_event_action_name(uint32_t action)
 	return "unknown";
 }
 
-const char *sgw_chunk_mode_name(uint32_t chunk)
+const char *sgwc_chunk_mode_name(uint32_t chunk)
 {
 	switch (chunk) {
 	case SGW_CHUNK_ALL:

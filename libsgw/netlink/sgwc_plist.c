@@ -13,55 +13,55 @@
 /* Room for one prefix nest: nest, ADDR (16 bytes), PLEN (u8, padded). */
 #define PLIST_PREFIX_ROOM (4 + 4 + 16 + 4 + 4)
 
-static void put_prefix(struct sgw_genl_msg *m, const struct sgw_prefix *p)
+static void put_prefix(struct genl_msg *m, const struct sgw_prefix *p)
 {
-	struct nlattr *nest = sgw_genl_nest_start(m, SGW_PLIST_A_PREFIX);
+	struct nlattr *nest = genl_nest_start(m, SGW_PLIST_A_PREFIX);
 
-	sgw_genl_put(m, SGW_PREFIX_A_ADDR, p->family == AF_INET ? 4 : 16, p->addr);
-	sgw_genl_put_u8(m, SGW_PREFIX_A_PLEN, p->len);
-	sgw_genl_nest_end(m, nest);
+	genl_put(m, SGW_PREFIX_A_ADDR, p->family == AF_INET ? 4 : 16, p->addr);
+	genl_put_u8(m, SGW_PREFIX_A_PLEN, p->len);
+	genl_nest_end(m, nest);
 }
 
-static int plist_change(struct sgw_genl *h, uint8_t cmd, uint16_t flags,
+static int plist_change(struct genl *h, uint8_t cmd, uint16_t flags,
 			const char *name, const struct sgw_prefix *prefixes,
-			size_t n, struct sgw_genl_error *err)
+			size_t n, struct nlconn_err *err)
 {
-	struct sgw_genl_msg *m;
+	struct genl_msg *m;
 	size_t i;
 	int ret;
 
-	m = sgw_client_msg(h, cmd, flags, 256 + n * PLIST_PREFIX_ROOM, err);
+	m = sgwc_msg(h, cmd, flags, 256 + n * PLIST_PREFIX_ROOM, err);
 	if (!m)
 		return -ENOMEM;
-	sgw_genl_put_str(m, SGW_PLIST_A_NAME, name);
+	genl_put_str(m, SGW_PLIST_A_NAME, name);
 	for (i = 0; i < n; i++)
 		put_prefix(m, &prefixes[i]);
-	ret = sgw_genl_request(h, m, NULL, NULL, err);
-	sgw_genl_msg_free(m);
+	ret = genl_request(h, m, NULL, NULL, err);
+	genl_msg_free(m);
 	return ret;
 }
 
-int sgw_plist_add(struct sgw_genl *h, const char *name,
+int sgwc_plist_add(struct genl *h, const char *name,
 		  const struct sgw_prefix *prefixes, size_t n,
-		  struct sgw_genl_error *err)
+		  struct nlconn_err *err)
 {
 	return plist_change(h, SGW_CMD_PLIST_ADD, 0, name, prefixes, n, err);
 }
 
-int sgw_plist_del(struct sgw_genl *h, const char *name,
+int sgwc_plist_del(struct genl *h, const char *name,
 		  const struct sgw_prefix *prefixes, size_t n,
-		  struct sgw_genl_error *err)
+		  struct nlconn_err *err)
 {
 	return plist_change(h, SGW_CMD_PLIST_DEL, 0, name, prefixes, n, err);
 }
 
-int sgw_plist_parse_attrs(const struct nlattr **tb, struct sgw_plist *l)
+int sgwc_plist_parse_attrs(const struct nlattr **tb, struct sgwc_plist *l)
 {
 	memset(l, 0, sizeof(*l));
-	if (!sgw_attr_strcpy(tb[SGW_PLIST_A_NAME], l->name, sizeof(l->name)))
+	if (!sgwc_attr_strcpy(tb[SGW_PLIST_A_NAME], l->name, sizeof(l->name)))
 		return -EBADMSG;
-	l->count = sgw_attr_u32(tb[SGW_PLIST_A_COUNT]);
-	l->users = sgw_attr_u32(tb[SGW_PLIST_A_USERS]);
+	l->count = sgwc_attr_u32(tb[SGW_PLIST_A_COUNT]);
+	l->users = sgwc_attr_u32(tb[SGW_PLIST_A_USERS]);
 	return 0;
 }
 
@@ -69,29 +69,29 @@ static int plist_get_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SGW_PLIST_A_MAX + 1];
 
-	if (sgw_genl_parse(nlh, tb, SGW_PLIST_A_MAX) < 0 ||
-	    sgw_plist_parse_attrs(tb, data) < 0)
+	if (genl_parse(nlh, tb, SGW_PLIST_A_MAX) < 0 ||
+	    sgwc_plist_parse_attrs(tb, data) < 0)
 		return MNL_CB_ERROR;
 	return MNL_CB_OK;
 }
 
-int sgw_plist_get(struct sgw_genl *h, const char *name, struct sgw_plist *out,
-		  struct sgw_genl_error *err)
+int sgwc_plist_get(struct genl *h, const char *name, struct sgwc_plist *out,
+		  struct nlconn_err *err)
 {
-	struct sgw_genl_msg *m = sgw_client_msg(h, SGW_CMD_PLIST_GET, 0, 0, err);
+	struct genl_msg *m = sgwc_msg(h, SGW_CMD_PLIST_GET, 0, 0, err);
 	int ret;
 
 	if (!m)
 		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
-	sgw_genl_put_str(m, SGW_PLIST_A_NAME, name);
-	ret = sgw_genl_request(h, m, plist_get_cb, out, err);
-	sgw_genl_msg_free(m);
+	genl_put_str(m, SGW_PLIST_A_NAME, name);
+	ret = genl_request(h, m, plist_get_cb, out, err);
+	genl_msg_free(m);
 	return ret;
 }
 
 struct plist_dump_ctx {
-	sgw_plist_cb cb;
+	sgwc_plist_cb cb;
 	void *data;
 	bool stopped;
 	struct sgw_prefix *buf;
@@ -102,10 +102,10 @@ static int parse_prefix(const struct nlattr *nest, struct sgw_prefix *p)
 {
 	const struct nlattr *tb[SGW_PREFIX_A_MAX + 1];
 
-	if (sgw_genl_parse_nested(nest, tb, SGW_PREFIX_A_MAX) < 0 ||
-	    !sgw_attr_addr(tb[SGW_PREFIX_A_ADDR], p) || !tb[SGW_PREFIX_A_PLEN])
+	if (genl_parse_nested(nest, tb, SGW_PREFIX_A_MAX) < 0 ||
+	    !sgwc_attr_addr(tb[SGW_PREFIX_A_ADDR], p) || !tb[SGW_PREFIX_A_PLEN])
 		return -EBADMSG;
-	p->len = sgw_attr_u8(tb[SGW_PREFIX_A_PLEN]);
+	p->len = sgwc_attr_u8(tb[SGW_PREFIX_A_PLEN]);
 	return 0;
 }
 
@@ -114,13 +114,13 @@ static int plist_dump_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[SGW_PLIST_A_MAX + 1];
 	struct plist_dump_ctx *ctx = data;
 	const struct nlattr *a;
-	struct sgw_plist slice;
+	struct sgwc_plist slice;
 	size_t n = 0;
 
 	if (ctx->stopped)
 		return MNL_CB_OK;
-	if (sgw_genl_parse(nlh, tb, SGW_PLIST_A_MAX) < 0 ||
-	    sgw_plist_parse_attrs(tb, &slice) < 0)
+	if (genl_parse(nlh, tb, SGW_PLIST_A_MAX) < 0 ||
+	    sgwc_plist_parse_attrs(tb, &slice) < 0)
 		return MNL_CB_ERROR;
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		if (mnl_attr_get_type(a) != SGW_PLIST_A_PREFIX)
@@ -145,20 +145,20 @@ static int plist_dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int sgw_plist_dump(struct sgw_genl *h, const char *name, sgw_plist_cb cb,
-		   void *data, struct sgw_genl_error *err)
+int sgwc_plist_dump(struct genl *h, const char *name, sgwc_plist_cb cb,
+		   void *data, struct nlconn_err *err)
 {
 	struct plist_dump_ctx ctx = { .cb = cb, .data = data };
-	struct sgw_genl_msg *m;
+	struct genl_msg *m;
 	int ret;
 
-	m = sgw_client_msg(h, SGW_CMD_PLIST_GET, NLM_F_DUMP, 0, err);
+	m = sgwc_msg(h, SGW_CMD_PLIST_GET, NLM_F_DUMP, 0, err);
 	if (!m)
 		return -ENOMEM;
 	if (name)
-		sgw_genl_put_str(m, SGW_PLIST_A_NAME, name);
-	ret = sgw_genl_request(h, m, plist_dump_cb, &ctx, err);
-	sgw_genl_msg_free(m);
+		genl_put_str(m, SGW_PLIST_A_NAME, name);
+	ret = genl_request(h, m, plist_dump_cb, &ctx, err);
+	genl_msg_free(m);
 	free(ctx.buf);
 	return ret;
 }

@@ -86,7 +86,7 @@ static int check_reqid(struct xfrm_handle *h, uint32_t reqid)
 
 static int check_family(struct xfrm_handle *h, int family)
 {
-	if (!xfrm_addr_len(family))
+	if (!sgw_addr_len(family))
 		return nlconn_set_error(h->nl, EAFNOSUPPORT,
 					"address family must be IPv4 or IPv6");
 	return 0;
@@ -428,14 +428,23 @@ static int policy_dump_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-static int dump_ours(struct xfrm_handle *h, uint16_t type, nlconn_dump_cb cb,
+/* An inconsistent dump (-EINTR: the table changed meanwhile) is read again. */
+#define DUMP_TRIES 4
+
+static int dump_ours(struct xfrm_handle *h, uint16_t type, nlconn_msg_cb cb,
 		     struct victims *vs)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nlconn_msgbuf(h->nl));
+	int ret, tries = 0;
 
-	nlh->nlmsg_type = type;
-	/* GETSA/GETPOLICY dumps take no fixed header (filters are optional). */
-	return nlconn_dump(h->nl, nlh, cb, vs);
+	do {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(nlconn_msgbuf(h->nl));
+
+		vs->n = 0;
+		nlh->nlmsg_type = type;
+		/* GETSA/GETPOLICY dumps take no fixed header (filters are optional). */
+		ret = nlconn_dump(h->nl, nlh, cb, vs);
+	} while (ret == -EINTR && ++tries < DUMP_TRIES);
+	return ret;
 }
 
 /* Delete the victims in one batch; ESRCH (gone meanwhile) is not an error. */
@@ -505,7 +514,6 @@ int xfrm_flush_ours(struct xfrm_handle *h, struct xfrm_flush_result *res)
 		ret = nlconn_set_error(h->nl, ENOMEM, "out of memory");
 	if (!ret)
 		ret = delete_victims(h, &vs, &r.policies);
-	vs.n = 0;
 	if (!ret)
 		ret = dump_ours(h, XFRM_MSG_GETSA, sa_dump_cb, &vs);
 	if (!ret && vs.oom)

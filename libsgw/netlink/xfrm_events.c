@@ -14,7 +14,6 @@
 
 struct xfrm_events {
 	struct nlconn *nl;
-	uint8_t buf[65536];
 };
 
 struct xfrm_events *xfrm_events_open(int netns_fd, unsigned int groups)
@@ -58,41 +57,42 @@ int xfrm_events_fd(const struct xfrm_events *ev)
 	return nlconn_fd(ev->nl);
 }
 
+struct event_ctx {
+	xfrm_event_cb cb;
+	void *arg;
+};
+
+static int one_event(const struct nlmsghdr *nlh, void *data)
+{
+	const struct event_ctx *ctx = data;
+	struct xfrm_event e;
+
+	/* Other XFRM notifications (none subscribed) are skipped. */
+	if (!xfrm_event_parse(nlh, &e))
+		ctx->cb(ctx->arg, &e);
+	return MNL_CB_OK;
+}
+
 int xfrm_events_process(struct xfrm_events *ev, xfrm_event_cb cb, void *arg)
 {
-	int fd = nlconn_fd(ev->nl), count = 0;
+	struct event_ctx ctx = { cb, arg };
+	int count = 0;
 
 	for (;;) {
-		ssize_t n = recv(fd, ev->buf, sizeof(ev->buf), MSG_DONTWAIT);
-		const struct nlmsghdr *nlh;
-		struct xfrm_event e;
-		int len;
+		int n = nlconn_recv(ev->nl, one_event, &ctx);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return count;
-			if (errno == ENOBUFS) {
-				/* The kernel dropped events; tell the caller. */
-				memset(&e, 0, sizeof(e));
-				e.type = XFRM_EV_OVERRUN;
-				cb(arg, &e);
-				count++;
-				continue;
-			}
-			return -errno;
-		}
-		len = (int)n;
-		for (nlh = (const struct nlmsghdr *)ev->buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			/* Other XFRM notifications (none subscribed) are skipped. */
-			if (xfrm_event_parse(nlh, &e))
-				continue;
+		if (n == -EAGAIN)
+			return count;
+		if (n == -ENOBUFS) {
+			/* The kernel dropped events; tell the caller. */
+			struct xfrm_event e = { .type = XFRM_EV_OVERRUN };
+
 			cb(arg, &e);
 			count++;
+			continue;
 		}
-		/* EXPIRE messages carry the SA, keys included. */
-		explicit_bzero(ev->buf, (size_t)n);
+		if (n < 0)
+			return n;
+		count += n;
 	}
 }

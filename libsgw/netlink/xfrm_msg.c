@@ -12,28 +12,11 @@
 #include <libmnl/libmnl.h>
 
 #include "netlink/xfrm_client.h"
+#include "base/sgw_prefix.h"
 #include "netlink/xfrm_priv.h"
 
 /* ---- addresses ------------------------------------------------------ */
 
-size_t xfrm_addr_len(int family)
-{
-	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-}
-
-int xfrm_addr_parse(const char *text, xfrm_address_t *addr, int *family)
-{
-	memset(addr, 0, sizeof(*addr));
-	if (inet_pton(AF_INET, text, &addr->a4) == 1) {
-		*family = AF_INET;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, addr->a6) == 1) {
-		*family = AF_INET6;
-		return 0;
-	}
-	return -EINVAL;
-}
 
 /* Clear the bits of @addr after the first @len. */
 static void mask_prefix(xfrm_address_t *addr, size_t alen, unsigned int len)
@@ -51,32 +34,30 @@ static void mask_prefix(xfrm_address_t *addr, size_t alen, unsigned int len)
 	}
 }
 
+/* Addresses and prefixes through the one parser (base/sgw_prefix.h). */
+int xfrm_addr_parse(const char *text, xfrm_address_t *addr, int *family)
+{
+	struct sgw_prefix p;
+
+	if (sgw_addr_parse(text, &p))
+		return -EINVAL;
+	memset(addr, 0, sizeof(*addr));
+	memcpy(addr, p.addr, sgw_addr_len(p.family));
+	*family = p.family;
+	return 0;
+}
+
 int xfrm_prefix_parse(const char *text, xfrm_address_t *addr, uint8_t *len,
 		      int *family)
 {
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
-	unsigned long l;
-	size_t max;
+	struct sgw_prefix p;
 
-	if (strlen(text) >= sizeof(buf))
+	if (sgw_prefix_parse(text, SGW_PREFIX_MASK, &p, NULL))
 		return -EINVAL;
-	strcpy(buf, text);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	if (xfrm_addr_parse(buf, addr, family))
-		return -EINVAL;
-	max = 8 * xfrm_addr_len(*family);
-	if (!slash) {
-		*len = (uint8_t)max;
-		return 0;
-	}
-	errno = 0;
-	l = strtoul(slash + 1, &end, 10);
-	if (errno || end == slash + 1 || *end || l > max)
-		return -EINVAL;
-	*len = (uint8_t)l;
-	mask_prefix(addr, xfrm_addr_len(*family), (unsigned int)l);
+	memset(addr, 0, sizeof(*addr));
+	memcpy(addr, p.addr, sgw_addr_len(p.family));
+	*len = p.len;
+	*family = p.family;
 	return 0;
 }
 
@@ -96,14 +77,14 @@ static unsigned __int128 addr_to_u128(int family, const xfrm_address_t *a)
 	unsigned __int128 v = 0;
 	size_t i;
 
-	for (i = 0; i < xfrm_addr_len(family); i++)
+	for (i = 0; i < sgw_addr_len(family); i++)
 		v = (v << 8) | b[i];
 	return v;
 }
 
 static void u128_to_addr(int family, unsigned __int128 v, xfrm_address_t *a)
 {
-	size_t n = xfrm_addr_len(family), i;
+	size_t n = sgw_addr_len(family), i;
 	uint8_t *b = (uint8_t *)a;
 
 	memset(a, 0, sizeof(*a));
@@ -124,7 +105,7 @@ int xfrm_range_to_prefixes(int family, const xfrm_address_t *start,
 			   const xfrm_address_t *end, xfrm_address_t *prefixes,
 			   uint8_t *lens, int max)
 {
-	unsigned int bits = 8 * (unsigned int)xfrm_addr_len(family);
+	unsigned int bits = 8 * (unsigned int)sgw_addr_len(family);
 	unsigned __int128 lo, hi, last;
 	int n = 0;
 
@@ -345,7 +326,7 @@ static void put_replay(struct nlmsghdr *nlh, struct xfrm_usersa_info *p,
 
 static int check_sa(const struct xfrm_sa *sa, char *err, size_t errlen)
 {
-	if (!xfrm_addr_len(sa->family))
+	if (!sgw_addr_len(sa->family))
 		return fail(err, errlen, EAFNOSUPPORT, "SA family must be IPv4 or IPv6", NULL);
 	if (sa->proto && sa->proto != IPPROTO_ESP)
 		return fail(err, errlen, EPROTONOSUPPORT, "only ESP SAs are supported", NULL);
@@ -414,7 +395,7 @@ int xfrm_build_sa(void *buf, size_t len, const struct xfrm_sa *sa,
 int xfrm_build_selector(struct xfrm_selector *s, const struct xfrm_ts *ts,
 			char *err, size_t errlen)
 {
-	size_t alen = xfrm_addr_len(ts->family);
+	size_t alen = sgw_addr_len(ts->family);
 
 	if (!alen)
 		return fail(err, errlen, EAFNOSUPPORT, "selector family must be IPv4 or IPv6", NULL);
@@ -464,7 +445,7 @@ int xfrm_build_policy(void *buf, size_t len, const struct xfrm_pol *pol,
 	ret = xfrm_check_dir(pol->dir, err, errlen);
 	if (ret)
 		return ret;
-	if (!xfrm_addr_len(pol->tmpl_family))
+	if (!sgw_addr_len(pol->tmpl_family))
 		return fail(err, errlen, EAFNOSUPPORT, "template family must be IPv4 or IPv6", NULL);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = update ? XFRM_MSG_UPDPOLICY : XFRM_MSG_NEWPOLICY;

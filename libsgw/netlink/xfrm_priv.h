@@ -8,6 +8,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/xfrm.h>
 
+#include "base/sgw_prefix.h"
 #include "netlink/xfrm_client.h"
 
 /*
@@ -16,9 +17,6 @@
  */
 int xfrm_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
 		     const struct nlattr **tb);
-
-/* Address length in bytes of @family (4 or 16), 0 if unsupported. */
-size_t xfrm_addr_len(int family);
 
 /*
  * Fill the kernel selector from @ts (checked, addresses masked to their

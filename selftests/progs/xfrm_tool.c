@@ -44,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/sgw_prefix.h"
 #include "netlink/rtnl_route.h"
 #include "netlink/xfrm_client.h"
 
@@ -515,11 +516,15 @@ static int cmd_route(const struct args *a, const char *cmd)
 {
 	struct rtnl_handle *h = ropen();
 	struct rtnl_route r;
+	struct sgw_prefix p;
 	int ret;
 
 	memset(&r, 0, sizeof(r));
-	if (rtnl_prefix_parse(need(a, "prefix"), &r.dst, &r.dst_len, &r.family))
+	if (sgw_prefix_parse(need(a, "prefix"), SGW_PREFIX_MASK, &p, NULL))
 		die("bad prefix %s", need(a, "prefix"));
+	memcpy(r.dst.bytes, p.addr, sizeof(r.dst.bytes));
+	r.dst_len = p.len;
+	r.family = p.family;
 	r.table = table_of(h, a);
 	r.protocol = (uint8_t)num(need(a, "proto"));
 	r.metric = (uint32_t)opt_num(a, "metric", 0);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the IKEv2 crypto suites (libsgw/ike_crypto.c, ike_dh.c,
+ * Unit tests of the IKEv2 crypto suites (libsgw/ike/ike_crypto.c, ike_dh.c,
  * ike_keys.c, ike_sk.c, ike_auth.c, ike_esp.c): published known-answer
  * vectors (RFC 2202, RFC 4231, RFC 5903, RFC 7748, RFC 8031, McGrew-Viega
  * GCM, RFC 3602) and checks of the IKE constructions against an independent

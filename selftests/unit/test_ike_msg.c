@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the IKEv2 message codec (libsgw/ike_msg.c, ike_build.c,
+ * Unit tests of the IKEv2 message codec (libsgw/ike/ike_msg.c, ike_build.c,
  * ike_id.c): build/parse round trips, a full IKE_SA_INIT + IKE_AUTH exchange
  * (build -> protect -> unprotect -> parse -> AUTH check), and hostile input
  * (truncation, bad lengths, unknown critical payloads, oversized, loops,
@@ -566,6 +566,55 @@ static void test_dn_identities(void **state)
 	y.data[0] ^= 0xff;
 	assert_false(ike_id_equal(&x, &y));
 	assert_true(ike_id_equal(&y, &y));
+}
+
+/* Identities as the configuration names them: one, a pattern, any. */
+static void test_id_patterns(void **state)
+{
+	struct ike_id_pattern p, q;
+	struct ike_id id;
+
+	(void)state;
+	for (const char *any = "*"; any; any = !strcmp(any, "*") ? "any" :
+					      !strcmp(any, "any") ? "%any" : NULL) {
+		assert_int_equal(ike_id_pattern_parse(any, &p, NULL, 0), 0);
+		assert_true(ike_id_pattern_is_any(&p));
+	}
+	ike_id_from_string("keyid:#a1", &id, NULL, 0);
+	assert_true(ike_id_match(&p, &id));
+	assert_int_equal(ike_id_pattern_parse("*.enb.example.net", &p, NULL, 0), 0);
+	assert_true(p.wildcard);
+	ike_id_from_string("ENB3.Enb.Example.net", &id, NULL, 0);
+	assert_true(ike_id_match(&p, &id));
+	ike_id_from_string("rfc822:enb3.enb.example.net", &id, NULL, 0);
+	assert_false(ike_id_match(&p, &id));		/* another type */
+	ike_id_from_string("enb3.enb.example.net.evil", &id, NULL, 0);
+	assert_false(ike_id_match(&p, &id));
+	/* one identity: the rule of ike_id_equal() */
+	assert_int_equal(ike_id_pattern_parse("enb1.enb.example.net", &p, NULL, 0), 0);
+	assert_false(p.wildcard);
+	ike_id_from_string("ENB1.ENB.example.net", &id, NULL, 0);
+	assert_true(ike_id_match(&p, &id));
+	assert_int_equal(ike_id_pattern_parse("ENB1.enb.example.NET", &q, NULL, 0), 0);
+	assert_true(ike_id_pattern_equal(&p, &q));
+	assert_int_equal(ike_id_pattern_parse("enb*.enb.example.net", &q, NULL, 0), 0);
+	assert_false(ike_id_pattern_equal(&p, &q));
+	/* binary key ids both ways, addresses, '@' forms */
+	assert_int_equal(ike_id_pattern_parse("keyid:0xff00", &p, NULL, 0), 0);
+	assert_int_equal(p.id.type, IKE_ID_KEY_ID);
+	assert_int_equal(p.id.len, 2);
+	assert_int_equal(ike_id_pattern_parse("keyid:#FF00", &q, NULL, 0), 0);
+	assert_true(ike_id_pattern_equal(&p, &q));
+	assert_int_equal(ike_id_pattern_parse("keyid:0xf", &p, NULL, 0), -1);
+	assert_int_equal(ike_id_pattern_parse("192.0.2.7", &p, NULL, 0), 0);
+	assert_int_equal(p.id.type, IKE_ID_IPV4_ADDR);
+	assert_int_equal(ike_id_pattern_parse("ipv4:2001:db8::7", &p, NULL, 0), -1);
+	assert_int_equal(ike_id_pattern_parse("@enb.example.net", &p, NULL, 0), 0);
+	assert_int_equal(p.id.type, IKE_ID_FQDN);
+	assert_int_equal(p.id.len, 15);
+	assert_int_equal(ike_id_pattern_parse("fqdn:a@b", &p, NULL, 0), 0);
+	assert_int_equal(p.id.type, IKE_ID_FQDN);
+	assert_int_equal(ike_id_pattern_parse("", &p, NULL, 0), -1);
 }
 
 static void test_names(void **state)
@@ -1200,6 +1249,7 @@ int main(void)
 		cmocka_unit_test(test_full_exchange),
 		cmocka_unit_test(test_identities),
 		cmocka_unit_test(test_dn_identities),
+		cmocka_unit_test(test_id_patterns),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_nat_detection),
 		cmocka_unit_test(test_header_errors),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of IKEv2 proposals (libsgw/ike_proposal.c): configuration
+ * Unit tests of IKEv2 proposals (libsgw/ike/ike_proposal.c): configuration
  * strings, responder selection (order, KE group, PFS, ESN, legacy groups) and
  * the initiator's check of the responder's choice.
  */

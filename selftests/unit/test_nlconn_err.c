@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the generic netlink client's status decoding
- * (libsgw/sgw_genl.c): extended-ack message, offset of the attribute at
+ * Unit tests of the netlink transport's status decoding
+ * (libsgw/netlink/nlconn.c): extended-ack message, offset of the attribute at
  * fault mapped back to a path in the request, missing attributes, policy
  * bounds, dump status.
  */
@@ -59,16 +59,24 @@ static struct nlmsghdr *build_ack(const struct nlmsghdr *req, int error)
 	return nlh;
 }
 
+/* What genl_request() does with the kernel's answer to req. */
+static void decode(const struct nlmsghdr *status, const struct nlmsghdr *req,
+		   struct nlconn_err *err)
+{
+	nlconn_err_decode(status, err);
+	nlconn_err_locate(err, req, GENL_HDRLEN);
+}
+
 static void test_offset_to_nested_prefix(void **state)
 {
 	struct nlmsghdr *req = build_request();
 	struct nlmsghdr *ack = build_ack(req, -EINVAL);
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 
 	(void)state;
 	mnl_attr_put_strz(ack, NLMSGERR_ATTR_MSG, "host bits set beyond the prefix length");
 	mnl_attr_put_u32(ack, NLMSGERR_ATTR_OFFS, prefix_addr_offs[1]);
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_int_equal(err.code, -EINVAL);
 	assert_string_equal(err.msg, "host bits set beyond the prefix length");
 	assert_int_equal(err.depth, 2);
@@ -83,18 +91,18 @@ static void test_offset_to_top_level(void **state)
 {
 	struct nlmsghdr *req = build_request();
 	struct nlmsghdr *ack = build_ack(req, -EEXIST);
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 
 	(void)state;
 	mnl_attr_put_strz(ack, NLMSGERR_ATTR_MSG, "exists");
 	mnl_attr_put_u32(ack, NLMSGERR_ATTR_OFFS, NLMSG_HDRLEN + GENL_HDRLEN);
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_int_equal(err.depth, 1);
 	assert_int_equal(err.path[0].type, SGW_PLIST_A_NAME);
 	/* the third prefix nest itself */
 	ack = build_ack(req, -EINVAL);
 	mnl_attr_put_u32(ack, NLMSGERR_ATTR_OFFS, prefix_addr_offs[2] - NLA_HDRLEN);
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_int_equal(err.depth, 1);
 	assert_int_equal(err.path[0].type, SGW_PLIST_A_PREFIX);
 	assert_int_equal(err.path[0].index, 2);
@@ -105,16 +113,16 @@ static void test_bad_offset_ignored(void **state)
 {
 	struct nlmsghdr *req = build_request();
 	struct nlmsghdr *ack = build_ack(req, -EINVAL);
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 
 	(void)state;
 	mnl_attr_put_u32(ack, NLMSGERR_ATTR_OFFS, req->nlmsg_len + 100);
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_int_equal(err.code, -EINVAL);
 	assert_int_equal(err.depth, 0);
 	ack = build_ack(req, -EINVAL);
 	mnl_attr_put_u32(ack, NLMSGERR_ATTR_OFFS, 4);	/* inside the header */
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_int_equal(err.depth, 0);
 }
 
@@ -122,12 +130,12 @@ static void test_missing_attribute(void **state)
 {
 	struct nlmsghdr *req = build_request();
 	struct nlmsghdr *ack = build_ack(req, -EINVAL);
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 
 	(void)state;
 	mnl_attr_put_strz(ack, NLMSGERR_ATTR_MSG, "missing attribute");
 	mnl_attr_put_u32(ack, NLMSGERR_ATTR_MISS_TYPE, SGW_POLICER_A_RATE);
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_true(err.missing);
 	assert_int_equal(err.missing_type, SGW_POLICER_A_RATE);
 	assert_int_equal(err.depth, 0);
@@ -137,7 +145,7 @@ static void test_policy_range(void **state)
 {
 	struct nlmsghdr *req = build_request();
 	struct nlmsghdr *ack = build_ack(req, -ERANGE);
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 	struct nlattr *pol;
 
 	(void)state;
@@ -146,7 +154,7 @@ static void test_policy_range(void **state)
 	mnl_attr_put_u64(ack, NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 1000);
 	mnl_attr_put_u64(ack, NL_POLICY_TYPE_ATTR_MAX_VALUE_U, 10000000000000ULL);
 	mnl_attr_nest_end(ack, pol);
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_true(err.has_range);
 	assert_int_equal(err.range_min, 1000);
 	assert_int_equal(err.range_max, 10000000000000LL);
@@ -156,12 +164,12 @@ static void test_plain_ack_and_uncapped(void **state)
 {
 	struct nlmsghdr *req = build_request();
 	struct nlmsghdr *ack = build_ack(req, 0);
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 	struct nlmsgerr *e;
 
 	(void)state;
 	ack->nlmsg_flags = 0;
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_int_equal(err.code, 0);
 	assert_string_equal(err.msg, "");
 
@@ -175,7 +183,7 @@ static void test_plain_ack_and_uncapped(void **state)
 	ack->nlmsg_len += MNL_ALIGN(req->nlmsg_len) - sizeof(e->msg);
 	mnl_attr_put_strz(ack, NLMSGERR_ATTR_MSG, "unknown list");
 	mnl_attr_put_u32(ack, NLMSGERR_ATTR_OFFS, NLMSG_HDRLEN + GENL_HDRLEN);
-	sgw_genl_decode_status(ack, req, &err);
+	decode(ack, req, &err);
 	assert_int_equal(err.code, -ENOENT);
 	assert_string_equal(err.msg, "unknown list");
 	assert_int_equal(err.depth, 1);
@@ -187,14 +195,14 @@ static void test_dump_done_with_error(void **state)
 	struct nlmsghdr *req = build_request();
 	struct nlmsghdr *done = mnl_nlmsg_put_header(ackbuf);
 	int *code = mnl_nlmsg_put_extra_header(done, sizeof(int));
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 
 	(void)state;
 	done->nlmsg_type = NLMSG_DONE;
 	done->nlmsg_flags = NLM_F_MULTI | NLM_F_ACK_TLVS;
 	*code = -ENOENT;
 	mnl_attr_put_strz(done, NLMSGERR_ATTR_MSG, "no such policer");
-	sgw_genl_decode_status(done, req, &err);
+	decode(done, req, &err);
 	assert_int_equal(err.code, -ENOENT);
 	assert_string_equal(err.msg, "no such policer");
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of the identifier allocator (libsgw/sgw_idalloc.c). */
+/* Unit tests of the identifier allocator (libsgw/base/sgw_idalloc.c). */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of the prefix trie (libsgw/sgw_ptrie.c). */
+/* Unit tests of the prefix trie (libsgw/base/sgw_ptrie.c). */
 
 #include <stdarg.h>
 #include <stdbool.h>

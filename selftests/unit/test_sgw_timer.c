@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of ikud's timer heap and hash table (libsgw/sgw_timer.c, sgw_htab.c). */
+/* Unit tests of ikud's timer heap and hash table (libsgw/base/sgw_timer.c, sgw_htab.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

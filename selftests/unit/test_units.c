@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of rate and size parsing (libsgw/sgw_units.c). */
+/* Unit tests of rate and size parsing (libsgw/base/sgw_units.c). */
 
 #include <stdarg.h>
 #include <stddef.h>

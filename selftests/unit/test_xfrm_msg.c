@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the XFRM message layer (libsgw/xfrm_msg.c): the NEWSA and
+ * Unit tests of the XFRM message layer (libsgw/netlink/xfrm_msg.c): the NEWSA and
  * NEWPOLICY messages built for the kernel, input checks, event parsing and
  * range-to-prefix splitting. Nothing is sent: the built bytes are decoded
  * and compared with what linux/xfrm.h specifies.

@@ -44,64 +44,6 @@ bool arg_valid_name(const char *s, size_t maxlen)
 	return true;
 }
 
-/* Are all bits of addr after the first len zero? */
-static bool host_bits_clear(const unsigned char *addr, unsigned int bytes,
-			    unsigned int len)
-{
-	unsigned int i;
-
-	for (i = 0; i < bytes; i++) {
-		unsigned int first = i * 8;
-		unsigned char mask;
-
-		if (first + 8 <= len)
-			continue;
-		mask = first >= len ? 0xff : (unsigned char)(0xff >> (len - first));
-		if (addr[i] & mask)
-			return false;
-	}
-	return true;
-}
-
-int arg_parse_prefix(const char *s, struct sgw_prefix_arg *p, const char **why)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	const char *slash = strchr(s, '/');
-	unsigned int maxlen, bytes;
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	uint32_t len;
-
-	*why = "not an IPv4 or IPv6 prefix";
-	if (alen == 0 || alen >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	memset(p, 0, sizeof(*p));
-	if (inet_pton(AF_INET, buf, p->addr) == 1) {
-		p->family = AF_INET;
-		maxlen = 32;
-	} else if (inet_pton(AF_INET6, buf, p->addr) == 1) {
-		p->family = AF_INET6;
-		maxlen = 128;
-	} else {
-		return -EINVAL;
-	}
-	bytes = maxlen / 8;
-	len = maxlen;
-	if (slash && !arg_parse_u32(slash + 1, 0, maxlen, &len)) {
-		*why = p->family == AF_INET ? "prefix length must be 0..32" :
-					      "prefix length must be 0..128";
-		return -EINVAL;
-	}
-	if (!host_bits_clear(p->addr, bytes, len)) {
-		*why = "address has bits set beyond the prefix length";
-		return -EINVAL;
-	}
-	p->len = len;
-	*why = NULL;
-	return 0;
-}
-
 bool arg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v)
 {
 	unsigned long long n;

@@ -43,16 +43,6 @@ const char *args_value(const struct sgwctl *ctl, struct args *a, const char *kw)
 /* An object name: 1..len-1 printable characters, no spaces or slashes. */
 bool arg_valid_name(const char *s, size_t maxlen);
 
-/* An IPv4 or IPv6 prefix "ADDR[/LEN]" (no /LEN: a host route). The address
- * must not have bits set beyond the prefix length. */
-struct sgw_prefix_arg {
-	int family;		/* AF_INET or AF_INET6 */
-	unsigned char addr[16];
-	unsigned int len;
-};
-/* 0, or -EINVAL with a reason in why. */
-int arg_parse_prefix(const char *s, struct sgw_prefix_arg *p, const char **why);
-
 /* Unsigned decimal within [min, max]. */
 bool arg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v);
 

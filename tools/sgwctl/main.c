@@ -77,7 +77,7 @@ int sgwctl_usage_error(const struct sgwctl *ctl, const char *fmt, ...)
 }
 
 int sgwctl_request_error(const struct sgwctl *ctl, const char *what,
-			 const struct sgw_genl_error *err, const char *at_fault)
+			 const struct nlconn_err *err, const char *at_fault)
 {
 	const char *msg = err->msg[0] ? err->msg : strerror(-err->code);
 	char range[96] = "";
@@ -92,13 +92,13 @@ int sgwctl_request_error(const struct sgwctl *ctl, const char *what,
 	return SGWCTL_EXIT_FAIL;
 }
 
-struct sgw_genl *sgwctl_genl(struct sgwctl *ctl)
+struct genl *sgwctl_genl(struct sgwctl *ctl)
 {
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 
 	if (ctl->genl)
 		return ctl->genl;
-	ctl->genl = sgw_client_open(&err);
+	ctl->genl = sgwc_open(&err);
 	if (!ctl->genl)
 		sgwctl_error(ctl, "%s", err.msg);
 	return ctl->genl;
@@ -174,15 +174,15 @@ static int run_batch(struct sgwctl *ctl, const char *file)
 
 static int print_version(void)
 {
-	struct sgw_genl_error err;
-	struct sgw_genl *h = sgw_client_open(&err);
-	struct sgw_info info;
+	struct nlconn_err err;
+	struct genl *h = sgwc_open(&err);
+	struct sgwc_info info;
 
 	printf("sgwctl %s", SGW_VERSION);
-	if (h && sgw_info_get(h, &info, &err) == 0 && info.version[0])
+	if (h && sgwc_info_get(h, &info, &err) == 0 && info.version[0])
 		printf(", module %s", info.version);
 	putchar('\n');
-	sgw_genl_close(h);
+	genl_close(h);
 	return SGWCTL_EXIT_OK;
 }
 
@@ -243,6 +243,6 @@ int main(int argc, char **argv)
 		}
 		ret = run_command(&ctl, argc - i, argv + i);
 	}
-	sgw_genl_close(ctl.genl);
+	genl_close(ctl.genl);
 	return ret;
 }

@@ -20,29 +20,29 @@ static void monitor_usage(FILE *f)
 
 static int print_event(const struct nlmsghdr *nlh, void *data)
 {
-	struct sgw_event ev;
+	struct sgwc_event ev;
 
 	(void)data;
-	if (sgw_event_parse(nlh, &ev) < 0)
+	if (sgwc_event_parse(nlh, &ev) < 0)
 		return MNL_CB_OK;	/* not an event, or one from a newer module */
 	output_begin_object();
 	/* text: "created policer NAME vrf ...", as 'show' prints it */
-	print_string(PRINT_JSON, "object", NULL, sgw_obj_type_name(ev.type));
-	print_string(PRINT_ANY, "action", NULL, sgw_event_action_name(ev.action));
+	print_string(PRINT_JSON, "object", NULL, sgwc_obj_type_name(ev.type));
+	print_string(PRINT_ANY, "action", NULL, sgwc_event_action_name(ev.action));
 	if (ev.has_policer)
 		print_policer_config(&ev.policer);
 	else if (ev.has_plist)
 		print_plist_summary(&ev.plist);
 	else
-		print_string(PRINT_ANY, "name", sgw_obj_type_name(ev.type), ev.name);
+		print_string(PRINT_ANY, "name", sgwc_obj_type_name(ev.type), ev.name);
 	output_end();
 	return MNL_CB_OK;
 }
 
 static int monitor_run(struct sgwctl *ctl, int argc, char **argv)
 {
-	struct sgw_genl_error err;
-	struct sgw_genl *h;
+	struct nlconn_err err;
+	struct genl *h;
 	int ret;
 
 	if (argc > 0)
@@ -50,10 +50,10 @@ static int monitor_run(struct sgwctl *ctl, int argc, char **argv)
 	h = sgwctl_genl(ctl);
 	if (!h)
 		return SGWCTL_EXIT_FAIL;
-	if (sgw_events_subscribe(h, &err) < 0)
+	if (sgwc_events_subscribe(h, &err) < 0)
 		return sgwctl_request_error(ctl, "monitor", &err, NULL);
 	for (;;) {
-		ret = sgw_genl_recv_events(h, print_event, NULL, &err);
+		ret = genl_recv_events(h, print_event, NULL, &err);
 		if (ret == -ENOBUFS || ret == -EINTR) {
 			if (ret == -ENOBUFS)
 				sgwctl_error(ctl, "monitor: %s", err.msg);

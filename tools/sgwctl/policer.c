@@ -35,7 +35,7 @@ static void policer_usage(FILE *f)
 
 /* A parsed add/set command: the request and the words behind each field. */
 struct policer_args {
-	struct sgw_policer p;
+	struct sgwc_policer p;
 	const char *text[SGW_POLICER_A_MAX + 1];	/* "rate 0" ... */
 	char buf[SGW_POLICER_A_MAX + 1][96];
 };
@@ -71,7 +71,7 @@ static int parse_str_kw(const struct sgwctl *ctl, struct args *a,
 	ret = check_name(ctl, kw, v);
 	if (ret)
 		return ret;
-	sgw_policer_set_str(&pa->p, attr, v);
+	sgwc_policer_set_str(&pa->p, attr, v);
 	note_arg(pa, attr, kw, v);
 	return SGWCTL_EXIT_OK;
 }
@@ -175,7 +175,7 @@ static int parse_keyword(const struct sgwctl *ctl, struct args *a,
 	if (set && arg_is(kw, "no-per-source"))
 		return set_flag(pa, SGW_POLICER_A_PER_SOURCE, kw, false);
 	if (set && arg_is(kw, "no-src-list")) {
-		sgw_policer_set_str(&pa->p, SGW_POLICER_A_SRC_LIST, "");
+		sgwc_policer_set_str(&pa->p, SGW_POLICER_A_SRC_LIST, "");
 		note_arg(pa, SGW_POLICER_A_SRC_LIST, kw, NULL);
 		return SGWCTL_EXIT_OK;
 	}
@@ -195,7 +195,7 @@ static int parse_policer_args(const struct sgwctl *ctl, struct args *a,
 	ret = check_name(ctl, "policer name", name);
 	if (ret)
 		return ret;
-	sgw_policer_set_str(&pa->p, SGW_POLICER_A_NAME, name);
+	sgwc_policer_set_str(&pa->p, SGW_POLICER_A_NAME, name);
 	pa->text[SGW_POLICER_A_NAME] = name;
 	while (args_more(a)) {
 		const char *kw = args_next(a);
@@ -224,14 +224,14 @@ static int check_add_args(const struct sgwctl *ctl, const struct policer_args *p
 	size_t i;
 
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!(pa->p.present & SGW_ATTR_BIT(required[i].attr)))
+		if (!(pa->p.present & SGWC_ATTR_BIT(required[i].attr)))
 			return sgwctl_usage_error(ctl, "policer add: missing '%s'", required[i].kw);
-	if ((pa->p.present & SGW_ATTR_BIT(SGW_POLICER_A_MAX_SOURCES)) && !pa->p.per_source)
+	if ((pa->p.present & SGWC_ATTR_BIT(SGW_POLICER_A_MAX_SOURCES)) && !pa->p.per_source)
 		return sgwctl_usage_error(ctl, "policer add: 'max-sources' needs 'per-source'");
 	return SGWCTL_EXIT_OK;
 }
 
-static const char *policer_fault(const struct sgw_genl_error *err,
+static const char *policer_fault(const struct nlconn_err *err,
 				 const struct policer_args *pa)
 {
 	uint16_t t;
@@ -248,8 +248,8 @@ static const char *policer_fault(const struct sgw_genl_error *err,
 static int policer_change(struct sgwctl *ctl, struct args *a, bool set)
 {
 	struct policer_args *pa = malloc(sizeof(*pa));
-	struct sgw_genl_error err;
-	struct sgw_genl *h;
+	struct nlconn_err err;
+	struct genl *h;
 	int ret;
 
 	if (!pa) {
@@ -259,7 +259,7 @@ static int policer_change(struct sgwctl *ctl, struct args *a, bool set)
 	ret = parse_policer_args(ctl, a, pa, set);
 	if (!ret && !set)
 		ret = check_add_args(ctl, pa);
-	if (!ret && set && pa->p.present == SGW_ATTR_BIT(SGW_POLICER_A_NAME))
+	if (!ret && set && pa->p.present == SGWC_ATTR_BIT(SGW_POLICER_A_NAME))
 		ret = sgwctl_usage_error(ctl, "policer set: nothing to change");
 	if (ret)
 		goto out;
@@ -268,7 +268,7 @@ static int policer_change(struct sgwctl *ctl, struct args *a, bool set)
 		ret = SGWCTL_EXIT_FAIL;
 		goto out;
 	}
-	ret = set ? sgw_policer_change(h, &pa->p, &err) : sgw_policer_new(h, &pa->p, &err);
+	ret = set ? sgwc_policer_change(h, &pa->p, &err) : sgwc_policer_new(h, &pa->p, &err);
 	if (ret < 0)
 		ret = sgwctl_request_error(ctl, set ? "policer set" : "policer add", &err,
 					   policer_fault(&err, pa));
@@ -279,11 +279,11 @@ out:
 
 /* del NAME, reset NAME */
 static int policer_named(struct sgwctl *ctl, struct args *a, const char *cmd,
-			 int (*fn)(struct sgw_genl *, const char *, struct sgw_genl_error *))
+			 int (*fn)(struct genl *, const char *, struct nlconn_err *))
 {
 	const char *name = args_next(a);
-	struct sgw_genl_error err;
-	struct sgw_genl *h;
+	struct nlconn_err err;
+	struct genl *h;
 	char what[32];
 	int ret;
 
@@ -306,7 +306,7 @@ static int policer_named(struct sgwctl *ctl, struct args *a, const char *cmd,
 
 /* ---- show ---------------------------------------------------------------- */
 
-void print_policer_config(const struct sgw_policer *p)
+void print_policer_config(const struct sgwc_policer *p)
 {
 	print_string(PRINT_ANY, "name", "policer", p->name);
 	print_string(PRINT_ANY, "vrf", "vrf", p->vrf);
@@ -315,7 +315,7 @@ void print_policer_config(const struct sgw_policer *p)
 		print_string(PRINT_ANY, "src_list", "src-list", p->src_list);
 	else
 		print_string(PRINT_JSON, "src_list", NULL, NULL);
-	print_string(PRINT_ANY, "chunk", "chunk", sgw_chunk_mode_name(p->chunk));
+	print_string(PRINT_ANY, "chunk", "chunk", sgwc_chunk_mode_name(p->chunk));
 	print_rate(PRINT_ANY, "rate", "rate", p->rate);
 	print_size(PRINT_ANY, "burst", "burst", p->burst);
 	print_bool(PRINT_ANY, "per_source", "per-source", p->per_source);
@@ -325,9 +325,9 @@ void print_policer_config(const struct sgw_policer *p)
 		print_u64(PRINT_JSON, "max_sources", NULL, p->max_sources);
 }
 
-static void print_policer_counters(const struct sgw_policer *p)
+static void print_policer_counters(const struct sgwc_policer *p)
 {
-	const struct sgw_policer_stats *s = &p->stats;
+	const struct sgwc_policer_stats *s = &p->stats;
 
 	print_nl(4);
 	print_label("packets:");
@@ -342,17 +342,17 @@ static void print_policer_counters(const struct sgw_policer *p)
 }
 
 struct sources {
-	struct sgw_source *v;
+	struct sgwc_source *v;
 	size_t n, cap;
 };
 
-static int collect_source(const struct sgw_source *s, void *data)
+static int collect_source(const struct sgwc_source *s, void *data)
 {
 	struct sources *src = data;
 
 	if (src->n == src->cap) {
 		size_t cap = src->cap ? src->cap * 2 : 64;
-		struct sgw_source *v = realloc(src->v, cap * sizeof(*v));
+		struct sgwc_source *v = realloc(src->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -365,7 +365,7 @@ static int collect_source(const struct sgw_source *s, void *data)
 
 static int by_drops(const void *a, const void *b)
 {
-	const struct sgw_source *x = a, *y = b;
+	const struct sgwc_source *x = a, *y = b;
 
 	if (x->dropped_packets != y->dropped_packets)
 		return x->dropped_packets < y->dropped_packets ? 1 : -1;
@@ -374,7 +374,7 @@ static int by_drops(const void *a, const void *b)
 	return memcmp(x->addr.addr, y->addr.addr, sizeof(x->addr.addr));
 }
 
-static void print_source(const struct sgw_source *s)
+static void print_source(const struct sgwc_source *s)
 {
 	char addr[SGW_PREFIX_STRLEN];
 
@@ -391,10 +391,10 @@ static void print_source(const struct sgw_source *s)
 	close_json_object();
 }
 
-static int print_policer_sources(struct sgwctl *ctl, const struct sgw_policer *p)
+static int print_policer_sources(struct sgwctl *ctl, const struct sgwc_policer *p)
 {
 	struct sources src = { 0 };
-	struct sgw_genl_error err;
+	struct nlconn_err err;
 	size_t i;
 	int ret;
 
@@ -402,7 +402,7 @@ static int print_policer_sources(struct sgwctl *ctl, const struct sgw_policer *p
 	print_u64(PRINT_ANY, "sources_count", "sources", p->sources_count);
 	print_u64(PRINT_ANY, "sources_evicted", "evicted", p->stats.sources_evicted);
 	print_u64(PRINT_ANY, "sources_reclaimed", "reclaimed", p->stats.sources_reclaimed);
-	ret = sgw_policer_sources_dump(ctl->genl, p->name, collect_source, &src, &err);
+	ret = sgwc_policer_sources_dump(ctl->genl, p->name, collect_source, &src, &err);
 	if (ret < 0) {
 		free(src.v);
 		return sgwctl_request_error(ctl, "policer show", &err, NULL);
@@ -418,17 +418,17 @@ static int print_policer_sources(struct sgwctl *ctl, const struct sgw_policer *p
 
 struct show_ctx {
 	struct sgwctl *ctl;
-	struct sgw_policer *v;
+	struct sgwc_policer *v;
 	size_t n, cap;
 };
 
-static int collect_policer(const struct sgw_policer *p, void *data)
+static int collect_policer(const struct sgwc_policer *p, void *data)
 {
 	struct show_ctx *ctx = data;
 
 	if (ctx->n == ctx->cap) {
 		size_t cap = ctx->cap ? ctx->cap * 2 : 16;
-		struct sgw_policer *v = realloc(ctx->v, cap * sizeof(*v));
+		struct sgwc_policer *v = realloc(ctx->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -439,7 +439,7 @@ static int collect_policer(const struct sgw_policer *p, void *data)
 	return 0;
 }
 
-static int print_policer(struct sgwctl *ctl, const struct sgw_policer *p)
+static int print_policer(struct sgwctl *ctl, const struct sgwc_policer *p)
 {
 	int ret = SGWCTL_EXIT_OK;
 
@@ -457,8 +457,8 @@ static int policer_show(struct sgwctl *ctl, struct args *a)
 {
 	struct show_ctx ctx = { .ctl = ctl };
 	const char *name = NULL;
-	struct sgw_genl_error err;
-	struct sgw_genl *h;
+	struct nlconn_err err;
+	struct genl *h;
 	int ret = 0;
 	size_t i;
 
@@ -478,13 +478,13 @@ static int policer_show(struct sgwctl *ctl, struct args *a)
 		return SGWCTL_EXIT_FAIL;
 	/* Collect first: sources are fetched per policer on the same socket. */
 	if (name) {
-		struct sgw_policer p;
+		struct sgwc_policer p;
 
-		ret = sgw_policer_get(h, name, &p, &err);
+		ret = sgwc_policer_get(h, name, &p, &err);
 		if (ret == 0)
 			ret = collect_policer(&p, &ctx);
 	} else {
-		ret = sgw_policer_dump(h, collect_policer, &ctx, &err);
+		ret = sgwc_policer_dump(h, collect_policer, &ctx, &err);
 	}
 	if (ret < 0) {
 		free(ctx.v);
@@ -513,9 +513,9 @@ static int policer_run(struct sgwctl *ctl, int argc, char **argv)
 	if (arg_is(cmd, "set") || arg_is(cmd, "change"))
 		return policer_change(ctl, &a, true);
 	if (arg_is(cmd, "del") || arg_is(cmd, "delete"))
-		return policer_named(ctl, &a, "del", sgw_policer_del);
+		return policer_named(ctl, &a, "del", sgwc_policer_del);
 	if (arg_is(cmd, "reset"))
-		return policer_named(ctl, &a, "reset", sgw_policer_reset);
+		return policer_named(ctl, &a, "reset", sgwc_policer_reset);
 	return sgwctl_usage_error(ctl, "policer: unknown command '%s' (try 'sgwctl policer help')",
 				  cmd);
 }

@@ -41,20 +41,14 @@ static int parse_prefixes(const struct sgwctl *ctl, struct args *a,
 	}
 	while (args_more(a)) {
 		const char *s = args_next(a), *why;
-		struct sgw_prefix_arg p;
-		struct sgw_prefix *out = &pa->prefixes[pa->n++];
-
-		if (arg_parse_prefix(s, &p, &why) < 0)
+		if (sgw_prefix_parse(s, SGW_PREFIX_EXACT, &pa->prefixes[pa->n++], &why) < 0)
 			return sgwctl_usage_error(ctl, "invalid prefix '%s': %s", s, why);
-		out->family = (uint8_t)p.family;
-		out->len = (uint8_t)p.len;
-		memcpy(out->addr, p.addr, sizeof(out->addr));
 	}
 	return SGWCTL_EXIT_OK;
 }
 
 /* The argument a rejected attribute came from. */
-static const char *plist_fault(const struct sgw_genl_error *err,
+static const char *plist_fault(const struct nlconn_err *err,
 			       const struct prefix_args *pa, const char *name)
 {
 	if (err->depth == 0)
@@ -87,8 +81,8 @@ static int plist_change(struct sgwctl *ctl, struct args *a, bool add)
 {
 	const char *cmd = add ? "add" : "del", *name;
 	struct prefix_args pa = { 0 };
-	struct sgw_genl_error err;
-	struct sgw_genl *h;
+	struct nlconn_err err;
+	struct genl *h;
 	char what[64];
 	int ret;
 
@@ -104,9 +98,9 @@ static int plist_change(struct sgwctl *ctl, struct args *a, bool add)
 		goto out;
 	}
 	if (add)
-		ret = sgw_plist_add(h, name, pa.prefixes, pa.n, &err);
+		ret = sgwc_plist_add(h, name, pa.prefixes, pa.n, &err);
 	else
-		ret = sgw_plist_del(h, name, pa.prefixes, pa.n, &err);
+		ret = sgwc_plist_del(h, name, pa.prefixes, pa.n, &err);
 	if (ret < 0) {
 		snprintf(what, sizeof(what), "prefix-list %s", cmd);
 		ret = sgwctl_request_error(ctl, what, &err, plist_fault(&err, &pa, name));
@@ -116,7 +110,7 @@ out:
 	return ret;
 }
 
-void print_plist_summary(const struct sgw_plist *l)
+void print_plist_summary(const struct sgwc_plist *l)
 {
 	print_string(PRINT_ANY, "name", "prefix-list", l->name);
 	print_u64(PRINT_ANY, "count", "count", l->count);
@@ -140,7 +134,7 @@ static void close_list(struct show_ctx *ctx)
 	ctx->open = false;
 }
 
-static int show_slice(const struct sgw_plist *l, void *data)
+static int show_slice(const struct sgwc_plist *l, void *data)
 {
 	struct show_ctx *ctx = data;
 	char buf[SGW_PREFIX_STRLEN];
@@ -167,9 +161,9 @@ static int plist_show(struct sgwctl *ctl, struct args *a)
 {
 	struct show_ctx ctx = { .open = false };
 	const char *name = NULL;
-	struct sgw_genl_error err;
-	struct sgw_plist l;
-	struct sgw_genl *h;
+	struct nlconn_err err;
+	struct sgwc_plist l;
+	struct genl *h;
 	int ret;
 
 	if (args_more(a)) {
@@ -184,11 +178,11 @@ static int plist_show(struct sgwctl *ctl, struct args *a)
 	if (!h)
 		return SGWCTL_EXIT_FAIL;
 	output_begin_array();
-	ret = sgw_plist_dump(h, name, show_slice, &ctx, &err);
+	ret = sgwc_plist_dump(h, name, show_slice, &ctx, &err);
 	close_list(&ctx);
 	if (ret == 0 && name && !ctx.lists) {
 		/* Nothing dumped: let the kernel say why (unknown list). */
-		ret = sgw_plist_get(h, name, &l, &err);
+		ret = sgwc_plist_get(h, name, &l, &err);
 	}
 	if (ret < 0) {
 		output_discard();

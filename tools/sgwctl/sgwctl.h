@@ -25,7 +25,7 @@ struct sgwctl {
 	bool stats;			/* -s: statistics in show */
 	const char *batch_file;		/* -b FILE, for error locations */
 	unsigned long batch_line;
-	struct sgw_genl *genl;		/* opened at first use */
+	struct genl *genl;		/* opened at first use */
 };
 
 struct sgwctl_object {
@@ -53,17 +53,17 @@ int sgwctl_usage_error(const struct sgwctl *ctl, const char *fmt, ...)
  * Returns SGWCTL_EXIT_FAIL.
  */
 int sgwctl_request_error(const struct sgwctl *ctl, const char *what,
-			 const struct sgw_genl_error *err, const char *at_fault);
+			 const struct nlconn_err *err, const char *at_fault);
 
 /* The sgw family on a socket opened at first use; NULL after an error
  * was reported. */
-struct sgw_genl *sgwctl_genl(struct sgwctl *ctl);
+struct genl *sgwctl_genl(struct sgwctl *ctl);
 
 /* Shared by show and monitor: the fields of an object, in the current
  * line / JSON object. */
-struct sgw_policer;
-struct sgw_plist;
-void print_policer_config(const struct sgw_policer *p);
-void print_plist_summary(const struct sgw_plist *l);
+struct sgwc_policer;
+struct sgwc_plist;
+void print_policer_config(const struct sgwc_policer *p);
+void print_plist_summary(const struct sgwc_plist *l);
 
 #endif
