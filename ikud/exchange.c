@@ -60,8 +60,7 @@ int ex_send_response(struct ike_sa *sa, struct ike_builder *b)
 
 	if (protect(sa, b, &len))
 		return -1;
-	mid = (uint32_t)sa->shard->tx[20] << 24 | (uint32_t)sa->shard->tx[21] << 16 |
-	      (uint32_t)sa->shard->tx[22] << 8 | sa->shard->tx[23];
+	mid = sgw_get_be32(sa->shard->tx + 20);
 	if (keep_copy(&sa->resp_cache, &sa->resp_cache_len, sa->shard->tx, len) == 0) {
 		sa->resp_cache_valid = true;
 		sa->resp_cache_mid = mid;

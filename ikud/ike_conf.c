@@ -8,6 +8,7 @@
  * ... }' blocks. Every error names the file and line.
  */
 #include "ike_conf.h"
+#include "base/sgw_units.h"
 #include "ike/ike_msg.h"
 #include "base/sgw_rtproto.h"
 
@@ -199,25 +200,12 @@ static int parse_duration(struct parser *ps, int line, const char *s,
 static int parse_bytes(struct parser *ps, int line, const char *s,
 		       uint64_t *out)
 {
-	char *end;
-	unsigned long long v, mul = 1;
+	int r = sgw_parse_size(s, out);
 
-	errno = 0;
-	if (!isdigit((unsigned char)*s))
-		return perr(ps, line, "'%s' is not a byte count", s);
-	v = strtoull(s, &end, 10);
-	switch (*end) {
-	case 0: break;
-	case 'k': case 'K': mul = 1ULL << 10; break;
-	case 'M': mul = 1ULL << 20; break;
-	case 'G': mul = 1ULL << 30; break;
-	case 'T': mul = 1ULL << 40; break;
-	default:
+	if (r == -ERANGE)
+		return perr(ps, line, "byte count '%s' is too large", s);
+	if (r)
 		return perr(ps, line, "'%s' is not a byte count (use k, M, G or T)", s);
-	}
-	if (errno || (*end && end[1]) || v > (UINT64_MAX / mul))
-		return perr(ps, line, "'%s' is not a byte count", s);
-	*out = v * mul;
 	return 0;
 }
 

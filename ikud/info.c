@@ -15,18 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
+#include "base/sgw_byteorder.h"
 
 void info_on_request(struct ike_sa *sa, struct ike_msg *m)
 {
@@ -51,12 +40,12 @@ void info_on_request(struct ike_sa *sa, struct ike_msg *m)
 		if (d->proto != IKE_PROTO_ESP || d->spi_size != 4)
 			continue;
 		for (j = 0; j < d->n_spi; j++) {
-			struct child_sa *c = child_find_out(sa, be32(d->spis + 4 * j));
+			struct child_sa *c = child_find_out(sa, sgw_get_be32(d->spis + 4 * j));
 
 			if (!c)
 				continue;
 			if (n_spis < 64)
-				put32(spis + 4 * n_spis++, c->spi_in);
+				sgw_put_be32(spis + 4 * n_spis++, c->spi_in);
 			child_remove(c, "deleted by the peer");
 		}
 	}
@@ -119,7 +108,7 @@ void info_send_delete_child(struct ike_sa *sa, struct child_sa *c)
 		child_remove(c, "deleted (peer not told: exchange busy)");
 		return;
 	}
-	put32(spi, c->spi_in);
+	sgw_put_be32(spi, c->spi_in);
 	ex_begin(sa, &b, IKE_INFORMATIONAL, false, sa->send_mid);
 	ike_build_delete(&b, IKE_PROTO_ESP, 4, spi, 1);
 	if (ex_send_request(sa, &b, REQ_DELETE_CHILD, IKUD_RETRANS_BASE_MS,

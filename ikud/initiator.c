@@ -13,12 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INIT_MAX_RESTARTS 3
+#include "base/sgw_byteorder.h"
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#define INIT_MAX_RESTARTS 3
 
 /* Configured prefixes as IKE traffic selectors (any protocol and port). */
 static size_t prefixes_to_ts(const struct sgw_prefix *p, size_t n,
@@ -47,10 +44,7 @@ static size_t esp_props_no_dh(const struct gw_rt *gw, uint32_t spi,
 				out[i].t[k++] = p->t[t];
 		out[i].n_transforms = (uint8_t)k;
 		out[i].spi_size = 4;
-		out[i].spi[0] = (uint8_t)(spi >> 24);
-		out[i].spi[1] = (uint8_t)(spi >> 16);
-		out[i].spi[2] = (uint8_t)(spi >> 8);
-		out[i].spi[3] = (uint8_t)spi;
+		sgw_put_be32(out[i].spi, spi);
 	}
 	return gw->n_esp;
 }
@@ -229,7 +223,7 @@ void init_on_sa_init_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	n = ike_msg_find_notify(m, IKE_N_INVALID_KE_PAYLOAD);
 	if (n) {
-		uint16_t group = n->data_len == 2 ? (uint16_t)(n->data[0] << 8 | n->data[1]) : 0;
+		uint16_t group = n->data_len == 2 ? sgw_get_be16(n->data) : 0;
 
 		if (sa->init_tries++ >= INIT_MAX_RESTARTS || group == sa->dh_group ||
 		    !ike_proposals_have_dh(gw->ike, gw->n_ike, group) ||
@@ -382,7 +376,7 @@ void init_on_auth_response(struct ike_sa *sa, struct ike_msg *m)
 		free(c);
 		return;
 	}
-	c->spi_out = be32(c->suite.spi);
+	c->spi_out = sgw_get_be32(c->suite.spi);
 	if (child_install(sa, c, true, NULL, 0, sa->ni, sa->ni_len, sa->nr, sa->nr_len, true)) {
 		sa_fail(sa->shard, FAIL_KERNEL);
 		child_uninstall(c, false);

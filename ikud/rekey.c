@@ -28,18 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
+#include "base/sgw_byteorder.h"
 
 /* Nonces compare as big numbers of their bytes (§2.8.1 "lowest nonce"). */
 static int nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
@@ -201,7 +190,7 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 	n->is_rekey = true;
 	n->rekey_of = sa->initiator ? sa->spi_i : sa->spi_r;
 	n->state = SA_AUTH_SENT;	/* not yet established: counted half-open */
-	n->spi_i = ike_get_be64(suite.spi);
+	n->spi_i = sgw_get_be64(suite.spi);
 	sa_set_our_spi(n, sa_new_spi(s));
 	rekey_nonce(sa, nr, sizeof(nr), false);
 	if (ike_derive_rekeyed_sa_keys(&sa->keys, &suite, gir, gir_len, m->nonce.data,
@@ -214,7 +203,7 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 	}
 	explicit_bzero(gir, sizeof(gir));
 	n->keys_ready = true;
-	ike_put_be64(spi, n->spi_r);
+	sgw_put_be64(spi, n->spi_r);
 	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, true, sa->recv_mid);
 	ike_suite_to_proposal(&suite, suite.prop_num, spi, 8, &p);
 	ike_build_sa(&b, &p, 1);
@@ -263,7 +252,7 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 
 	if (rekey) {
 		if (rekey->proto != IKE_PROTO_ESP || rekey->spi_size != 4 ||
-		    !(old = child_find_out(sa, be32(rekey->spi)))) {
+		    !(old = child_find_out(sa, sgw_get_be32(rekey->spi)))) {
 			ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_CHILD_SA_NOT_FOUND,
 					 NULL, 0);
 			return;
@@ -299,7 +288,7 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 		notify = IKE_N_NO_PROPOSAL_CHOSEN;
 		goto fail;
 	}
-	c->spi_out = be32(c->suite.spi);
+	c->spi_out = sgw_get_be32(c->suite.spi);
 	c->reqid = old ? old->reqid : ikud_new_reqid(s->d);
 	if (child_narrow(gw, &m->tsi, &m->tsr, true, c) || child_ts_taken(sa, c)) {
 		notify = IKE_N_TS_UNACCEPTABLE;
@@ -324,7 +313,7 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 		goto fail;
 	}
 	explicit_bzero(gir, sizeof(gir));
-	put32(spi, c->spi_in);
+	sgw_put_be32(spi, c->spi_in);
 	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, true, sa->recv_mid);
 	ike_suite_to_proposal(&c->suite, c->suite.prop_num, spi, 4, &p);
 	ike_build_sa(&b, &p, 1);
@@ -423,8 +412,8 @@ int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
 			goto fail;
 	}
 	rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true);
-	put32(spi, c->spi_in);
-	put32(old_spi, old->spi_in);
+	sgw_put_be32(spi, c->spi_in);
+	sgw_put_be32(old_spi, old->spi_in);
 	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
 	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
 	ike_build_notify(&b, IKE_PROTO_ESP, old_spi, 4, IKE_N_REKEY_SA, NULL, 0);
@@ -485,7 +474,7 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		abandon_child_rekey(sa, ike_notify_name(err->type));
 		return;
 	}
-	put32(spi, c->spi_in);
+	sgw_put_be32(spi, c->spi_in);
 	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
 	if (!m->sa.present || m->sa.n != 1 || !m->nonce.present ||
 	    !ike_proposal_check_reply(props, n, &m->sa.prop[0], gw->select_flags, &c->suite) ||
@@ -494,7 +483,7 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		abandon_child_rekey(sa, "unacceptable response");
 		return;
 	}
-	c->spi_out = be32(c->suite.spi);
+	c->spi_out = sgw_get_be32(c->suite.spi);
 	if (c->suite.dh) {
 		if (!sa->req_dh || !m->ke.present || m->ke.group != c->suite.dh ||
 		    ike_dh_shared(sa->req_dh, m->ke.data, m->ke.len, gir, sizeof(gir),
@@ -559,7 +548,7 @@ int rekey_ike_start(struct ike_sa *sa)
 		return -1;
 	}
 	sa->req_new_spi = sa_new_spi(sa->shard);
-	ike_put_be64(spi, sa->req_new_spi);
+	sgw_put_be64(spi, sa->req_new_spi);
 	rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true);
 	n = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
 	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
@@ -638,7 +627,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		sgw_timer_set(&s->timers, &sa->t_rekey, sgw_now_ms() + 10000);
 		return;
 	}
-	ike_put_be64(spi, sa->req_new_spi);
+	sgw_put_be64(spi, sa->req_new_spi);
 	np = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
 	if (!m->sa.present || m->sa.n != 1 || !m->nonce.present || !m->ke.present ||
 	    !ike_proposal_check_reply(props, np, &m->sa.prop[0], gw->select_flags, &suite) ||
@@ -659,7 +648,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	n->is_rekey = true;
 	n->state = SA_AUTH_SENT;
 	sa_set_our_spi(n, sa->req_new_spi);
-	n->spi_r = ike_get_be64(suite.spi);
+	n->spi_r = sgw_get_be64(suite.spi);
 	if (ike_derive_rekeyed_sa_keys(&sa->keys, &suite, gir, gir_len, sa->req_nonce,
 				       sizeof(sa->req_nonce), m->nonce.data, m->nonce.len,
 				       n->spi_i, n->spi_r, &n->keys)) {

@@ -29,7 +29,7 @@ static void make_cookie(const struct ike_msg *m, const struct sockaddr_storage *
 		{ m->nonce.data, m->nonce.len }, { a, alen }, { spi, 8 },
 	};
 
-	ike_put_be64(spi, m->hdr.spi_i);
+	sgw_put_be64(spi, m->hdr.spi_i);
 	memset(mac, 0, sizeof(mac));
 	ike_prf(IKE_PRF_HMAC_SHA2_256, ikud_cookie_secret, sizeof(ikud_cookie_secret),
 		in, 3, mac);
@@ -333,8 +333,7 @@ static struct child_sa *negotiate_child(struct ike_sa *sa, struct ike_msg *m,
 		sa_fail(sa->shard, FAIL_NO_PROPOSAL);
 		goto fail;
 	}
-	c->spi_out = (uint32_t)c->suite.spi[0] << 24 | (uint32_t)c->suite.spi[1] << 16 |
-		     (uint32_t)c->suite.spi[2] << 8 | c->suite.spi[3];
+	c->spi_out = sgw_get_be32(c->suite.spi);
 	c->reqid = ikud_new_reqid(sa->shard->d);
 	if (child_narrow(gw, &m->tsi, &m->tsr, true, c) || child_ts_taken(sa, c)) {
 		*notify = IKE_N_TS_UNACCEPTABLE;
@@ -412,9 +411,9 @@ void resp_ike_auth(struct ike_sa *sa, struct ike_msg *m)
 	explicit_bzero(auth, sizeof(auth));
 	if (c) {
 		struct ike_proposal p;
-		uint8_t spi[4] = { (uint8_t)(c->spi_in >> 24), (uint8_t)(c->spi_in >> 16),
-				   (uint8_t)(c->spi_in >> 8), (uint8_t)c->spi_in };
+		uint8_t spi[4];
 
+		sgw_put_be32(spi, c->spi_in);
 		ike_suite_to_proposal(&c->suite, c->suite.prop_num, spi, 4, &p);
 		ike_build_sa(&b, &p, 1);
 		ike_build_ts(&b, IKE_PL_TSI, c->ts_remote, c->n_remote);

@@ -36,6 +36,8 @@ static const struct unit size_units[] = {
 	{ "mb", 1ULL << 20 },
 	{ "g", 1ULL << 30 },
 	{ "gb", 1ULL << 30 },
+	{ "t", 1ULL << 40 },
+	{ "tb", 1ULL << 40 },
 	{ NULL, 0 },
 };
 

@@ -3,7 +3,8 @@
  * Rates and sizes as operators write them, in the units of tc(8):
  * rates in bits per second ("64kbit", "10mbit", "1gbit", "1.5mbit",
  * "100kbps" = 100 kilobytes/s), sizes in bytes ("1500", "15k", "1m",
- * "2kb"; k = 1024). Parsing is strict: no sign, no trailing garbage, no
+ * "2kb", "4G", "1t"; k = 1024, letters in either case). sgwctl and
+ * ikud.conf share these parsers. Parsing is strict: no sign, no trailing garbage, no
  * overflow, no zero unless allowed by the caller.
  */
 #ifndef SGW_UNITS_H

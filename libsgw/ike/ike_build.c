@@ -5,21 +5,8 @@
  */
 #include <string.h>
 
+#include "base/sgw_byteorder.h"
 #include "ike/ike_msg.h"
-
-static inline void put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void put32(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 void ike_build_init(struct ike_builder *b, uint8_t *buf, size_t cap,
 		    const struct ike_hdr *hdr)
@@ -31,14 +18,14 @@ void ike_build_init(struct ike_builder *b, uint8_t *buf, size_t cap,
 		b->err = true;
 		return;
 	}
-	ike_put_be64(buf, hdr->spi_i);
-	ike_put_be64(buf + 8, hdr->spi_r);
+	sgw_put_be64(buf, hdr->spi_i);
+	sgw_put_be64(buf + 8, hdr->spi_r);
 	buf[16] = IKE_PL_NONE;
 	buf[17] = hdr->version ? hdr->version : IKE_VERSION;
 	buf[18] = hdr->exchange;
 	buf[19] = hdr->flags;
-	put32(buf + 20, hdr->msg_id);
-	put32(buf + 24, IKE_HDR_LEN);
+	sgw_put_be32(buf + 20, (uint32_t)hdr->msg_id);
+	sgw_put_be32(buf + 24, (uint32_t)IKE_HDR_LEN);
 	b->len = IKE_HDR_LEN;
 	b->np_off = 16;
 }
@@ -59,7 +46,7 @@ static uint8_t *payload_start(struct ike_builder *b, uint8_t type,
 	b->buf[b->np_off] = type;
 	p[0] = IKE_PL_NONE;
 	p[1] = critical ? IKE_PL_CRITICAL : 0;
-	put16(p + 2, total);
+	sgw_put_be16(p + 2, (uint16_t)total);
 	b->np_off = b->len;
 	b->len += total;
 	return p + IKE_GENERIC_HDR_LEN;
@@ -86,7 +73,7 @@ size_t ike_build_end(struct ike_builder *b)
 {
 	if (b->err || b->sk_off)
 		return 0;
-	put32(b->buf + 24, b->len);
+	sgw_put_be32(b->buf + 24, (uint32_t)b->len);
 	return b->len;
 }
 
@@ -136,7 +123,7 @@ void ike_build_sa(struct ike_builder *b, const struct ike_proposal *props,
 
 		q[0] = i + 1 < n ? 2 : 0;
 		q[1] = 0;
-		put16(q + 2, proposal_len(pr));
+		sgw_put_be16(q + 2, (uint16_t)proposal_len(pr));
 		q[4] = pr->num ? pr->num : (uint8_t)(i + 1);
 		q[5] = pr->proto;
 		q[6] = pr->spi_size;
@@ -150,14 +137,14 @@ void ike_build_sa(struct ike_builder *b, const struct ike_proposal *props,
 
 			r[0] = j + 1 < pr->n_transforms ? 3 : 0;
 			r[1] = 0;
-			put16(r + 2, tlen);
+			sgw_put_be16(r + 2, (uint16_t)tlen);
 			r[4] = t->type;
 			r[5] = 0;
-			put16(r + 6, t->id);
+			sgw_put_be16(r + 6, (uint16_t)t->id);
 			if (t->key_len) {
-				put16(r + 8, IKE_ATTR_FORMAT_TV |
+				sgw_put_be16(r + 8, (uint16_t)IKE_ATTR_FORMAT_TV |
 					     IKE_ATTR_KEY_LENGTH);
-				put16(r + 10, t->key_len);
+				sgw_put_be16(r + 10, (uint16_t)t->key_len);
 			}
 			toff += tlen;
 		}
@@ -172,7 +159,7 @@ void ike_build_ke(struct ike_builder *b, uint16_t group, const uint8_t *pub,
 
 	if (!p)
 		return;
-	put16(p, group);
+	sgw_put_be16(p, (uint16_t)group);
 	p[2] = p[3] = 0;
 	if (len)
 		memcpy(p + 4, pub, len);
@@ -232,7 +219,7 @@ void ike_build_notify(struct ike_builder *b, uint8_t proto,
 		return;
 	p[0] = proto;
 	p[1] = spi_size;
-	put16(p + 2, type);
+	sgw_put_be16(p + 2, (uint16_t)type);
 	if (spi_size)
 		memcpy(p + 4, spi, spi_size);
 	if (len)
@@ -249,7 +236,7 @@ void ike_build_delete(struct ike_builder *b, uint8_t proto, uint8_t spi_size,
 		return;
 	p[0] = proto;
 	p[1] = spi_size;
-	put16(p + 2, n_spi);
+	sgw_put_be16(p + 2, (uint16_t)n_spi);
 	if (len)
 		memcpy(p + 4, spis, len);
 }
@@ -289,9 +276,9 @@ void ike_build_ts(struct ike_builder *b, uint8_t type,
 
 		q[0] = ts[i].type;
 		q[1] = ts[i].ip_proto;
-		put16(q + 2, 8 + 2 * alen);
-		put16(q + 4, ts[i].start_port);
-		put16(q + 6, ts[i].end_port);
+		sgw_put_be16(q + 2, (uint16_t)8 + 2 * alen);
+		sgw_put_be16(q + 4, (uint16_t)ts[i].start_port);
+		sgw_put_be16(q + 6, (uint16_t)ts[i].end_port);
 		memcpy(q + 8, ts[i].start_addr, alen);
 		memcpy(q + 8 + alen, ts[i].end_addr, alen);
 		off += 8 + 2 * alen;

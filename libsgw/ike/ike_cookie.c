@@ -29,7 +29,7 @@ int ike_cookie_make(const struct ike_cookie_secret *s, const uint8_t *ni,
 
 	if (!ni || !ni_len || !ip || (ip_len != 4 && ip_len != 16))
 		return -1;
-	ike_put_be64(spi, spi_i);
+	sgw_put_be64(spi, spi_i);
 	if (ike_hmac("SHA256", s->key, sizeof(s->key), in, 3, mac, &len) ||
 	    len < COOKIE_MAC_LEN)
 		return -1;

@@ -412,8 +412,8 @@ int ike_nat_detection_hash(uint64_t spi_i, uint64_t spi_r,
 
 	if (addr_len != 4 && addr_len != 16)
 		return -1;
-	ike_put_be64(in, spi_i);
-	ike_put_be64(in + 8, spi_r);
+	sgw_put_be64(in, spi_i);
+	sgw_put_be64(in + 8, spi_r);
 	memcpy(in + n, addr, addr_len);
 	n += addr_len;
 	in[n++] = (uint8_t)(port >> 8);

@@ -52,8 +52,8 @@ static int keys_expand(struct ike_sa_keys *k, const uint8_t *skeyseed,
 	size_t p = k->prf_len, a = k->integ_key_len, e = k->encr_key_len;
 	size_t total = 3 * p + 2 * a + 2 * e, off = 0;
 
-	ike_put_be64(spis, spi_i);
-	ike_put_be64(spis + 8, spi_r);
+	sgw_put_be64(spis, spi_i);
+	sgw_put_be64(spis + 8, spi_r);
 	if (ike_prf_plus(k->prf, skeyseed, seed_len, seed, 3, km, total))
 		return -1;
 	memcpy(k->sk_d, km + off, p), off += p;

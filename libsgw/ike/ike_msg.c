@@ -5,19 +5,9 @@
  */
 #include <string.h>
 
+#include "base/sgw_byteorder.h"
 #include "ike/ike_crypto.h"
 #include "ike/ike_msg.h"
-
-static inline uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 static int fail(struct ike_parse_err *err, uint16_t notify, size_t off,
 		const char *reason)
@@ -57,8 +47,8 @@ static int parse_attrs(struct walk *w, const uint8_t *a, size_t len,
 
 		if (len - off < 4)
 			return syntax(w, "truncated transform attribute");
-		type = get16(a + off);
-		val = get16(a + off + 2);
+		type = sgw_get_be16(a + off);
+		val = sgw_get_be16(a + off + 2);
 		if (type & IKE_ATTR_FORMAT_TV) {
 			off += 4;
 			if ((type & ~IKE_ATTR_FORMAT_TV) == IKE_ATTR_KEY_LENGTH &&
@@ -93,11 +83,11 @@ static int parse_transforms(struct walk *w, const uint8_t *b, size_t len,
 			return syntax(w, "truncated transform");
 		if (b[off] != (last ? 0 : 3))
 			return syntax(w, "transform last-substructure mismatch");
-		tlen = get16(b + off + 2);
+		tlen = sgw_get_be16(b + off + 2);
 		if (tlen < 8 || tlen > len - off)
 			return syntax(w, "bad transform length");
 		t.type = b[off + 4];
-		t.id = get16(b + off + 6);
+		t.id = sgw_get_be16(b + off + 6);
 		if (parse_attrs(w, b + off + 8, tlen - 8u, &t, &unusable))
 			return -1;
 		if (t.type == 0 || t.type > IKE_TRANS_TYPE_MAX)
@@ -129,7 +119,7 @@ static int parse_sa(struct walk *w, const uint8_t *b, size_t len)
 		if (len - off < 8)
 			return syntax(w, "truncated proposal");
 		last_sub = b[off];
-		plen = get16(b + off + 2);
+		plen = sgw_get_be16(b + off + 2);
 		if (last_sub != 0 && last_sub != 2)
 			return syntax(w, "bad proposal last-substructure");
 		if (plen < 8 || plen > len - off)
@@ -177,7 +167,7 @@ static int parse_ke(struct walk *w, const uint8_t *b, size_t len)
 	if (len < 5)
 		return syntax(w, "KE payload too short");
 	ke->present = true;
-	ke->group = get16(b);
+	ke->group = sgw_get_be16(b);
 	ke->data = b + 4;
 	ke->len = (uint16_t)(len - 4);
 	want = ike_dh_public_len(ke->group);
@@ -289,7 +279,7 @@ static int parse_notify(struct walk *w, const uint8_t *b, size_t len)
 	n = &msg->notify[msg->n_notify];
 	n->proto = b[0];
 	n->spi_size = b[1];
-	n->type = get16(b + 2);
+	n->type = sgw_get_be16(b + 2);
 	n->inner = w->inner;
 	n->spi = b + 4;
 	n->data = b + 4 + n->spi_size;
@@ -312,7 +302,7 @@ static int parse_delete(struct walk *w, const uint8_t *b, size_t len)
 	d = &msg->del[msg->n_delete];
 	d->proto = b[0];
 	d->spi_size = b[1];
-	d->n_spi = get16(b + 2);
+	d->n_spi = sgw_get_be16(b + 2);
 	d->spis = b + 4;
 	switch (d->proto) {
 	case IKE_PROTO_IKE:
@@ -343,8 +333,8 @@ static int parse_one_ts(struct walk *w, const uint8_t *b, size_t len,
 	memset(ts, 0, sizeof(*ts));
 	ts->type = b[0];
 	ts->ip_proto = b[1];
-	ts->start_port = get16(b + 4);
-	ts->end_port = get16(b + 6);
+	ts->start_port = sgw_get_be16(b + 4);
+	ts->end_port = sgw_get_be16(b + 6);
 	alen = ts->type == IKE_TS_IPV4_ADDR_RANGE ? 4 : 16;
 	if (len != 8 + 2 * alen)
 		return syntax(w, "traffic selector length wrong for its type");
@@ -372,7 +362,7 @@ static int parse_ts(struct walk *w, const uint8_t *b, size_t len,
 
 		if (len - off < 8)
 			return syntax(w, "truncated traffic selector");
-		slen = get16(b + off + 2);
+		slen = sgw_get_be16(b + off + 2);
 		if (slen < 8 || slen > len - off)
 			return syntax(w, "bad traffic selector length");
 		if (b[off] == IKE_TS_IPV4_ADDR_RANGE ||
@@ -472,7 +462,7 @@ static int walk_chain(struct ike_msg *msg, const uint8_t *buf, size_t start,
 			return syntax(&w, "truncated payload header");
 		next = buf[off];
 		flags = buf[off + 1];
-		plen = get16(buf + off + 2);
+		plen = sgw_get_be16(buf + off + 2);
 		if (plen < IKE_GENERIC_HDR_LEN || plen > end - off)
 			return syntax(&w, "bad payload length");
 		if (msg->n_payloads >= IKE_MAX_PAYLOADS)
@@ -536,14 +526,14 @@ int ike_hdr_parse(const uint8_t *buf, size_t len, struct ike_hdr *hdr,
 		return fail(err, 0, 0, "shorter than an IKE header");
 	if (len > IKE_MSG_MAX_SIZE)
 		return fail(err, 0, 0, "message too large");
-	hdr->spi_i = ike_get_be64(buf);
-	hdr->spi_r = ike_get_be64(buf + 8);
+	hdr->spi_i = sgw_get_be64(buf);
+	hdr->spi_r = sgw_get_be64(buf + 8);
 	hdr->next_payload = buf[16];
 	hdr->version = buf[17];
 	hdr->exchange = buf[18];
 	hdr->flags = buf[19];
-	hdr->msg_id = get32(buf + 20);
-	hdr->length = get32(buf + 24);
+	hdr->msg_id = sgw_get_be32(buf + 20);
+	hdr->length = sgw_get_be32(buf + 24);
 	if (hdr->length != len)
 		return fail(err, 0, 24, "length field disagrees with datagram");
 	if ((hdr->version >> 4) < 2)

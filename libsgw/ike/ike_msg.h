@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/sgw_byteorder.h"
 #include "base/sgw_prefix.h"
 #include "ike/ike_proposal.h"
 
@@ -100,7 +101,7 @@ enum ike_payload_type {
 #define IKE_PL_CRITICAL		0x80	/* generic header flags byte */
 
 /* SPIs are held as the host-order value of the 8 big-endian wire bytes, so
- * that they hash and compare as integers; ike_put_be64() writes them back. */
+ * that they hash and compare as integers; sgw_put_be64() writes them back. */
 struct ike_hdr {
 	uint64_t spi_i;
 	uint64_t spi_r;
@@ -492,24 +493,5 @@ void ike_build_cert(struct ike_builder *b, uint8_t type, uint8_t encoding,
 int ike_nat_detection_hash(uint64_t spi_i, uint64_t spi_r,
 			   const uint8_t *addr, size_t addr_len,
 			   uint16_t port, uint8_t out[20]);
-
-/* --- small helpers ---------------------------------------------------------- */
-
-static inline uint64_t ike_get_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static inline void ike_put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
 
 #endif /* SGW_IKE_MSG_H */

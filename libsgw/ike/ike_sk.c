@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "base/sgw_byteorder.h"
 #include "ike/ike_crypto_int.h"
 
 #define GCM_SALT_LEN	4
@@ -59,20 +60,6 @@ size_t ike_sk_trailer_max(const struct ike_sa_keys *k)
 	if (sk_params(k, true, &sp))
 		return 0;
 	return sp.ei.block_len + sp.icv_len;	/* pad + padlen + ICV */
-}
-
-static inline void put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void put32(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 /* HMAC of msg[0..len) truncated to the ICV length. */
@@ -167,8 +154,8 @@ int ike_sk_protect(const struct ike_sa_keys *k, bool from_initiator,
 	memset(m + b->len, 0, pad);
 	m[b->len + pad] = (uint8_t)pad;
 	b->len += pad + 1;
-	put16(m + b->sk_off + 2, total - b->sk_off);
-	put32(m + 24, total);
+	sgw_put_be16(m + b->sk_off + 2, (uint16_t)total - b->sk_off);
+	sgw_put_be32(m + 24, (uint32_t)total);
 	if (ike_random(m + iv_off, sp.ei.iv_len))
 		goto fail;
 	if (sp.ei.aead) {

@@ -510,8 +510,8 @@ static void check_sa_keys(const struct ike_suite *s, const char *md_name)
 	memcpy(nonces + 32, nr, 48);
 	assert_non_null(HMAC(md, nonces, 80, gir, sizeof(gir), skeyseed, &sklen));
 	memcpy(seed, nonces, 80);
-	ike_put_be64(seed + 80, spi_i);
-	ike_put_be64(seed + 88, spi_r);
+	sgw_put_be64(seed + 80, spi_i);
+	sgw_put_be64(seed + 88, spi_r);
 	ref_prf_plus(md, skeyseed, sklen, seed, 96, km,
 		     3 * k.prf_len + 2 * k.integ_key_len + 2 * k.encr_key_len);
 	assert_int_equal(k.prf_len, sklen);
@@ -537,8 +537,8 @@ static void check_sa_keys(const struct ike_suite *s, const char *md_name)
 				     skeyseed, &sklen));
 		memcpy(seed2, nr, 48);
 		memcpy(seed2 + 48, ni, 32);
-		ike_put_be64(seed2 + 80, spi_r);
-		ike_put_be64(seed2 + 88, spi_i);
+		sgw_put_be64(seed2 + 80, spi_r);
+		sgw_put_be64(seed2 + 88, spi_i);
 		/* the new suite's PRF (SHA-256) expands */
 		ref_prf_plus(EVP_sha256(), skeyseed, sklen, seed2, 96, km2,
 			     3 * 32 + 2 * 20);
@@ -1023,7 +1023,7 @@ static void test_cookie(void **state)
 	/* version byte, then HMAC-SHA256(secret, Ni | IPi | SPIi) */
 	memcpy(in, ni, 32);
 	memcpy(in + 32, ip4, 4);
-	ike_put_be64(in + 36, SPI_COOKIE);
+	sgw_put_be64(in + 36, SPI_COOKIE);
 	assert_non_null(HMAC(EVP_sha256(), cur.key, 32, in, sizeof(in), mac, &l));
 	assert_int_equal(c[0], 2);
 	assert_memory_equal(c + 1, mac, IKE_COOKIE_LEN - 1);

@@ -638,8 +638,8 @@ static void test_nat_detection(void **state)
 	unsigned int len;
 
 	(void)state;
-	ike_put_be64(in, SPI_I);
-	ike_put_be64(in + 8, SPI_R);
+	sgw_put_be64(in, SPI_I);
+	sgw_put_be64(in + 8, SPI_R);
 	memcpy(in + 16, addr, 4);
 	in[20] = 4500 >> 8;
 	in[21] = 4500 & 0xff;

@@ -161,6 +161,8 @@ static void test_errors(void **state)
 	expect_error(GW(" dpd interval 0;\n"), "x.conf:5: dpd interval must be positive");
 	expect_error(GW(" dpd interval 5 threshold 0;\n"), "not a number in [1, 100]");
 	expect_error(GW(" lifetime child 30x;\n"), "not a duration");
+	expect_error(GW(" lifetime child-bytes 10q;\n"), "'10q' is not a byte count");
+	expect_error(GW(" lifetime child-bytes 99999999999T;\n"), "byte count '99999999999T' is too large");
 	expect_error(GW(" auth cert;\n"), "auth method 'cert' not supported");
 	expect_error(GW(" remote-ts 0.0.0.0/0;\n"), "would let a peer claim everything");
 	expect_error(GW(" vrf x\n"), "missing ';' before '}'");
@@ -175,6 +177,23 @@ static void test_errors(void **state)
 		     "second key for the same identity");
 	expect_error(GW(" psk \"12345678\" for id enb1.x;\n psk \"abcdefgh\" for id ENB1.X;\n"),
 		     "second key for the same identity");
+}
+
+/* Sizes as sgwctl reads them (one parser): 1m is a mebibyte. */
+static void test_sizes(void **state)
+{
+	struct ike_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ike_conf_parse("x.conf", GW(" lifetime child-bytes 1m;\n"),
+					&c, err, sizeof(err)), 0);
+	assert_int_equal(c.gateways[0].child_bytes, 1048576);
+	ike_conf_free(&c);
+	assert_int_equal(ike_conf_parse("x.conf", GW(" lifetime child-bytes 2G;\n"),
+					&c, err, sizeof(err)), 0);
+	assert_int_equal(c.gateways[0].child_bytes, 2ULL << 30);
+	ike_conf_free(&c);
 }
 
 static void test_legacy_allowed(void **state)
@@ -206,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_psk_lookup),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_legacy_allowed),
 		cmocka_unit_test(test_missing_file),
 	};

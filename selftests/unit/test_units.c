@@ -63,6 +63,10 @@ static void test_sizes(void **state)
 	assert_int_equal(v, 2048);
 	assert_int_equal(sgw_parse_size("1.5k", &v), 0);
 	assert_int_equal(v, 1536);
+	assert_int_equal(sgw_parse_size("4G", &v), 0);
+	assert_int_equal(v, 4ULL << 30);
+	assert_int_equal(sgw_parse_size("1T", &v), 0);
+	assert_int_equal(v, 1ULL << 40);
 	assert_int_not_equal(sgw_parse_size("15kbit", &v), 0);
 	assert_int_not_equal(sgw_parse_size("k", &v), 0);
 	assert_int_not_equal(sgw_parse_size("1.0001k", &v), 0);
