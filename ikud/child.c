@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CHILD_SAs: traffic-selector narrowing (RFC 7296 §2.9) and installation of
- * the ESP SAs and their policies in the kernel (XFRM, tunnel mode, if_id).
- *
- * Policies are keyed by the kernel on (direction, selector, if_id), so two
- * tunnels of one peer identity (an old one and its INITIAL_CONTACT
- * replacement, possibly owned by different shards) may name the same
- * policy. A daemon-wide registry remembers which reqid owns each policy:
- * whoever installs last owns it, and only the owner removes it.
+ * CHILD_SAs: their objects in the worker's tables, and their ESP SAs and
+ * policies in the kernel (XFRM, tunnel mode, if_id), with the routes of
+ * reverse route injection (rri.c) and the policy registry (policy.c).
  */
 #include "ikud.h"
 #include "log.h"
@@ -19,89 +14,108 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- narrowing -------------------------------------------------------------- */
+/* --- objects ------------------------------------------------------------------- */
 
-/* Intersect the peer's selectors with the configured prefixes. */
-static int narrow_side(const struct ike_ts_list *peer, const struct sgw_prefix *cfg,
-		       size_t n_cfg, struct ike_ts *out, uint8_t *n_out)
+/* --- CHILD SAs -------------------------------------------------------------- */
+
+struct child_sa *child_find(struct shard *s, uint32_t spi_in)
 {
-	size_t i, j;
+	struct sgw_hnode *n = sgw_htab_first(&s->child_by_spi, spi_in);
 
-	*n_out = 0;
-	for (i = 0; i < peer->n; i++) {
-		const struct ike_ts *t = &peer->ts[i];
-		size_t alen = ike_ts_addr_len(t);
+	return n ? (struct child_sa *)((char *)n - offsetof(struct child_sa, by_spi)) : NULL;
+}
 
-		if (t->start_port > t->end_port || memcmp(t->start_addr, t->end_addr, alen) > 0)
-			continue;
-		for (j = 0; j < n_cfg && *n_out < IKUD_MAX_CHILD_TS; j++) {
-			uint8_t cs[16], ce[16];
-			struct ike_ts r = *t;
+struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out)
+{
+	struct child_sa *c;
 
-			if ((cfg[j].family == AF_INET) != (t->type == IKE_TS_IPV4_ADDR_RANGE))
-				continue;
-			ike_ts_prefix_range(&cfg[j], cs, ce);
-			if (memcmp(cs, r.start_addr, alen) > 0)
-				memcpy(r.start_addr, cs, alen);
-			if (memcmp(ce, r.end_addr, alen) < 0)
-				memcpy(r.end_addr, ce, alen);
-			if (memcmp(r.start_addr, r.end_addr, alen) > 0)
-				continue;
-			/* XFRM selectors take one port or any: narrow a range to its first port. */
-			if (!(r.start_port == 0 && r.end_port == 0xffff))
-				r.end_port = r.start_port;
-			out[(*n_out)++] = r;
+	for (c = sa->children; c; c = c->next)
+		if (c->spi_out == spi_out)
+			return c;
+	return NULL;
+}
+
+void child_link(struct ike_sa *sa, struct child_sa *c)
+{
+	c->ike = sa;
+	c->next = sa->children;
+	sa->children = c;
+	sgw_htab_add(&sa->shard->child_by_spi, &c->by_spi, c->spi_in);
+	sa->shard->st.child_sas++;
+}
+
+/* Policies are shared by a CHILD_SA and its rekeyed successors (same
+ * reqid): only the last one of a reqid takes them away. */
+static bool reqid_still_used(const struct ike_sa *sa, const struct child_sa *c)
+{
+	const struct child_sa *o;
+
+	for (o = sa->children; o; o = o->next)
+		if (o != c && o->reqid == c->reqid)
+			return true;
+	return false;
+}
+
+void child_remove(struct child_sa *c, const char *why)
+{
+	struct ike_sa *sa = c->ike;
+	struct child_sa **pp;
+	char ts[256];
+
+	child_ts_str(c, ts, sizeof(ts));
+	log_sa(sa, LOG_INFO, "CHILD_SA removed spi_in 0x%08x spi_out 0x%08x %s: %s",
+	       c->spi_in, c->spi_out, ts, why);
+	if (!sa->tearing_down) {
+		struct child_sa *o;
+
+		/* the successor's outbound SA takes over before this one goes */
+		for (o = sa->children; o; o = o->next)
+			if (o != c && o->reqid == c->reqid && o->pending_out)
+				child_install_pending(sa, o);
+	}
+	child_uninstall(c, reqid_still_used(sa, c));
+	for (pp = &sa->children; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
 		}
-	}
-	return *n_out ? 0 : -1;
+	sgw_htab_del(&sa->shard->child_by_spi, &c->by_spi);
+	sa->shard->st.child_sas--;
+	sa->shard->st.child_deleted++;
+	if (sa->req_child == c)
+		sa->req_child = NULL;
+	if (sa->req_new_child == c)
+		sa->req_new_child = NULL;
+	if (sa->collide_child == c)
+		sa->collide_child = NULL;
+	free(c);
 }
 
-/*
- * With RRI (an xfrm interface), what a peer claims becomes routes: every
- * selector it proposes must lie inside the allowed prefixes as it is, so a
- * claim of 0.0.0.0/0 (or of anything wider) is refused, not narrowed.
- */
-static bool claims_allowed(const struct ike_ts_list *peer, const struct sgw_prefix *cfg,
-			   size_t n_cfg)
+void child_remove_all(struct ike_sa *sa)
 {
-	size_t i, j;
-
-	for (i = 0; i < peer->n; i++) {
-		bool inside = false;
-
-		for (j = 0; j < n_cfg && !inside; j++)
-			inside = ike_ts_within(&peer->ts[i], &cfg[j]);
-		if (!inside)
-			return false;
-	}
-	return true;
+	while (sa->children)
+		child_remove(sa->children, "IKE SA gone");
 }
 
-int child_narrow(const struct gw_rt *gw, const struct ike_ts_list *tsi,
-		 const struct ike_ts_list *tsr, bool peer_is_initiator,
-		 struct child_sa *c)
+/* Link an installed CHILD_SA to its IKE SA, count and log it. */
+void child_established(struct ike_sa *sa, struct child_sa *c, const char *how, bool rekey)
 {
-	const struct ike_ts_list *theirs = peer_is_initiator ? tsi : tsr;
-	const struct ike_ts_list *ours = peer_is_initiator ? tsr : tsi;
-	unsigned int i, j;
-	bool pair = false;
+	char ts[256], suite[128];
 
-	if (peer_is_initiator && gw->c->xfrm_if[0] &&
-	    !claims_allowed(theirs, gw->c->remote_ts, gw->c->n_remote_ts))
-		return -1;
-	if (narrow_side(theirs, gw->c->remote_ts, gw->c->n_remote_ts, c->ts_remote,
-			&c->n_remote) ||
-	    narrow_side(ours, gw->c->local_ts, gw->c->n_local_ts, c->ts_local,
-			&c->n_local))
-		return -1;
-	for (i = 0; i < c->n_local; i++)
-		for (j = 0; j < c->n_remote; j++)
-			if (c->ts_local[i].type == c->ts_remote[j].type)
-				pair = true;
-	return pair ? 0 : -1;
+	child_link(sa, c);
+	if (rekey)
+		sa->shard->st.child_rekeys++;
+	else
+		sa->shard->st.child_installed++;
+	child_ts_str(c, ts, sizeof(ts));
+	ike_suite_to_string(&c->suite, suite, sizeof(suite));
+	log_sa(sa, LOG_NOTICE, "CHILD_SA %s spi_in 0x%08x spi_out 0x%08x %s (%s)", how,
+	       c->spi_in, c->spi_out, ts, suite);
 }
 
-void ts_range_str(const struct ike_ts *t, char *buf, size_t len)
+/* --- selectors as text ------------------------------------------------------------ */
+
+void child_ts_range_str(const struct ike_ts *t, char *buf, size_t len)
 {
 	int af = t->type == IKE_TS_IPV4_ADDR_RANGE ? AF_INET : AF_INET6;
 	xfrm_address_t s, e, pfx[1];
@@ -138,7 +152,7 @@ void child_ts_str(const struct child_sa *c, char *buf, size_t len)
 	for (i = 0; i < c->n_local && o < len; i++) {
 		char t[96];
 
-		ts_range_str(&c->ts_local[i], t, sizeof(t));
+		child_ts_range_str(&c->ts_local[i], t, sizeof(t));
 		o += snprintf(buf + o, len - o, "%s%s", i ? "," : "", t);
 	}
 	if (o < len)
@@ -146,65 +160,18 @@ void child_ts_str(const struct child_sa *c, char *buf, size_t len)
 	for (i = 0; i < c->n_remote && o < len; i++) {
 		char t[96];
 
-		ts_range_str(&c->ts_remote[i], t, sizeof(t));
+		child_ts_range_str(&c->ts_remote[i], t, sizeof(t));
 		o += snprintf(buf + o, len - o, "%s%s", i ? "," : "", t);
 	}
 }
 
-/* --- policy registry ------------------------------------------------------------ */
-
-struct pol_owner {
-	struct sgw_hnode node;
-	struct xfrm_pol key;		/* dir, sel, if_id */
-	uint32_t reqid;
-	char gw[IKE_CONF_NAME_MAX];	/* whose tunnel it is */
-	struct ike_id id;
-};
-
-/* How many registry entries each reqid owns: a reqid is in use while it
- * owns one (the reqid allocator asks, past its wrap). */
-struct reqid_use {
-	struct sgw_hnode node;		/* key: the reqid */
-	uint32_t policies;
-};
-
-static pthread_mutex_t pol_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct sgw_htab pol_tab;
-static struct sgw_htab reqid_tab;
-
-static struct reqid_use *reqid_find(uint32_t reqid)
+/* Does another tunnel hold c's selectors, as policies or as routes? */
+bool child_taken(const struct ike_sa *sa, const struct child_sa *c)
 {
-	struct sgw_hnode *n;
-
-	for (n = sgw_htab_first(&reqid_tab, reqid); n; n = sgw_htab_next(n))
-		if (n->key == reqid)
-			return (struct reqid_use *)n;
-	return NULL;
+	return policy_taken(sa, c) || rri_taken(sa, c);
 }
 
-/* Called with pol_lock held; an allocation failure only loses the hint. */
-static void reqid_hold(uint32_t reqid)
-{
-	struct reqid_use *u = reqid_find(reqid);
-
-	if (!u) {
-		u = calloc(1, sizeof(*u));
-		if (!u)
-			return;
-		sgw_htab_add(&reqid_tab, &u->node, reqid);
-	}
-	u->policies++;
-}
-
-static void reqid_drop(uint32_t reqid)
-{
-	struct reqid_use *u = reqid_find(reqid);
-
-	if (u && !--u->policies) {
-		sgw_htab_del(&reqid_tab, &u->node);
-		free(u);
-	}
-}
+/* --- kernel state ---------------------------------------------------------------- */
 
 /* The kernel's key of one of our ESP SAs: destination address and SPI. */
 static void esp_key(struct xfrm_sa_key *key, const struct sockaddr_storage *dst,
@@ -232,99 +199,6 @@ bool child_received(struct child_sa *c)
 	c->in_packets = st.packets;
 	return true;
 }
-
-bool child_reqid_in_use(uint32_t reqid, void *unused)
-{
-	bool used;
-
-	(void)unused;
-	pthread_mutex_lock(&pol_lock);
-	used = reqid_tab.b && reqid_find(reqid);
-	pthread_mutex_unlock(&pol_lock);
-	return used;
-}
-
-static uint64_t pol_hash(const struct xfrm_pol *p)
-{
-	uint64_t h = sgw_hash_bytes(&p->sel, sizeof(p->sel), p->dir);
-
-	return sgw_hash_bytes(&p->if_id, sizeof(p->if_id), h);
-}
-
-static bool pol_same(const struct xfrm_pol *a, const struct xfrm_pol *b)
-{
-	return a->dir == b->dir && a->if_id == b->if_id &&
-	       !memcmp(&a->sel, &b->sel, sizeof(a->sel));
-}
-
-static struct pol_owner *pol_find(const struct xfrm_pol *p)
-{
-	struct sgw_hnode *n;
-
-	if (!pol_tab.b)
-		return NULL;
-	for (n = sgw_htab_first(&pol_tab, pol_hash(p)); n; n = sgw_htab_next(n)) {
-		struct pol_owner *o = (struct pol_owner *)n;
-
-		if (pol_same(&o->key, p))
-			return o;
-	}
-	return NULL;
-}
-
-static int pol_install(struct xfrm_handle *h, const struct xfrm_pol *p,
-		       const struct ike_sa *sa)
-{
-	struct pol_owner *o;
-	int ret;
-
-	pthread_mutex_lock(&pol_lock);
-	if ((!pol_tab.b && sgw_htab_init(&pol_tab, 1024)) ||
-	    (!reqid_tab.b && sgw_htab_init(&reqid_tab, 1024))) {
-		pthread_mutex_unlock(&pol_lock);
-		return -ENOMEM;
-	}
-	ret = xfrm_policy_add(h, p, true);
-	if (!ret) {
-		o = pol_find(p);
-		if (!o) {
-			o = calloc(1, sizeof(*o));
-			if (o) {
-				o->key = *p;
-				sgw_htab_add(&pol_tab, &o->node, pol_hash(p));
-			}
-		}
-		if (o) {
-			if (o->reqid != p->reqid) {
-				if (o->reqid)
-					reqid_drop(o->reqid);
-				reqid_hold(p->reqid);
-			}
-			o->reqid = p->reqid;
-			snprintf(o->gw, sizeof(o->gw), "%s", sa->gw_name);
-			o->id = sa->peer_id;
-		}
-	}
-	pthread_mutex_unlock(&pol_lock);
-	return ret;
-}
-
-static void pol_remove(struct xfrm_handle *h, const struct xfrm_pol *p)
-{
-	struct pol_owner *o;
-
-	pthread_mutex_lock(&pol_lock);
-	o = pol_find(p);
-	if (o && o->reqid == p->reqid) {
-		xfrm_policy_del(h, p);
-		reqid_drop(o->reqid);
-		sgw_htab_del(&pol_tab, &o->node);
-		free(o);
-	}
-	pthread_mutex_unlock(&pol_lock);
-}
-
-/* --- kernel state ---------------------------------------------------------------- */
 
 struct pending_out {
 	struct xfrm_sa sa;
@@ -376,46 +250,11 @@ void child_install_pending(struct ike_sa *sa, struct child_sa *c)
 	if (!c->pending_out)
 		return;
 	if (xfrm_sa_add(h, &c->pending_out->sa, false))
-		sa_log(sa, LOG_ERR, "cannot install outbound SA 0x%08x: %s", c->spi_out,
+		log_sa(sa, LOG_ERR, "cannot install outbound SA 0x%08x: %s", c->spi_out,
 		       xfrm_errmsg(h));
 	else
 		c->installed_out = true;
 	free_pending(c);
-}
-
-static int child_policies(const struct ike_sa *sa, const struct child_sa *c,
-			  struct xfrm_pol *out, int max);
-#define MAX_POLICIES 192
-
-/*
- * A selector pair another tunnel holds may not be taken over, or its
- * traffic would be diverted (the kernel keys policies by selector and
- * if_id): only the same identity of the same gateway may, when it comes
- * back (INITIAL_CONTACT or a restart). Rekeyed successors share the reqid.
- */
-bool child_ts_taken(const struct ike_sa *sa, const struct child_sa *c)
-{
-	struct xfrm_pol *pols = calloc(MAX_POLICIES, sizeof(*pols));
-	bool taken = false;
-	int n, i;
-
-	if (!pols)
-		return true;
-	n = child_policies(sa, c, pols, MAX_POLICIES);
-	pthread_mutex_lock(&pol_lock);
-	for (i = 0; i < n && !taken; i++) {
-		const struct pol_owner *o;
-
-		if (pols[i].dir != XFRM_POLICY_OUT)
-			continue;
-		o = pol_find(&pols[i]);
-		if (o && o->reqid != c->reqid &&
-		    (strcmp(o->gw, sa->gw_name) || !ike_id_equal(&o->id, &sa->peer_id)))
-			taken = true;
-	}
-	pthread_mutex_unlock(&pol_lock);
-	free(pols);
-	return n < 0 || taken || rri_taken(sa, c);
 }
 
 int child_alloc_spi(struct ike_sa *sa, struct child_sa *c)
@@ -428,7 +267,7 @@ int child_alloc_spi(struct ike_sa *sa, struct child_sa *c)
 	ret = xfrm_spi_alloc(sa->shard->xfrm, family, &src, &dst, c->reqid,
 			     sa->gw->c->if_id, NULL, 0, 0, &c->spi_in);
 	if (ret) {
-		sa_log(sa, LOG_ERR, "cannot allocate an SPI: %s",
+		log_sa(sa, LOG_ERR, "cannot allocate an SPI: %s",
 		       xfrm_errmsg(sa->shard->xfrm));
 		return -1;
 	}
@@ -451,76 +290,6 @@ static void fill_lifetimes(const struct ike_conf_gateway *gw, struct xfrm_lifeti
 	}
 }
 
-/* The selectors of a child as prefixes: every local x remote pair of one family. */
-static int child_policies(const struct ike_sa *sa, const struct child_sa *c,
-			  struct xfrm_pol *out, int max)
-{
-	int n = 0;
-	unsigned int i, j;
-	int family;
-	xfrm_address_t lo, po;
-
-	addr_to_xfrm(&sa->local, &lo, &family);
-	addr_to_xfrm(&sa->peer, &po, &family);
-	for (i = 0; i < c->n_local; i++)
-		for (j = 0; j < c->n_remote; j++) {
-			const struct ike_ts *l = &c->ts_local[i], *r = &c->ts_remote[j];
-			int af = l->type == IKE_TS_IPV4_ADDR_RANGE ? AF_INET : AF_INET6;
-			xfrm_address_t ls, le, rs, re, lp[8], rp[8];
-			uint8_t ll[8], rl[8];
-			int nl, nr, a, b;
-
-			if (l->type != r->type)
-				continue;
-			memset(&ls, 0, sizeof(ls));
-			memset(&le, 0, sizeof(le));
-			memset(&rs, 0, sizeof(rs));
-			memset(&re, 0, sizeof(re));
-			memcpy(&ls, l->start_addr, ike_ts_addr_len(l));
-			memcpy(&le, l->end_addr, ike_ts_addr_len(l));
-			memcpy(&rs, r->start_addr, ike_ts_addr_len(r));
-			memcpy(&re, r->end_addr, ike_ts_addr_len(r));
-			nl = xfrm_range_to_prefixes(af, &ls, &le, lp, ll, 8);
-			nr = xfrm_range_to_prefixes(af, &rs, &re, rp, rl, 8);
-			if (nl < 0 || nr < 0)
-				return -1;
-			for (a = 0; a < nl; a++)
-				for (b = 0; b < nr; b++) {
-					static const uint8_t dirs[3] = {
-						XFRM_POLICY_OUT, XFRM_POLICY_IN, XFRM_POLICY_FWD
-					};
-					int d;
-
-					for (d = 0; d < 3; d++) {
-						struct xfrm_pol *p;
-						bool out_dir = dirs[d] == XFRM_POLICY_OUT;
-
-						if (n == max)
-							return -1;
-						p = &out[n++];
-						memset(p, 0, sizeof(*p));
-						p->dir = dirs[d];
-						p->sel.family = af;
-						p->sel.proto = l->ip_proto ? l->ip_proto : r->ip_proto;
-						p->sel.src = out_dir ? lp[a] : rp[b];
-						p->sel.src_len = out_dir ? ll[a] : rl[b];
-						p->sel.dst = out_dir ? rp[b] : lp[a];
-						p->sel.dst_len = out_dir ? rl[b] : ll[a];
-						p->sel.sport = out_dir ? l->start_port : r->start_port;
-						p->sel.dport = out_dir ? r->start_port : l->start_port;
-						/* more specific selectors win */
-						p->priority = 200000 - (uint32_t)(ll[a] + rl[b]) * 256;
-						p->if_id = sa->gw->c->if_id;
-						p->tmpl_family = family;
-						p->tmpl_src = out_dir ? lo : po;
-						p->tmpl_dst = out_dir ? po : lo;
-						p->reqid = c->reqid;
-					}
-				}
-		}
-	return n;
-}
-
 int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 		  const uint8_t *gir, size_t gir_len,
 		  const uint8_t *ni, size_t ni_len,
@@ -531,13 +300,12 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 	struct ike_child_keys k;
 	struct ike_esp_algs algs;
 	struct xfrm_sa in, out;
-	struct xfrm_pol *pols = NULL;
-	int family, n, i, ret = -1;
+	int family, ret = -1;
 
 	if (ike_esp_algs(&c->suite, &algs) ||
 	    ike_derive_child_keys(&sa->keys, &c->suite, gir, gir_len, ni, ni_len,
 				  nr, nr_len, &k)) {
-		sa_log(sa, LOG_ERR, "cannot derive CHILD_SA keys");
+		log_sa(sa, LOG_ERR, "cannot derive CHILD_SA keys");
 		return -1;
 	}
 	memset(&in, 0, sizeof(in));
@@ -578,7 +346,7 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 		out.natt_dport = addr_port(&sa->peer);
 	}
 	if (xfrm_sa_add(h, &in, true)) {
-		sa_log(sa, LOG_ERR, "cannot install inbound SA 0x%08x: %s", c->spi_in,
+		log_sa(sa, LOG_ERR, "cannot install inbound SA 0x%08x: %s", c->spi_in,
 		       xfrm_errmsg(h));
 		goto out;
 	}
@@ -587,32 +355,20 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 		if (hold_out(c, &out))
 			goto out;
 	} else if (xfrm_sa_add(h, &out, false)) {
-		sa_log(sa, LOG_ERR, "cannot install outbound SA 0x%08x: %s", c->spi_out,
+		log_sa(sa, LOG_ERR, "cannot install outbound SA 0x%08x: %s", c->spi_out,
 		       xfrm_errmsg(h));
 		goto out;
 	} else {
 		c->installed_out = true;
 	}
 	if (policies) {
-		pols = calloc(MAX_POLICIES, sizeof(*pols));
-		if (!pols)
-			goto out;
-		n = child_policies(sa, c, pols, MAX_POLICIES);
-		if (n < 0) {
-			sa_log(sa, LOG_ERR, "traffic selectors need too many policies");
-			goto out;
-		}
 		c->policies = true;
-		for (i = 0; i < n; i++)
-			if (pol_install(h, &pols[i], sa)) {
-				sa_log(sa, LOG_ERR, "cannot install policy: %s", xfrm_errmsg(h));
-				goto out;
-			}
+		if (policy_install(sa, c))
+			goto out;
 	}
 	rri_child_up(sa, c);
 	ret = 0;
 out:
-	free(pols);
 	ike_child_keys_wipe(&k);
 	explicit_bzero(&in.crypto, sizeof(in.crypto));
 	explicit_bzero(&out.crypto, sizeof(out.crypto));
@@ -641,16 +397,7 @@ void child_uninstall(struct child_sa *c, bool keep_policies)
 		xfrm_sa_del(h, &key);
 		c->installed_out = false;
 	}
-	if (c->policies && !keep_policies) {
-		struct xfrm_pol *pols = calloc(MAX_POLICIES, sizeof(*pols));
-		int n, i;
-
-		if (pols) {
-			n = child_policies(sa, c, pols, MAX_POLICIES);
-			for (i = 0; i < n; i++)
-				pol_remove(h, &pols[i]);
-			free(pols);
-		}
-	}
+	if (c->policies && !keep_policies)
+		policy_remove(sa, c);
 	c->policies = false;
 }

@@ -52,7 +52,7 @@ static int gw_prepare(const struct ike_conf_gateway *c, struct gw_rt *rt,
 	return 0;
 }
 
-int ikud_conf_load(const char *path, struct ikud_conf **out, char *err, size_t errlen)
+int config_load(const char *path, struct ikud_conf **out, char *err, size_t errlen)
 {
 	struct ikud_conf *conf = calloc(1, sizeof(*conf));
 	size_t i;
@@ -69,19 +69,19 @@ int ikud_conf_load(const char *path, struct ikud_conf **out, char *err, size_t e
 	conf->gws = calloc(conf->c.n_gateways ? conf->c.n_gateways : 1, sizeof(*conf->gws));
 	if (!conf->gws) {
 		snprintf(err, errlen, "%s: out of memory", path);
-		ikud_conf_free(conf);
+		config_free(conf);
 		return -1;
 	}
 	for (i = 0; i < conf->c.n_gateways; i++)
 		if (gw_prepare(&conf->c.gateways[i], &conf->gws[i], path, err, errlen)) {
-			ikud_conf_free(conf);
+			config_free(conf);
 			return -1;
 		}
 	*out = conf;
 	return 0;
 }
 
-void ikud_conf_free(struct ikud_conf *conf)
+void config_free(struct ikud_conf *conf)
 {
 	if (!conf)
 		return;
@@ -90,7 +90,7 @@ void ikud_conf_free(struct ikud_conf *conf)
 	free(conf);
 }
 
-const struct gw_rt *ikud_conf_gw(const struct ikud_conf *conf, const char *name)
+const struct gw_rt *config_gw(const struct ikud_conf *conf, const char *name)
 {
 	size_t i;
 

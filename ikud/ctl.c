@@ -104,7 +104,7 @@ static void ts_array(struct jbuf *j, const char *key, const struct ike_ts *ts, u
 	for (i = 0; i < n; i++) {
 		char t[96];
 
-		ts_range_str(&ts[i], t, sizeof(t));
+		child_ts_range_str(&ts[i], t, sizeof(t));
 		jprintf(j, "%s\"%s\"", i ? "," : "", t);
 	}
 	jputs(j, "]", 1);
@@ -323,7 +323,7 @@ static void post_selector(struct daemon *d, enum inbox_kind kind, const char *se
 		m->kind = kind;
 		snprintf(m->sel_kind, sizeof(m->sel_kind), "%s", sel_kind);
 		snprintf(m->sel_value, sizeof(m->sel_value), "%s", sel_value ? sel_value : "");
-		shard_post(d->shards[i], m);
+		inbox_post(d->shards[i], m);
 	}
 }
 

@@ -1,20 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ikud: the IKEv2 daemon. Shared definitions of its parts:
- *
- *   main.c      start-up, signals, reload, the control thread's loop
- *   config.c    the run-time view of ikud.conf (parsed proposals, local id)
- *   log.c       syslog / stderr logging
- *   shard.c     a worker: epoll loop, sockets, inbox, packet dispatch
- *   sa.c        IKE and CHILD SA objects, their tables, teardown
- *   exchange.c  message I/O of an SA: requests, responses, retransmits
- *   responder.c IKE_SA_INIT and IKE_AUTH as responder
- *   initiator.c IKE_SA_INIT and IKE_AUTH as initiator
- *   child.c     CHILD_SA negotiation: TS narrowing, kernel install
- *   info.c      INFORMATIONAL (DELETE, liveness), DPD
- *   rekey.c     CREATE_CHILD_SA (CHILD_SA and IKE_SA rekeying)
- *   ctl.c       the control socket (sgwctl ike ...)
- *   rri.c       reverse route injection (routes to the peers' prefixes)
+ * ikud: the IKEv2 daemon. Its data structures and, at the end, each
+ * part's functions (a section per file).
  *
  * See Documentation/ikud.md for the architecture.
  */
@@ -27,14 +14,15 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "ike_conf.h"
-#include "ike/ike_crypto.h"
 #include "base/sgw_htab.h"
+#include "base/sgw_idalloc.h"
+#include "base/sgw_timer.h"
+#include "ike/ike_crypto.h"
 #include "ike/ike_msg.h"
 #include "ike/ike_proposal.h"
-#include "base/sgw_timer.h"
-#include "base/sgw_idalloc.h"
 #include "netlink/xfrm_client.h"
+
+#include "ike_conf.h"
 
 #define IKUD_MAX_SHARDS		64
 #define IKUD_SHARD_SHIFT	56	/* our IKE SPIs carry the shard in their top byte */
@@ -57,6 +45,10 @@ struct gw_rt {
 	size_t n_esp;
 	struct ike_id local_id;
 	unsigned int select_flags;	/* IKE_SELECT_ALLOW_LEGACY */
+	/* with an xfrm interface (rri.c): the routing table of the peers'
+	 * routes and the interface they go through */
+	uint32_t rri_table;
+	int rri_oif;
 };
 
 struct ikud_conf {
@@ -64,11 +56,6 @@ struct ikud_conf {
 	struct gw_rt *gws;		/* one per c.gateways[] */
 };
 
-/* Builds the run-time view; -1 with a "file:line: message" in err. */
-int ikud_conf_load(const char *path, struct ikud_conf **out, char *err,
-		   size_t errlen);
-void ikud_conf_free(struct ikud_conf *conf);
-const struct gw_rt *ikud_conf_gw(const struct ikud_conf *conf, const char *name);
 
 /* --- statistics ------------------------------------------------------------- */
 
@@ -319,101 +306,78 @@ struct daemon {
 	atomic_int collision_bias;	/* enum collision_bias, set by ctl */
 };
 
-/* shard.c */
-struct shard *shard_new(struct daemon *d, unsigned int idx);
-int shard_start(struct shard *s);
-void shard_join_free(struct shard *s);
-void shard_post(struct shard *s, struct inbox_msg *m);
-int shard_open_sockets(struct shard *s);
-int ikud_send(struct ike_sa *sa, const uint8_t *buf, size_t len);
-int ikud_send_to(int fd, bool natt, const struct sockaddr_storage *peer,
-		 const uint8_t *buf, size_t len);
-struct gw_socks *shard_gw_socks(struct shard *s, const char *name);
-void shard_setup_done(struct shard *s);
+/*
+ * The parts of ikud, each file's functions named after it. Lower parts
+ * never call higher ones (selftests/host/ikud_layers.sh checks it):
+ *
+ *   log, addr, ike_conf, config, narrow   no dependencies inside ikud
+ *   policy, rri                           kernel policies and routes of tunnels
+ *   child                                 CHILD_SAs and their kernel state
+ *   sa                                    IKE SAs, tables, teardown
+ *   sock, inbox, exchange                 message I/O of an SA
+ *   natd, cookie, dpd, delete             small exchanges and checks
+ *   rekey, auth, sa_init                  the exchanges that make SAs
+ *   dispatch                              a datagram to its exchange
+ *   shard                                 a worker's loop
+ *   ctl, main                             control socket, start-up, signals
+ */
 
-/* sa.c */
-struct ike_sa *sa_new(struct shard *s, const struct gw_rt *gw, bool initiator);
-void sa_set_our_spi(struct ike_sa *sa, uint64_t spi);
-struct ike_sa *sa_find(struct shard *s, uint64_t our_spi);
-struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,
-				 const struct sockaddr_storage *peer);
-void sa_index_half_open(struct ike_sa *sa);
-void sa_established(struct ike_sa *sa);
-/* Remove the IKE SA, its CHILD_SAs and their kernel state; frees sa. */
-void sa_destroy(struct ike_sa *sa, const char *why);
-void sa_delete_all_children(struct ike_sa *sa);
-struct child_sa *child_find(struct shard *s, uint32_t spi_in);
-struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out);
-void child_remove(struct child_sa *c, const char *why);
-void child_link(struct ike_sa *sa, struct child_sa *c);
-uint64_t sa_new_spi(struct shard *s);
-uint32_t ikud_new_reqid(struct daemon *d);
-void ikud_reqids_init(struct daemon *d);
-void sa_purge_id(struct shard *s, const char *gw, const struct ike_id *id,
-		 uint64_t keep_uid);
-void sa_fail(struct shard *s, enum fail_reason r);
-const char *sa_peer_str(const struct ike_sa *sa, char *buf, size_t len);
-void sa_free_init_material(struct ike_sa *sa);
-void sa_log(const struct ike_sa *sa, int prio, const char *fmt, ...)
+/* log.c (log.h has the rest) */
+void log_sa(const struct ike_sa *sa, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void addr_to_xfrm(const struct sockaddr_storage *ss, xfrm_address_t *a, int *family);
+
+/* addr.c */
+int addr_family(const struct sockaddr_storage *ss);
 const uint8_t *addr_bytes(const struct sockaddr_storage *ss, size_t *len);
 uint16_t addr_port(const struct sockaddr_storage *ss);
 void addr_set_port(struct sockaddr_storage *ss, uint16_t port);
-int addr_family(const struct sockaddr_storage *ss);
+void addr_to_xfrm(const struct sockaddr_storage *ss, xfrm_address_t *a, int *family);
+void addr_from_prefix(const struct sgw_prefix *p, uint16_t port, struct sockaddr_storage *ss);
+socklen_t addr_len(const struct sockaddr_storage *ss);
+bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+const char *addr_format_ip(const struct sockaddr_storage *ss, char *buf, size_t len);
+const char *addr_format(const struct sockaddr_storage *ss, char *buf, size_t len);
 
-/* exchange.c */
-void ikud_receive(struct shard *s, struct gw_socks *gs, bool natt,
-		  uint8_t *pkt, size_t len, const struct sockaddr_storage *peer,
-		  const struct sockaddr_storage *local);
-/* Start building a message of this SA (header filled). */
-void ex_begin(struct ike_sa *sa, struct ike_builder *b, uint8_t exchange,
-	      bool response, uint32_t mid);
-/* Protect and send a response; it is cached for retransmits. */
-int ex_send_response(struct ike_sa *sa, struct ike_builder *b);
-/* Protect and send a request; retransmitted until answered. */
-int ex_send_request(struct ike_sa *sa, struct ike_builder *b, enum req_kind kind,
-		    uint32_t interval_ms, uint8_t tries);
-/* An unprotected error notify reply to an IKE_SA_INIT request. */
-void ex_reply_init_notify(struct shard *s, int fd, bool natt,
-			  const struct sockaddr_storage *peer,
-			  const struct ike_hdr *req, uint16_t type,
-			  const uint8_t *data, size_t len);
-/* A protected response with one error notify. */
-void ex_respond_error(struct ike_sa *sa, uint8_t exchange, uint16_t type,
-		      const uint8_t *data, size_t len);
-void ex_request_done(struct ike_sa *sa);
-/* Send an already built request (IKE_SA_INIT) with retransmission. */
-int ex_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
-			enum req_kind kind, uint32_t mid, uint32_t interval_ms,
-			uint8_t tries);
+/* config.c: the run-time view of ikud.conf; -1 with "file:line: message" */
+int config_load(const char *path, struct ikud_conf **out, char *err, size_t errlen);
+void config_free(struct ikud_conf *conf);
+const struct gw_rt *config_gw(const struct ikud_conf *conf, const char *name);
 
-/* responder.c */
-void resp_sa_init(struct shard *s, struct gw_socks *gs, bool natt,
-		  const uint8_t *pkt, size_t len,
-		  const struct sockaddr_storage *peer,
-		  const struct sockaddr_storage *local);
-void resp_ike_auth(struct ike_sa *sa, struct ike_msg *m);
-/* NAT_DETECTION_*_IP: 1 a notify matches addr:port, 0 none does, -1 none sent. */
-int nat_d_matches(const struct ike_msg *m, uint16_t type, uint64_t spi_i,
-		  uint64_t spi_r, const struct sockaddr_storage *ss);
-void build_nat_d(struct ike_builder *b, uint16_t type, uint64_t spi_i,
-		 uint64_t spi_r, const struct sockaddr_storage *ss);
-
-/* initiator.c */
-int init_start(struct shard *s, const struct gw_rt *gw,
-	       const struct sgw_prefix *peer);
-/* Start every configured `initiate` peer of the configuration (shard 0). */
-void init_start_all(struct shard *s);
-void init_on_sa_init_response(struct ike_sa *sa, struct ike_msg *m);
-void init_on_auth_response(struct ike_sa *sa, struct ike_msg *m);
-
-/* child.c */
+/* narrow.c */
 /* Narrow the peer's TSi/TSr (as the exchange's initiator sent them) to the
  * gateway's; fills c->ts_*. Returns 0 or -1 (TS_UNACCEPTABLE). */
-int child_narrow(const struct gw_rt *gw, const struct ike_ts_list *tsi,
+int narrow_child(const struct ike_conf_gateway *gw, const struct ike_ts_list *tsi,
 		 const struct ike_ts_list *tsr, bool peer_is_initiator,
 		 struct child_sa *c);
+
+/* policy.c */
+#define POLICY_MAX 192		/* policies of one CHILD_SA */
+void policy_reqids_init(struct daemon *d);
+uint32_t policy_new_reqid(struct daemon *d);
+/* True while a policy of ours names REQID (its tunnel lives). */
+bool policy_reqid_in_use(uint32_t reqid, void *unused);
+/* The policies of c's selectors (every local x remote pair, three
+ * directions); -1 when more than max. */
+int policy_build(const struct ike_sa *sa, const struct child_sa *c,
+		 struct xfrm_pol *out, int max);
+int policy_install(const struct ike_sa *sa, const struct child_sa *c);
+void policy_remove(const struct ike_sa *sa, const struct child_sa *c);
+/* Does another tunnel's policy hold c's selectors? */
+bool policy_taken(const struct ike_sa *sa, const struct child_sa *c);
+
+/* child.c */
+struct child_sa *child_find(struct shard *s, uint32_t spi_in);
+struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out);
+void child_link(struct ike_sa *sa, struct child_sa *c);
+void child_remove(struct child_sa *c, const char *why);
+void child_remove_all(struct ike_sa *sa);
+void child_established(struct ike_sa *sa, struct child_sa *c, const char *how, bool rekey);
+void child_ts_range_str(const struct ike_ts *t, char *buf, size_t len);
+void child_ts_str(const struct child_sa *c, char *buf, size_t len);
+/* Does another peer's tunnel hold these selectors already? */
+bool child_taken(const struct ike_sa *sa, const struct child_sa *c);
+/* True if the inbound SA counted packets since the last call. */
+bool child_received(struct child_sa *c);
 /* Allocate our inbound SPI in the kernel. */
 int child_alloc_spi(struct ike_sa *sa, struct child_sa *c);
 /* Install both ESP SAs (and policies unless they exist). The exchange's
@@ -426,39 +390,134 @@ void child_uninstall(struct child_sa *c, bool keep_policies);
 /* Install an outbound SA held back by defer_out. */
 void child_install_pending(struct ike_sa *sa, struct child_sa *c);
 void child_drop_pending(struct child_sa *c);
-/* Does another peer's tunnel hold these selectors already? */
-bool child_ts_taken(const struct ike_sa *sa, const struct child_sa *c);
-void child_ts_str(const struct child_sa *c, char *buf, size_t len);
-/* True while a policy of ours names REQID (its tunnel lives). */
-bool child_reqid_in_use(uint32_t reqid, void *unused);
-/* True if the inbound SA counted packets since the last call. */
-bool child_received(struct child_sa *c);
-void ts_range_str(const struct ike_ts *t, char *buf, size_t len);
 
-/* info.c */
-void info_on_request(struct ike_sa *sa, struct ike_msg *m);
-void info_on_response(struct ike_sa *sa, struct ike_msg *m);
-void info_send_delete_ike(struct ike_sa *sa);
-void info_send_delete_child(struct ike_sa *sa, struct child_sa *c);
+/* sa.c */
+struct ike_sa *sa_new(struct shard *s, const struct gw_rt *gw, bool initiator);
+uint64_t sa_new_spi(struct shard *s);
+void sa_set_our_spi(struct ike_sa *sa, uint64_t spi);
+struct ike_sa *sa_find(struct shard *s, uint64_t our_spi);
+struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,
+				 const struct sockaddr_storage *peer);
+void sa_index_half_open(struct ike_sa *sa);
+void sa_established(struct ike_sa *sa);
+void sa_expire_timer(struct sgw_timer *t, void *arg);
+/* Remove the IKE SA, its CHILD_SAs and their kernel state; frees sa. */
+void sa_destroy(struct ike_sa *sa, const char *why);
+void sa_setup_failed(struct ike_sa *sa, enum fail_reason r, const char *why);
+void sa_purge_id(struct shard *s, const char *gw, const struct ike_id *id,
+		 uint64_t keep_uid);
+void sa_fail(struct shard *s, enum fail_reason r);
+void sa_free_init_material(struct ike_sa *sa);
+
+/* sock.c */
+void sock_gateway_addr(const struct ike_conf_gateway *c, uint16_t port,
+		       struct sockaddr_storage *ss);
+int sock_open(const struct ike_conf_gateway *c, uint16_t port, bool encap);
+struct gw_socks *sock_find(struct shard *s, const char *name);
+int sock_send(struct ike_sa *sa, const uint8_t *buf, size_t len);
+int sock_send_to(int fd, bool natt, const struct sockaddr_storage *peer,
+		 const uint8_t *buf, size_t len);
+
+/* inbox.c */
+void inbox_post(struct shard *s, struct inbox_msg *m);
+struct inbox_msg *inbox_take(struct shard *s);
+void inbox_free_all(struct shard *s);
+
+/* exchange.c */
+/* Start building a message of this SA (header filled). */
+void exchange_begin(struct ike_sa *sa, struct ike_builder *b, uint8_t exchange,
+		    bool response, uint32_t mid);
+/* Protect and send a response; it is cached for retransmits. */
+int exchange_send_response(struct ike_sa *sa, struct ike_builder *b);
+/* Protect and send a request; retransmitted until answered. */
+int exchange_send_request(struct ike_sa *sa, struct ike_builder *b, enum req_kind kind,
+			  uint32_t interval_ms, uint8_t tries);
+/* Send an already built request (IKE_SA_INIT) with retransmission. */
+int exchange_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
+			      enum req_kind kind, uint32_t mid, uint32_t interval_ms,
+			      uint8_t tries);
+void exchange_done(struct ike_sa *sa);
+/* An unprotected error notify reply to an IKE_SA_INIT request. */
+void exchange_reply_init_notify(struct shard *s, int fd, bool natt,
+				const struct sockaddr_storage *peer,
+				const struct ike_hdr *req, uint16_t type,
+				const uint8_t *data, size_t len);
+/* A protected response with one error notify. */
+void exchange_respond_error(struct ike_sa *sa, uint8_t exchange, uint16_t type,
+			    const uint8_t *data, size_t len);
+
+/* natd.c */
+/* NAT_DETECTION_*_IP: 1 a notify matches addr:port, 0 none does, -1 none sent. */
+int natd_matches(const struct ike_msg *m, uint16_t type, uint64_t spi_i,
+		 uint64_t spi_r, const struct sockaddr_storage *ss);
+void natd_build(struct ike_builder *b, uint16_t type, uint64_t spi_i,
+		uint64_t spi_r, const struct sockaddr_storage *ss);
+/* A peer behind a NAT may change its port (or float to 4500): follow it once
+ * a message from the new address authenticated. */
+void natd_follow_peer(struct ike_sa *sa, struct gw_socks *gs, bool natt,
+		      const struct sockaddr_storage *peer);
+
+/* cookie.c */
+int cookie_init(void);
+int cookie_make(const struct ike_msg *m, const struct sockaddr_storage *peer,
+		uint8_t out[IKE_COOKIE_LEN]);
+bool cookie_valid(const struct ike_msg *m, const struct sockaddr_storage *peer);
+
+/* dpd.c */
 void dpd_arm(struct ike_sa *sa);
-void dpd_timer(struct sgw_timer *t, void *arg);
+void dpd_on_response(struct ike_sa *sa);
+
+/* delete.c */
+bool delete_on_request(struct ike_sa *sa, struct ike_msg *m);
+void delete_on_response(struct ike_sa *sa);
+/* Our DELETE of the whole IKE SA, sent once; the caller destroys the SA. */
+void delete_send_ike(struct ike_sa *sa);
+int delete_request_ike(struct ike_sa *sa);
+/* Delete one CHILD_SA with the peer; it goes when the peer confirms (or,
+ * if another request of ours is outstanding, at once, without telling). */
+void delete_send_child(struct ike_sa *sa, struct child_sa *c);
 
 /* rekey.c */
 void rekey_on_request(struct ike_sa *sa, struct ike_msg *m);
 void rekey_on_response(struct ike_sa *sa, struct ike_msg *m);
 void rekey_on_peer_delete(struct ike_sa *sa);
 int rekey_child_start(struct ike_sa *sa, struct child_sa *c);
-/* Start a CHILD_SA rekey that had to wait; true if one was started. */
-bool rekey_pending(struct ike_sa *sa);
 int rekey_ike_start(struct ike_sa *sa);
-void rekey_ike_timer(struct sgw_timer *t, void *arg);
+void rekey_schedule(struct ike_sa *sa);
+void rekey_retry(struct ike_sa *sa, uint32_t ms);
+void rekey_kick(struct ike_sa *sa);
 void rekey_on_expire(struct shard *s, const struct xfrm_event *e);
+
+/* auth.c */
+void auth_respond(struct ike_sa *sa, struct ike_msg *m);
+int auth_start(struct ike_sa *sa);
+void auth_on_response(struct ike_sa *sa, struct ike_msg *m);
+
+/* sa_init.c */
+void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
+		     const uint8_t *pkt, size_t len,
+		     const struct sockaddr_storage *peer,
+		     const struct sockaddr_storage *local);
+int sa_init_start(struct shard *s, const struct gw_rt *gw,
+		  const struct sgw_prefix *peer);
+/* Start every configured `initiate` peer of the configuration (worker 0). */
+void sa_init_start_all(struct shard *s);
+void sa_init_on_response(struct ike_sa *sa, struct ike_msg *m);
+
+/* dispatch.c */
+void dispatch_packet(struct shard *s, struct gw_socks *gs, bool natt,
+		     uint8_t *pkt, size_t len, const struct sockaddr_storage *peer,
+		     const struct sockaddr_storage *local);
+
+/* shard.c */
+struct shard *shard_new(struct daemon *d, unsigned int idx);
+int shard_start(struct shard *s);
+void shard_join_free(struct shard *s);
+int shard_open_sockets(struct shard *s);
+void shard_setup_done(struct shard *s);
 
 /* ctl.c */
 int ctl_open(const char *path);
 void ctl_serve(struct daemon *d, int listen_fd);
-
-/* main.c */
-extern struct daemon *ikud;
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ikud logging (see log.h). */
+#include "ikud.h"
 #include "log.h"
 
 #include <stdarg.h>
@@ -63,4 +64,26 @@ void log_msg(int prio, const char *fmt, ...)
 	/* One write per line: lines of several threads never interleave. */
 	if (write(STDERR_FILENO, line, n) < 0)
 		return;
+}
+
+/* "gw s1: peer 192.0.2.7:500 id fqdn:enb1 ike a1b2c3d4e5f60718_i 0102030405060708_r: MESSAGE" */
+void log_sa(const struct ike_sa *sa, int prio, const char *fmt, ...)
+{
+	char peer[64], id[300] = "", msg[600];
+	va_list ap;
+
+	if (!log_enabled(prio))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (sa->peer_id_set) {
+		char tmp[290];
+
+		ike_id_to_string(&sa->peer_id, tmp, sizeof(tmp));
+		snprintf(id, sizeof(id), " id %s", tmp);
+	}
+	log_msg(prio, "gw %s: peer %s%s ike %016llx_i %016llx_r: %s", sa->gw_name,
+		addr_format(&sa->peer, peer, sizeof(peer)), id,
+		(unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r, msg);
 }

@@ -24,8 +24,6 @@
 
 #define DEFAULT_CONF "/etc/sgw/ikud.conf"
 
-struct daemon *ikud;
-extern uint8_t ikud_cookie_secret[32];
 
 static void usage(FILE *f)
 {
@@ -63,13 +61,13 @@ static int reload(struct daemon *d)
 	char err[512];
 	unsigned int i;
 
-	if (ikud_conf_load(d->conf_path, &conf, err, sizeof(err))) {
+	if (config_load(d->conf_path, &conf, err, sizeof(err))) {
 		log_err("reload failed, keeping the running configuration: %s", err);
 		return -1;
 	}
-	if (rri_check(&conf->c, err, sizeof(err))) {
+	if (rri_check(conf, err, sizeof(err))) {
 		log_err("reload failed, keeping the running configuration: %s", err);
-		ikud_conf_free(conf);
+		config_free(conf);
 		return -1;
 	}
 	log_set_level(conf->c.log_level);
@@ -85,7 +83,7 @@ static int reload(struct daemon *d)
 		}
 		m->kind = INBOX_RELOAD;
 		m->conf = conf;
-		shard_post(d->shards[i], m);
+		inbox_post(d->shards[i], m);
 	}
 	/* The old configuration is freed once no shard points into it. */
 	clock_gettime(CLOCK_REALTIME, &deadline);
@@ -99,7 +97,7 @@ static int reload(struct daemon *d)
 		}
 	pthread_mutex_unlock(&d->reload_lock);
 	d->conf = conf;
-	ikud_conf_free(old);
+	config_free(old);
 	log_notice("configuration reloaded: %zu gateways", conf->c.n_gateways);
 	return 0;
 }
@@ -145,14 +143,14 @@ int main(int argc, char **argv)
 	}
 	memset(&d, 0, sizeof(d));
 	d.conf_path = conf_path;
-	ikud_reqids_init(&d);
-	if (ikud_conf_load(conf_path, &d.conf, err, sizeof(err))) {
+	policy_reqids_init(&d);
+	if (config_load(conf_path, &d.conf, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
 	if (check) {
 		printf("%s: configuration OK (%zu gateways)\n", conf_path, d.conf->c.n_gateways);
-		ikud_conf_free(d.conf);
+		config_free(d.conf);
 		return 0;
 	}
 	log_setup(!debug && d.conf->c.log_syslog, debug ? LOG_DEBUG : d.conf->c.log_level);
@@ -160,8 +158,10 @@ int main(int argc, char **argv)
 		log_err("OpenSSL lacks an algorithm ikud needs");
 		return 1;
 	}
-	ike_random(ikud_cookie_secret, sizeof(ikud_cookie_secret));
-	ikud = &d;
+	if (cookie_init()) {
+		log_err("no random bytes for the cookie secret");
+		return 1;
+	}
 	d.start_ms = sgw_now_ms();
 	pthread_mutex_init(&d.reload_lock, NULL);
 	pthread_cond_init(&d.reload_cond, NULL);
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 
 	/* Gateways' VRFs and xfrm interfaces; stale RRI routes go. */
-	if (rri_start(&d.conf->c, err, sizeof(err))) {
+	if (rri_start(d.conf, err, sizeof(err))) {
 		log_err("%s", err);
 		return 1;
 	}
@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 			log_err("cannot open the IKE sockets; stopping");
 			return 1;
 		}
-	init_start_all(d.shards[0]);
+	sa_init_start_all(d.shards[0]);
 	for (i = 0; i < d.n_shards; i++)
 		if (shard_start(d.shards[i])) {
 			log_err("cannot start worker %u: %s", i, strerror(errno));
@@ -250,7 +250,7 @@ int main(int argc, char **argv)
 
 		if (m) {
 			m->kind = INBOX_STOP;
-			shard_post(d.shards[i], m);
+			inbox_post(d.shards[i], m);
 		}
 	}
 	for (i = 0; i < d.n_shards; i++)
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 	flush_previous();
 	rri_stop();
 	unlink(ctl_path ? ctl_path : d.conf->c.control);
-	ikud_conf_free(d.conf);
+	config_free(d.conf);
 	close(ctl_fd);
 	close(epfd);
 	close(sfd);

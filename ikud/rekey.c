@@ -69,16 +69,6 @@ static void rekey_nonce(const struct ike_sa *sa, uint8_t *n, size_t len, bool in
 	memset(n, (bias == BIAS_WIN) == initiator ? 0xff : 0x00, 4);
 }
 
-static void log_child(struct ike_sa *sa, struct child_sa *c, const char *what)
-{
-	char ts[256], suite[128];
-
-	child_ts_str(c, ts, sizeof(ts));
-	ike_suite_to_string(&c->suite, suite, sizeof(suite));
-	sa_log(sa, LOG_NOTICE, "CHILD_SA %s spi_in 0x%08x spi_out 0x%08x %s (%s)", what,
-	       c->spi_in, c->spi_out, ts, suite);
-}
-
 /* --- responder --------------------------------------------------------------- */
 
 /*
@@ -103,8 +93,23 @@ static void ike_sa_take_over(struct ike_sa *n, struct ike_sa *sa,
 	for (struct child_sa *c = n->children; c; c = c->next)
 		c->ike = n;
 	sa_established(n);
+	dpd_arm(n);
+	rekey_schedule(n);
 	if (count)
 		sa->shard->st.ike_rekeys++;
+}
+
+/*
+ * A replaced IKE SA the peer did not delete in time: tell the peer, as one
+ * that missed a rekey collision (§2.8.2) may still hold it as established.
+ */
+static void retired_expired(struct sgw_timer *t, void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	(void)t;
+	delete_send_ike(sa);
+	sa_destroy(sa, "rekeyed SA not deleted by the peer: deleted");
 }
 
 /* A replaced IKE SA waits (bounded) for the DELETE of whoever owns it. */
@@ -116,6 +121,7 @@ static void ike_sa_retire(struct ike_sa *sa, struct ike_sa *successor, uint32_t 
 	sa->rekeyed_to = successor;
 	sgw_timer_cancel(&s->timers, &sa->t_dpd);
 	sgw_timer_cancel(&s->timers, &sa->t_rekey);
+	sa->t_expire.fn = retired_expired;
 	sgw_timer_set(&s->timers, &sa->t_expire, sgw_now_ms() + wait_ms);
 }
 
@@ -127,9 +133,10 @@ static void ike_sa_unretire(struct ike_sa *sa)
 
 	sa->state = SA_ESTABLISHED;
 	sa->rekeyed_to = NULL;
+	sa->t_expire.fn = sa_expire_timer;
 	sgw_timer_set(&s->timers, &sa->t_expire,
 		      sa->established_ms + (c->ike_lifetime + c->rekey_margin) * 1000ULL);
-	sgw_timer_set(&s->timers, &sa->t_rekey, sgw_now_ms() + 10000);
+	rekey_retry(sa, 10000);
 	dpd_arm(sa);
 }
 
@@ -142,49 +149,44 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 	struct ike_dh *dh;
 	struct ike_builder b;
 	struct ike_proposal p;
-	uint8_t pub[IKE_DH_MAX_LEN], gir[IKE_DH_MAX_LEN], nr[IKUD_NONCE_LEN], spi[8];
-	size_t pub_len, gir_len;
+	uint8_t pub[IKE_DH_MAX_LEN], gir[IKE_DH_MAX_LEN], nr[IKUD_NONCE_LEN], spi[8], grp[2];
+	size_t pub_len, gir_len, grp_len;
+	uint16_t notify;
 	bool collide = sa->req == REQ_REKEY_IKE;
 
 	if (sa->req == REQ_DELETE_IKE) {
 		/* §2.25.2: we are closing it ourselves */
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	if (!m->ke.present || !m->nonce.present) {
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
-	switch (ike_proposal_select(gw->ike, gw->n_ike, m->sa.prop, m->sa.n,
-				    gw->select_flags, m->ke.group, &suite)) {
-	case IKE_SELECT_OK:
-		break;
-	case IKE_SELECT_INVALID_KE: {
-		uint8_t grp[2] = { (uint8_t)(suite.dh >> 8), (uint8_t)suite.dh };
-
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_KE_PAYLOAD, grp, 2);
-		return;
-	}
-	default:
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+	notify = ike_select_refusal(ike_proposal_select(gw->ike, gw->n_ike, m->sa.prop,
+							m->sa.n, gw->select_flags,
+							m->ke.group, &suite),
+				    &suite, grp, &grp_len);
+	if (notify) {
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, notify, grp, grp_len);
 		return;
 	}
 	if (suite.spi_size != 8) {
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
 	dh = ike_dh_new(suite.dh, gw->select_flags & IKE_SELECT_ALLOW_LEGACY);
 	if (!dh || ike_dh_public(dh, pub, sizeof(pub), &pub_len) ||
 	    ike_dh_shared(dh, m->ke.data, m->ke.len, gir, sizeof(gir), &gir_len)) {
 		ike_dh_free(dh);
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
 	ike_dh_free(dh);
 	n = sa_new(s, gw, false);
 	if (!n) {
 		explicit_bzero(gir, sizeof(gir));
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	n->is_rekey = true;
@@ -198,18 +200,18 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 				       &n->keys)) {
 		explicit_bzero(gir, sizeof(gir));
 		sa_destroy(n, "key derivation failed");
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	explicit_bzero(gir, sizeof(gir));
 	n->keys_ready = true;
 	sgw_put_be64(spi, n->spi_r);
-	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, true, sa->recv_mid);
+	exchange_begin(sa, &b, IKE_CREATE_CHILD_SA, true, sa->recv_mid);
 	ike_suite_to_proposal(&suite, suite.prop_num, spi, 8, &p);
 	ike_build_sa(&b, &p, 1);
 	ike_build_nonce(&b, nr, sizeof(nr));
 	ike_build_ke(&b, suite.dh, pub, pub_len);
-	if (ex_send_response(sa, &b)) {
+	if (exchange_send_response(sa, &b)) {
 		sa_destroy(n, "cannot answer");
 		return;
 	}
@@ -225,13 +227,13 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 		memcpy(sa->collide_nonce, mn, ml);
 		sa->collide_nonce_len = (uint16_t)ml;
 		sa->collide_ike_spi = n->spi_r;
-		sa_log(sa, LOG_INFO, "IKE SA rekey collision: answered the peer's rekey");
+		log_sa(sa, LOG_INFO, "IKE SA rekey collision: answered the peer's rekey");
 	}
 	{
 		char str[128];
 
 		ike_suite_to_string(&suite, str, sizeof(str));
-		sa_log(n, LOG_NOTICE, "IKE SA rekeyed by the peer (%s), old %016llx_i %016llx_r",
+		log_sa(n, LOG_NOTICE, "IKE SA rekeyed by the peer (%s), old %016llx_i %016llx_r",
 		       str, (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
 	}
 }
@@ -253,24 +255,24 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 	if (rekey) {
 		if (rekey->proto != IKE_PROTO_ESP || rekey->spi_size != 4 ||
 		    !(old = child_find_out(sa, sgw_get_be32(rekey->spi)))) {
-			ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_CHILD_SA_NOT_FOUND,
+			exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_CHILD_SA_NOT_FOUND,
 					 NULL, 0);
 			return;
 		}
 		if (sa->req == REQ_DELETE_CHILD && sa->req_child == old) {
 			/* §2.25.1: we are closing it */
-			ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE,
+			exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE,
 					 NULL, 0);
 			return;
 		}
 	}
 	if (!m->nonce.present || !m->sa.present || !m->tsi.present || !m->tsr.present) {
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	c->ike = sa;
@@ -278,10 +280,12 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 	r = ike_proposal_select(gw->esp, gw->n_esp, m->sa.prop, m->sa.n, gw->select_flags,
 				m->ke.present ? m->ke.group : 0, &c->suite);
 	if (r == IKE_SELECT_INVALID_KE) {
-		uint8_t grp[2] = { (uint8_t)(c->suite.dh >> 8), (uint8_t)c->suite.dh };
+		uint8_t grp[2];
+		size_t grp_len;
 
+		notify = ike_select_refusal(r, &c->suite, grp, &grp_len);
 		free(c);
-		ex_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_KE_PAYLOAD, grp, 2);
+		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, notify, grp, grp_len);
 		return;
 	}
 	if (r != IKE_SELECT_OK || c->suite.spi_size != 4) {
@@ -289,8 +293,8 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 		goto fail;
 	}
 	c->spi_out = sgw_get_be32(c->suite.spi);
-	c->reqid = old ? old->reqid : ikud_new_reqid(s->d);
-	if (child_narrow(gw, &m->tsi, &m->tsr, true, c) || child_ts_taken(sa, c)) {
+	c->reqid = old ? old->reqid : policy_new_reqid(s->d);
+	if (narrow_child(gw->c, &m->tsi, &m->tsr, true, c) || child_taken(sa, c)) {
 		notify = IKE_N_TS_UNACCEPTABLE;
 		goto fail;
 	}
@@ -314,7 +318,7 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 	}
 	explicit_bzero(gir, sizeof(gir));
 	sgw_put_be32(spi, c->spi_in);
-	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, true, sa->recv_mid);
+	exchange_begin(sa, &b, IKE_CREATE_CHILD_SA, true, sa->recv_mid);
 	ike_suite_to_proposal(&c->suite, c->suite.prop_num, spi, 4, &p);
 	ike_build_sa(&b, &p, 1);
 	ike_build_nonce(&b, nr, sizeof(nr));
@@ -323,12 +327,10 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 	ike_build_ts(&b, IKE_PL_TSI, c->ts_remote, c->n_remote);
 	ike_build_ts(&b, IKE_PL_TSR, c->ts_local, c->n_local);
 	ike_dh_free(dh);
-	ex_send_response(sa, &b);
-	child_link(sa, c);
+	exchange_send_response(sa, &b);
+	child_established(sa, c, old ? "rekeyed by the peer" : "installed", old != NULL);
 	if (old) {
 		old->rekeyed = true;
-		s->st.child_rekeys++;
-		log_child(sa, c, "rekeyed by the peer");
 		if (sa->req == REQ_REKEY_CHILD && sa->req_child == old) {
 			/* collision: remember the lower nonce of the peer's exchange */
 			const uint8_t *mn;
@@ -339,9 +341,6 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 			memcpy(sa->collide_nonce, mn, ml);
 			sa->collide_nonce_len = (uint16_t)ml;
 		}
-	} else {
-		s->st.child_installed++;
-		log_child(sa, c, "installed");
 	}
 	return;
 fail:
@@ -352,7 +351,7 @@ fail:
 		sa_fail(s, FAIL_NO_PROPOSAL);
 	else if (notify == IKE_N_TS_UNACCEPTABLE)
 		sa_fail(s, FAIL_TS);
-	ex_respond_error(sa, IKE_CREATE_CHILD_SA, notify, NULL, 0);
+	exchange_respond_error(sa, IKE_CREATE_CHILD_SA, notify, NULL, 0);
 }
 
 void rekey_on_request(struct ike_sa *sa, struct ike_msg *m)
@@ -415,7 +414,7 @@ int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
 	sgw_put_be32(spi, c->spi_in);
 	sgw_put_be32(old_spi, old->spi_in);
 	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
-	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
+	exchange_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
 	ike_build_notify(&b, IKE_PROTO_ESP, old_spi, 4, IKE_N_REKEY_SA, NULL, 0);
 	ike_build_sa(&b, props, n);
 	ike_build_nonce(&b, sa->req_nonce, sizeof(sa->req_nonce));
@@ -423,13 +422,13 @@ int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
 		ike_build_ke(&b, group, pub, pub_len);
 	ike_build_ts(&b, IKE_PL_TSI, old->ts_local, old->n_local);
 	ike_build_ts(&b, IKE_PL_TSR, old->ts_remote, old->n_remote);
-	if (ex_send_request(sa, &b, REQ_REKEY_CHILD, IKUD_RETRANS_BASE_MS, IKUD_RETRANS_TRIES))
+	if (exchange_send_request(sa, &b, REQ_REKEY_CHILD, IKUD_RETRANS_BASE_MS, IKUD_RETRANS_TRIES))
 		goto fail;
 	sa->req_child = old;
 	sa->req_new_child = c;
 	old->rekeying = true;
 	sa->collide_child = NULL;
-	sa_log(sa, LOG_INFO, "rekeying CHILD_SA spi_in 0x%08x", old->spi_in);
+	log_sa(sa, LOG_INFO, "rekeying CHILD_SA spi_in 0x%08x", old->spi_in);
 	return 0;
 fail:
 	ike_dh_free(sa->req_dh);
@@ -443,7 +442,7 @@ static void abandon_child_rekey(struct ike_sa *sa, const char *why)
 {
 	struct child_sa *c = sa->req_new_child, *old = sa->req_child;
 
-	sa_log(sa, LOG_NOTICE, "CHILD_SA rekey failed: %s", why);
+	log_sa(sa, LOG_NOTICE, "CHILD_SA rekey failed: %s", why);
 	if (old)
 		old->rekeying = false;
 	if (c) {
@@ -451,7 +450,7 @@ static void abandon_child_rekey(struct ike_sa *sa, const char *why)
 		free(c);
 	}
 	sa->req_new_child = NULL;
-	ex_request_done(sa);
+	exchange_done(sa);
 }
 
 static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
@@ -467,7 +466,7 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	size_t ml;
 
 	if (!c) {
-		ex_request_done(sa);
+		exchange_done(sa);
 		return;
 	}
 	if (err) {
@@ -479,7 +478,7 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	if (!m->sa.present || m->sa.n != 1 || !m->nonce.present ||
 	    !ike_proposal_check_reply(props, n, &m->sa.prop[0], gw->select_flags, &c->suite) ||
 	    c->suite.spi_size != 4 ||
-	    child_narrow(gw, &m->tsi, &m->tsr, false, c)) {
+	    narrow_child(gw->c, &m->tsi, &m->tsr, false, c)) {
 		abandon_child_rekey(sa, "unacceptable response");
 		return;
 	}
@@ -501,18 +500,16 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 	explicit_bzero(gir, sizeof(gir));
 	sa->req_new_child = NULL;
-	child_link(sa, c);
-	s->st.child_rekeys++;
-	log_child(sa, c, "rekeyed");
+	child_established(sa, c, "rekeyed", true);
 	min_nonce(sa->req_nonce, sizeof(sa->req_nonce), m->nonce.data, m->nonce.len, &mn, &ml);
-	ex_request_done(sa);
+	exchange_done(sa);
 	if (sa->collide_child) {
 		/* §2.8.1: both sides rekeyed; the lowest nonce's SA is redundant */
 		if (nonce_cmp(mn, ml, sa->collide_nonce, sa->collide_nonce_len) < 0) {
 			loser = c;	/* ours: we delete it, the peer deletes old */
 			sa->collide_child = NULL;
-			sa_log(sa, LOG_INFO, "rekey collision: ours is redundant");
-			info_send_delete_child(sa, loser);
+			log_sa(sa, LOG_INFO, "rekey collision: ours is redundant");
+			delete_send_child(sa, loser);
 			return;
 		}
 		/* the peer deletes its own; it never carries our traffic, so its
@@ -520,11 +517,11 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		child_drop_pending(sa->collide_child);
 		sa->collide_child->rekeyed = true;
 		sa->collide_child = NULL;
-		sa_log(sa, LOG_INFO, "rekey collision: the peer's is redundant");
+		log_sa(sa, LOG_INFO, "rekey collision: the peer's is redundant");
 	}
 	if (old) {
 		old->rekeyed = true;
-		info_send_delete_child(sa, old);
+		delete_send_child(sa, old);
 	}
 }
 
@@ -551,16 +548,16 @@ int rekey_ike_start(struct ike_sa *sa)
 	sgw_put_be64(spi, sa->req_new_spi);
 	rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true);
 	n = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
-	ex_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
+	exchange_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
 	ike_build_sa(&b, props, n);
 	ike_build_nonce(&b, sa->req_nonce, sizeof(sa->req_nonce));
 	ike_build_ke(&b, group, pub, pub_len);
-	if (ex_send_request(sa, &b, REQ_REKEY_IKE, IKUD_RETRANS_BASE_MS, IKUD_RETRANS_TRIES)) {
+	if (exchange_send_request(sa, &b, REQ_REKEY_IKE, IKUD_RETRANS_BASE_MS, IKUD_RETRANS_TRIES)) {
 		ike_dh_free(sa->req_dh);
 		sa->req_dh = NULL;
 		return -1;
 	}
-	sa_log(sa, LOG_INFO, "rekeying IKE SA");
+	log_sa(sa, LOG_INFO, "rekeying IKE SA");
 	return 0;
 }
 
@@ -584,16 +581,13 @@ static void ike_delete_redundant(struct ike_sa *n, struct ike_sa *sa,
 				 const struct ike_suite *suite)
 {
 	struct shard *s = n->shard;
-	struct ike_builder b;
 
 	ike_sa_take_over(n, sa, suite, false);	/* sa has no CHILD_SA left */
 	sgw_timer_cancel(&s->timers, &n->t_dpd);
 	sgw_timer_cancel(&s->timers, &n->t_rekey);
 	n->state = SA_DELETING;
-	sa_log(n, LOG_NOTICE, "IKE SA rekey collision: our new SA is redundant, deleting it");
-	ex_begin(n, &b, IKE_INFORMATIONAL, false, n->send_mid);
-	ike_build_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
-	if (ex_send_request(n, &b, REQ_DELETE_IKE, IKUD_RETRANS_BASE_MS, 3))
+	log_sa(n, LOG_NOTICE, "IKE SA rekey collision: our new SA is redundant, deleting it");
+	if (delete_request_ike(n))
 		sa_destroy(n, "redundant after a rekey collision");
 }
 
@@ -605,16 +599,15 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	const struct ike_notify *err = ike_msg_first_error(m);
 	struct ike_suite suite;
 	struct ike_sa *n, *peer_sa;
-	struct ike_builder b;
 	uint8_t spi[8], gir[IKE_DH_MAX_LEN];
 	size_t gir_len, np;
 
 	if (err) {
-		sa_log(sa, LOG_NOTICE, "IKE SA rekey refused: %s", ike_notify_name(err->type));
-		ex_request_done(sa);
+		log_sa(sa, LOG_NOTICE, "IKE SA rekey refused: %s", ike_notify_name(err->type));
+		exchange_done(sa);
 		if (sa->state == SA_REKEYED && sa->children) {
 			/* the peer dropped its colliding SA too: this one stays */
-			sa_log(sa, LOG_NOTICE, "IKE SA rekey collision: no new SA left, keeping this one");
+			log_sa(sa, LOG_NOTICE, "IKE SA rekey collision: no new SA left, keeping this one");
 			ike_sa_unretire(sa);
 			return;
 		}
@@ -624,7 +617,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 			return;
 		}
 		/* try again later (TEMPORARY_FAILURE: collision; the peer's may win) */
-		sgw_timer_set(&s->timers, &sa->t_rekey, sgw_now_ms() + 10000);
+		rekey_retry(sa, 10000);
 		return;
 	}
 	sgw_put_be64(spi, sa->req_new_spi);
@@ -633,16 +626,16 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	    !ike_proposal_check_reply(props, np, &m->sa.prop[0], gw->select_flags, &suite) ||
 	    suite.spi_size != 8 || suite.dh != ike_dh_group(sa->req_dh) ||
 	    ike_dh_shared(sa->req_dh, m->ke.data, m->ke.len, gir, sizeof(gir), &gir_len)) {
-		sa_log(sa, LOG_NOTICE, "IKE SA rekey: unacceptable response");
+		log_sa(sa, LOG_NOTICE, "IKE SA rekey: unacceptable response");
 		sa->collide_ike_spi = 0;
-		ex_request_done(sa);
+		exchange_done(sa);
 		return;
 	}
 	n = sa_new(s, gw, true);
 	if (!n) {
 		explicit_bzero(gir, sizeof(gir));
 		sa->collide_ike_spi = 0;
-		ex_request_done(sa);
+		exchange_done(sa);
 		return;
 	}
 	n->is_rekey = true;
@@ -655,7 +648,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		explicit_bzero(gir, sizeof(gir));
 		sa_destroy(n, "key derivation failed");
 		sa->collide_ike_spi = 0;
-		ex_request_done(sa);
+		exchange_done(sa);
 		return;
 	}
 	explicit_bzero(gir, sizeof(gir));
@@ -664,7 +657,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	sa->collide_ike_spi = 0;
 	if (peer_sa && peer_sa->state == SA_ESTABLISHED) {
 		if (!ike_collision_won(sa, m)) {
-			ex_request_done(sa);
+			exchange_done(sa);
 			ike_delete_redundant(n, sa, &suite);
 			return;	/* the peer deletes the old SA */
 		}
@@ -672,20 +665,18 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		 * takes the CHILD_SAs over from it */
 		ike_sa_take_over(n, peer_sa, &suite, false);
 		ike_sa_retire(peer_sa, n, 30000);
-		sa_log(n, LOG_NOTICE, "IKE SA rekey collision: the peer's new SA is redundant");
+		log_sa(n, LOG_NOTICE, "IKE SA rekey collision: the peer's new SA is redundant");
 	} else {
 		ike_sa_take_over(n, sa, &suite, true);
 	}
-	sa_log(n, LOG_NOTICE, "IKE SA rekeyed, old %016llx_i %016llx_r",
+	log_sa(n, LOG_NOTICE, "IKE SA rekeyed, old %016llx_i %016llx_r",
 	       (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
-	ex_request_done(sa);
+	exchange_done(sa);
 	/* the old SA goes: we initiated the (surviving) rekey, so we delete it */
 	sa->state = SA_REKEYED;
 	sgw_timer_cancel(&s->timers, &sa->t_dpd);
 	sgw_timer_cancel(&s->timers, &sa->t_rekey);
-	ex_begin(sa, &b, IKE_INFORMATIONAL, false, sa->send_mid);
-	ike_build_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
-	if (ex_send_request(sa, &b, REQ_DELETE_IKE, IKUD_RETRANS_BASE_MS, 3))
+	if (delete_request_ike(sa))
 		sa_destroy(sa, "rekeyed");
 }
 
@@ -709,7 +700,7 @@ void rekey_on_peer_delete(struct ike_sa *sa)
 		c->ike = old;
 	old->collide_ike_spi = 0;
 	sa->shard->st.ike_rekeys--;	/* counted again when ours completes */
-	sa_log(old, LOG_NOTICE, "IKE SA rekey collision: the peer deleted its new SA first, ours will survive");
+	log_sa(old, LOG_NOTICE, "IKE SA rekey collision: the peer deleted its new SA first, ours will survive");
 }
 
 void rekey_on_response(struct ike_sa *sa, struct ike_msg *m)
@@ -720,7 +711,7 @@ void rekey_on_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_rekey_response(sa, m);
 }
 
-void rekey_ike_timer(struct sgw_timer *t, void *arg)
+static void rekey_ike_timer(struct sgw_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 
@@ -728,9 +719,29 @@ void rekey_ike_timer(struct sgw_timer *t, void *arg)
 	if (sa->state != SA_ESTABLISHED)
 		return;
 	if (rekey_ike_start(sa))
-		sgw_timer_set(&sa->shard->timers, &sa->t_rekey, sgw_now_ms() + 5000);
+		rekey_retry(sa, 5000);
 }
 
+/* Rekey the IKE SA again in ms (its last attempt could not start or failed). */
+void rekey_retry(struct ike_sa *sa, uint32_t ms)
+{
+	sa->t_rekey.fn = rekey_ike_timer;
+	sgw_timer_set(&sa->shard->timers, &sa->t_rekey, sgw_now_ms() + ms);
+}
+
+/* An established IKE SA is rekeyed before its lifetime ends, by either side
+ * (§2.8); jitter keeps both sides from starting at once. */
+void rekey_schedule(struct ike_sa *sa)
+{
+	const struct ike_conf_gateway *c = sa->gw->c;
+	uint64_t jitter = 0, margin = c->rekey_margin * 1000ULL;
+
+	ike_random((uint8_t *)&jitter, sizeof(jitter));
+	jitter = margin ? jitter % (margin / 2 + 1) : 0;
+	sa->t_rekey.fn = rekey_ike_timer;
+	sgw_timer_set(&sa->shard->timers, &sa->t_rekey,
+		      sa->established_ms + c->ike_lifetime * 1000ULL - margin - jitter);
+}
 /* Kernel lifetime events: soft starts a rekey, hard means the SA is gone. */
 void rekey_on_expire(struct shard *s, const struct xfrm_event *e)
 {
@@ -743,7 +754,7 @@ void rekey_on_expire(struct shard *s, const struct xfrm_event *e)
 	if (e->hard) {
 		c->installed_in = false;	/* the kernel removed it */
 		if (sa->state == SA_ESTABLISHED)
-			info_send_delete_child(sa, c);
+			delete_send_child(sa, c);
 		else
 			child_remove(c, "hard lifetime expired");
 		return;
@@ -752,12 +763,12 @@ void rekey_on_expire(struct shard *s, const struct xfrm_event *e)
 		return;
 	if (rekey_child_start(sa, c)) {
 		c->rekey_due = true;
-		sa_log(sa, LOG_INFO, "CHILD_SA 0x%08x: rekey postponed (exchange busy)",
+		log_sa(sa, LOG_INFO, "CHILD_SA 0x%08x: rekey postponed (exchange busy)",
 		       c->spi_in);
 	}
 }
 
-bool rekey_pending(struct ike_sa *sa)
+static bool rekey_pending(struct ike_sa *sa)
 {
 	struct child_sa *c;
 
@@ -767,4 +778,28 @@ bool rekey_pending(struct ike_sa *sa)
 			return rekey_child_start(sa, c) == 0;
 		}
 	return false;
+}
+
+/* Work that waited for the exchange slot (window size 1). */
+static void pending_timer(struct sgw_timer *t, void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	(void)t;
+	if (sa->req == REQ_NONE && sa->state == SA_ESTABLISHED)
+		rekey_pending(sa);
+}
+
+/* The exchange slot of sa is free: a CHILD_SA rekey that had to wait
+ * starts shortly (the slot timer is free while no request is out). */
+void rekey_kick(struct ike_sa *sa)
+{
+	struct child_sa *c;
+
+	for (c = sa->children; c; c = c->next)
+		if (c->rekey_due) {
+			sa->t_retrans.fn = pending_timer;
+			sgw_timer_set(&sa->shard->timers, &sa->t_retrans, sgw_now_ms() + 50);
+			return;
+		}
 }

@@ -175,7 +175,12 @@ static int gw_target(struct rtnl_handle *h, const struct ike_conf_gateway *gw,
 	return 0;
 }
 
-static int check_all(const struct ike_conf *conf, bool flush, char *err, size_t errlen)
+/*
+ * Check every gateway's VRF and xfrm interface, and record in its gw_rt
+ * the routing table and the interface its routes use (derived once here,
+ * not per CHILD_SA; a reload derives them again).
+ */
+static int check_all(struct ikud_conf *conf, bool flush, char *err, size_t errlen)
 {
 	struct rtnl_handle *h;
 	size_t i;
@@ -187,8 +192,9 @@ static int check_all(const struct ike_conf *conf, bool flush, char *err, size_t 
 		snprintf(err, errlen, "rtnetlink: %s", strerror(errno));
 		ret = -1;
 	}
-	for (i = 0; h && !ret && i < conf->n_gateways; i++) {
-		const struct ike_conf_gateway *gw = &conf->gateways[i];
+	for (i = 0; h && !ret && i < conf->c.n_gateways; i++) {
+		const struct ike_conf_gateway *gw = &conf->c.gateways[i];
+		struct gw_rt *rt = &conf->gws[i];
 		uint32_t table;
 		int oif, n;
 
@@ -208,6 +214,8 @@ static int check_all(const struct ike_conf *conf, bool flush, char *err, size_t 
 			ret = -1;
 			break;
 		}
+		rt->rri_table = table;
+		rt->rri_oif = oif;
 		if (!flush)
 			continue;
 		n = rtnl_route_flush_proto(h, AF_UNSPEC, table, SGW_RTPROT_IKUD);
@@ -222,12 +230,12 @@ static int check_all(const struct ike_conf *conf, bool flush, char *err, size_t 
 	return ret;
 }
 
-int rri_start(const struct ike_conf *conf, char *err, size_t errlen)
+int rri_start(struct ikud_conf *conf, char *err, size_t errlen)
 {
 	return check_all(conf, true, err, errlen);
 }
 
-int rri_check(const struct ike_conf *conf, char *err, size_t errlen)
+int rri_check(struct ikud_conf *conf, char *err, size_t errlen)
 {
 	return check_all(conf, false, err, errlen);
 }
@@ -349,11 +357,11 @@ static void kernel_put(struct rtnl_handle *h, const struct ike_sa *sa, struct rr
 	sgw_prefix_format(&r->p, a, sizeof(a));
 	to_rtnl(r, oif, metric, &rt);
 	if (rtnl_route_add(h, &rt, true)) {
-		sa_log(sa, LOG_ERR, "cannot add route %s table %u: %s", a, r->tab->table,
+		log_sa(sa, LOG_ERR, "cannot add route %s table %u: %s", a, r->tab->table,
 		       rtnl_errmsg(h));
 		return;
 	}
-	sa_log(sa, LOG_INFO, "route %s table %u dev %s metric %u added", a, r->tab->table,
+	log_sa(sa, LOG_INFO, "route %s table %u dev %s metric %u added", a, r->tab->table,
 	       sa->gw->c->xfrm_if, metric);
 	if (r->in_kernel && r->metric != metric)
 		kernel_del(h, r, r->oif, r->metric);
@@ -413,23 +421,15 @@ bool rri_taken(const struct ike_sa *sa, const struct child_sa *c)
 {
 	struct sgw_prefix p[RRI_MAX_PREFIXES];
 	struct claim cl = { .sa = sa, .c = c };
-	struct rtnl_handle *h;
-	char err[160];
-	uint32_t table;
-	int n, i, oif;
+	int n, i;
 	bool taken = false;
 
 	if (!sa->gw->c->xfrm_if[0])
 		return false;
 	n = child_prefixes(sa, c, p, RRI_MAX_PREFIXES);
 	pthread_mutex_lock(&rri_lock);
-	h = handle();
-	if (!h || gw_target(h, sa->gw->c, &table, &oif, err, sizeof(err))) {
-		pthread_mutex_unlock(&rri_lock);
-		return false;	/* no route will be installed either */
-	}
 	for (i = 0; i < n && !taken; i++) {
-		const struct rri_table *tab = table_get(table, p[i].family, false);
+		const struct rri_table *tab = table_get(sa->gw->rri_table, p[i].family, false);
 		char a[64];
 
 		/* equal, covering (shorter) or covered (longer) */
@@ -438,7 +438,7 @@ bool rri_taken(const struct ike_sa *sa, const struct child_sa *c)
 		      sgw_ptrie_walk_covered(&tab->trie, p[i].addr, p[i].len, foreign, &cl)))
 			continue;
 		sgw_prefix_format(&p[i], a, sizeof(a));
-		sa_log(sa, LOG_NOTICE, "%s overlaps a route another tunnel holds", a);
+		log_sa(sa, LOG_NOTICE, "%s overlaps a route another tunnel holds", a);
 		taken = true;
 	}
 	pthread_mutex_unlock(&rri_lock);
@@ -457,7 +457,7 @@ static void child_up_prefix(struct rtnl_handle *h, const struct ike_sa *sa,
 
 	sgw_prefix_format(p, a, sizeof(a));
 	if (!tab || !gw) {
-		sa_log(sa, LOG_ERR, "no route %s: out of memory", a);
+		log_sa(sa, LOG_ERR, "no route %s: out of memory", a);
 		return;
 	}
 	r = sgw_ptrie_find(&tab->trie, p->addr, p->len);
@@ -467,12 +467,12 @@ static void child_up_prefix(struct rtnl_handle *h, const struct ike_sa *sa,
 	}
 	if (r) {
 		/* the same identity coming back: the old tunnel leaves it alone */
-		sa_log(sa, LOG_INFO, "route %s table %u taken over from reqid %u", a, table,
+		log_sa(sa, LOG_INFO, "route %s table %u taken over from reqid %u", a, table,
 		       r->reqid);
 	} else {
 		r = route_new(tab, p);
 		if (!r) {
-			sa_log(sa, LOG_ERR, "no route %s: out of memory", a);
+			log_sa(sa, LOG_ERR, "no route %s: out of memory", a);
 			return;
 		}
 	}
@@ -484,24 +484,21 @@ void rri_child_up(const struct ike_sa *sa, struct child_sa *c)
 {
 	struct sgw_prefix p[RRI_MAX_PREFIXES];
 	struct rtnl_handle *h;
-	char err[160];
-	uint32_t table;
-	int n, i, oif;
+	int n, i;
 
 	if (c->routed || !sa->gw->c->xfrm_if[0])
 		return;
 	n = child_prefixes(sa, c, p, RRI_MAX_PREFIXES);
 	pthread_mutex_lock(&rri_lock);
 	h = handle();
-	if (!h || !registry_ready() ||
-	    gw_target(h, sa->gw->c, &table, &oif, err, sizeof(err))) {
+	if (!h || !registry_ready()) {
 		pthread_mutex_unlock(&rri_lock);
-		sa_log(sa, LOG_ERR, "no route for the tunnel: %s",
-		       !h ? "rtnetlink unavailable" : !rri_by_reqid.b ? "out of memory" : err);
+		log_sa(sa, LOG_ERR, "no route for the tunnel: %s",
+		       !h ? "rtnetlink unavailable" : "out of memory");
 		return;
 	}
 	for (i = 0; i < n; i++)
-		child_up_prefix(h, sa, c, &p[i], table, oif);
+		child_up_prefix(h, sa, c, &p[i], sa->gw->rri_table, sa->gw->rri_oif);
 	pthread_mutex_unlock(&rri_lock);
 	c->routed = true;
 }

@@ -13,12 +13,13 @@
 
 /*
  * Start-up: every gateway with an xfrm interface must find it in its VRF
- * (or in no VRF when it has none); routes of our protocol a previous run
- * left in those tables are flushed. -1 with a message in err.
+ * (or in no VRF when it has none); its table and interface index go into
+ * its gw_rt; routes of our protocol a previous run left in those tables
+ * are flushed. -1 with a message in err.
  */
-int rri_start(const struct ike_conf *conf, char *err, size_t errlen);
-/* The same check for a new configuration (reload); no flush. */
-int rri_check(const struct ike_conf *conf, char *err, size_t errlen);
+int rri_start(struct ikud_conf *conf, char *err, size_t errlen);
+/* The same for a new configuration (reload); no flush. */
+int rri_check(struct ikud_conf *conf, char *err, size_t errlen);
 /* Add the routes of an installed CHILD_SA (sets c->routed). */
 void rri_child_up(const struct ike_sa *sa, struct child_sa *c);
 /* Drop c's hold on its routes; the last holder of a tunnel removes them. */

@@ -1,36 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A shard: one worker thread with its own epoll loop, UDP sockets (joined
- * to the other shards' through SO_REUSEPORT, so the kernel spreads peers
- * over the shards), SA tables, timers and XFRM netlink sockets. A shard
- * owns the IKE SAs whose SPI (ours) carries its index in the top byte; a
- * datagram that lands on another shard (a peer that moved to port 4500) is
- * handed over through the owner's inbox. Nothing here blocks on the network.
+ * A worker ("shard"): one thread with its own epoll loop, UDP sockets
+ * (joined to the other workers' through SO_REUSEPORT, so the kernel spreads
+ * peers over the workers), SA tables, timers and XFRM netlink sockets. A
+ * worker owns the IKE SAs whose SPI (ours) carries its index in the top
+ * byte; a datagram that lands on another worker (a peer that moved to port
+ * 4500) is handed over through the owner's inbox. Nothing here blocks on
+ * the network.
  */
 #include "ikud.h"
 #include "log.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <linux/xfrm.h>
-#include <netinet/in.h>
-#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
-
-#ifndef UDP_ENCAP
-#define UDP_ENCAP 100
-#endif
-#ifndef UDP_ENCAP_ESPINUDP
-#define UDP_ENCAP_ESPINUDP 2
-#endif
-
 
 enum ev_kind { EV_SOCK = 1, EV_INBOX, EV_XFRM };
 
@@ -40,97 +27,6 @@ static uint64_t ev_data(enum ev_kind k, uint32_t idx)
 }
 
 /* --- sockets ---------------------------------------------------------- */
-
-static void gw_local(const struct ike_conf_gateway *c, uint16_t port,
-		     struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (c->local.family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons(port);
-		memcpy(&in->sin_addr, c->local.addr, 4);
-		*len = sizeof(*in);
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		memcpy(&in6->sin6_addr, c->local.addr, 16);
-		*len = sizeof(*in6);
-	}
-}
-
-/* IKE must never be caught by our own IPsec policies: bypass them per socket. */
-static int bypass_policies(int fd, int family)
-{
-	struct xfrm_userpolicy_info pol;
-	int level = family == AF_INET ? SOL_IP : SOL_IPV6;
-	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
-	int dir;
-
-	for (dir = XFRM_POLICY_IN; dir <= XFRM_POLICY_OUT; dir++) {
-		memset(&pol, 0, sizeof(pol));
-		pol.action = XFRM_POLICY_ALLOW;
-		pol.sel.family = family;
-		pol.dir = dir;
-		if (setsockopt(fd, level, opt, &pol, sizeof(pol)))
-			return -1;
-	}
-	return 0;
-}
-
-static int open_sock(const struct ike_conf_gateway *c, uint16_t port, bool encap)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int fd, one = 1, buf = 4 << 20;
-	int family = c->local.family;
-
-	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
-		goto fail;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-	if (family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
-		goto fail;
-	if (c->vrf[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->vrf,
-				    (socklen_t)strlen(c->vrf) + 1))
-		goto fail;
-	if (bypass_policies(fd, family))
-		goto fail;
-	gw_local(c, port, &ss, &len);
-	if (bind(fd, (struct sockaddr *)&ss, len))
-		goto fail;
-	if (encap) {
-		int type = UDP_ENCAP_ESPINUDP;
-
-		if (setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &type, sizeof(type)))
-			goto fail;
-	}
-	return fd;
-fail:
-	{
-		int e = errno;
-
-		close(fd);
-		errno = e;
-	}
-	return -1;
-}
-
-struct gw_socks *shard_gw_socks(struct shard *s, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < s->n_socks; i++)
-		if (s->socks[i].alive && !strcmp(s->socks[i].name, name))
-			return &s->socks[i];
-	return NULL;
-}
 
 static bool same_endpoint(const struct ike_conf_gateway *a,
 			  const struct ike_conf_gateway *b)
@@ -169,7 +65,7 @@ int shard_open_sockets(struct shard *s)
 
 		if (!s->socks[j].alive)
 			continue;
-		ngw = ikud_conf_gw(conf, s->socks[j].name);
+		ngw = config_gw(conf, s->socks[j].name);
 		if (!ngw || !same_endpoint(ngw->c, s->socks[j].gw->c))
 			close_socks(s, &s->socks[j]);
 		else
@@ -180,7 +76,7 @@ int shard_open_sockets(struct shard *s)
 		struct gw_socks *g, *na;
 		int k;
 
-		if (shard_gw_socks(s, gw->c->name))
+		if (sock_find(s, gw->c->name))
 			continue;
 		for (j = 0; j < s->n_socks && s->socks[j].alive; j++)
 			;
@@ -195,8 +91,8 @@ int shard_open_sockets(struct shard *s)
 		memset(g, 0, sizeof(*g));
 		g->gw = gw;
 		snprintf(g->name, sizeof(g->name), "%s", gw->c->name);
-		g->fd[0] = open_sock(gw->c, gw->c->port, false);
-		g->fd[1] = gw->c->port == IKUD_NATT_PORT ? -1 : open_sock(gw->c, IKUD_NATT_PORT, true);
+		g->fd[0] = sock_open(gw->c, gw->c->port, false);
+		g->fd[1] = gw->c->port == IKUD_NATT_PORT ? -1 : sock_open(gw->c, IKUD_NATT_PORT, true);
 		if (g->fd[0] < 0 || (gw->c->port != IKUD_NATT_PORT && g->fd[1] < 0)) {
 			if (s->idx == 0)
 				log_err("gateway %s: cannot open its IKE sockets: %s",
@@ -218,48 +114,7 @@ int shard_open_sockets(struct shard *s)
 	return ret;
 }
 
-int ikud_send_to(int fd, bool natt, const struct sockaddr_storage *peer,
-		 const uint8_t *buf, size_t len)
-{
-	static const uint8_t marker[4];
-	struct iovec iov[2] = {
-		{ .iov_base = (void *)marker, .iov_len = 4 },
-		{ .iov_base = (void *)buf, .iov_len = len },
-	};
-	struct msghdr mh = {
-		.msg_name = (void *)peer,
-		.msg_namelen = peer->ss_family == AF_INET ? sizeof(struct sockaddr_in)
-							: sizeof(struct sockaddr_in6),
-		.msg_iov = natt ? iov : iov + 1,
-		.msg_iovlen = natt ? 2 : 1,
-	};
-
-	if (fd < 0)
-		return -1;
-	/* Non-blocking: a full socket buffer drops, the retransmit covers it. */
-	return sendmsg(fd, &mh, MSG_DONTWAIT) < 0 ? -1 : 0;
-}
-
-int ikud_send(struct ike_sa *sa, const uint8_t *buf, size_t len)
-{
-	sa->shard->st.tx_packets++;
-	return ikud_send_to(sa->fd, sa->natt, &sa->peer, buf, len);
-}
-
-/* --- inbox ------------------------------------------------------------------ */
-
-void shard_post(struct shard *s, struct inbox_msg *m)
-{
-	uint64_t one = 1;
-
-	m->next = NULL;
-	pthread_mutex_lock(&s->inbox_lock);
-	*s->inbox_tail = m;
-	s->inbox_tail = &m->next;
-	pthread_mutex_unlock(&s->inbox_lock);
-	if (write(s->evfd, &one, sizeof(one)) < 0)
-		return;
-}
+/* --- the inbox work --------------------------------------------------------- */
 
 static void stop_all(struct shard *s)
 {
@@ -267,7 +122,7 @@ static void stop_all(struct shard *s)
 		struct ike_sa *sa = s->sas;
 
 		if (sa->state == SA_ESTABLISHED)
-			info_send_delete_ike(sa);	/* one shot, best effort */
+			delete_send_ike(sa);	/* one shot, best effort */
 		sa_destroy(sa, "ikud stopping");
 	}
 	s->stopping = true;
@@ -280,7 +135,7 @@ static void apply_reload(struct shard *s, struct ikud_conf *conf)
 
 	s->conf = conf;
 	for (sa = s->sas; sa; sa = next) {
-		const struct gw_rt *gw = ikud_conf_gw(conf, sa->gw_name);
+		const struct gw_rt *gw = config_gw(conf, sa->gw_name);
 		const char *why = NULL;
 
 		next = sa->next;
@@ -310,7 +165,7 @@ static void apply_reload(struct shard *s, struct ikud_conf *conf)
 		}
 		if (why) {
 			if (sa->state == SA_ESTABLISHED)
-				info_send_delete_ike(sa);
+				delete_send_ike(sa);
 			sa_destroy(sa, why);
 			continue;
 		}
@@ -337,7 +192,7 @@ static void terminate_matching(struct shard *s, const char *kind, const char *va
 		bool match = false;
 
 		next = sa->next;
-		sa_peer_str(sa, peer, sizeof(peer));
+		addr_format(&sa->peer, peer, sizeof(peer));
 		snprintf(ip, sizeof(ip), "%s", peer[0] == '[' ? peer + 1 : peer);
 		*strrchr(ip, peer[0] == '[' ? ']' : ':') = 0;
 		if (!strcmp(kind, "all"))
@@ -356,7 +211,7 @@ static void terminate_matching(struct shard *s, const char *kind, const char *va
 		if (!match)
 			continue;
 		if (sa->state == SA_ESTABLISHED)
-			info_send_delete_ike(sa);
+			delete_send_ike(sa);
 		sa_destroy(sa, "terminated by the operator");
 	}
 }
@@ -371,35 +226,27 @@ static void rekey_matching(struct shard *s, const char *kind, const char *value)
 
 		if (c && c->ike && !c->rekeyed && !c->rekeying &&
 		    rekey_child_start(c->ike, c))
-			sa_log(c->ike, LOG_NOTICE, "CHILD_SA 0x%08x: cannot rekey now",
+			log_sa(c->ike, LOG_NOTICE, "CHILD_SA 0x%08x: cannot rekey now",
 			       c->spi_in);
 		return;
 	}
 	for (sa = s->sas; sa; sa = sa->next)
 		if (sa->uid == strtoull(value, NULL, 0) && rekey_ike_start(sa))
-			sa_log(sa, LOG_NOTICE, "cannot rekey the IKE SA now");
+			log_sa(sa, LOG_NOTICE, "cannot rekey the IKE SA now");
 }
 
 static void drain_inbox(struct shard *s)
 {
 	struct inbox_msg *m, *next;
-	uint64_t v;
 
-	if (read(s->evfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		log_debug("shard %u: eventfd: %s", s->idx, strerror(errno));
-	pthread_mutex_lock(&s->inbox_lock);
-	m = s->inbox;
-	s->inbox = NULL;
-	s->inbox_tail = &s->inbox;
-	pthread_mutex_unlock(&s->inbox_lock);
-	for (; m; m = next) {
+	for (m = inbox_take(s); m; m = next) {
 		next = m->next;
 		switch (m->kind) {
 		case INBOX_PACKET: {
-			struct gw_socks *gs = shard_gw_socks(s, m->gw_name);
+			struct gw_socks *gs = sock_find(s, m->gw_name);
 
 			if (gs)
-				ikud_receive(s, gs, m->natt, m->data, m->len, &m->peer, &m->local);
+				dispatch_packet(s, gs, m->natt, m->data, m->len, &m->peer, &m->local);
 			break;
 		}
 		case INBOX_TERMINATE:
@@ -425,6 +272,8 @@ static void drain_inbox(struct shard *s)
 
 /* --- receive ------------------------------------------------------------------ */
 
+/* --- receive ------------------------------------------------------------------ */
+
 static void read_socket(struct shard *s, uint32_t idx)
 {
 	struct gw_socks *gs;
@@ -438,14 +287,13 @@ static void read_socket(struct shard *s, uint32_t idx)
 		struct sockaddr_storage peer, local;
 		socklen_t plen = sizeof(peer);
 		ssize_t n;
-		socklen_t llen;
 
 		n = recvfrom(gs->fd[natt], s->rx, sizeof(s->rx), MSG_DONTWAIT,
 			     (struct sockaddr *)&peer, &plen);
 		if (n < 0)
 			break;
 		s->st.rx_packets++;
-		gw_local(gs->gw->c, natt ? IKUD_NATT_PORT : gs->gw->c->port, &local, &llen);
+		sock_gateway_addr(gs->gw->c, natt ? IKUD_NATT_PORT : gs->gw->c->port, &local);
 		if (natt) {
 			/* RFC 3948: IKE behind a 4-byte non-ESP marker; 0xff keepalives. */
 			if (n < 4 || memcmp(s->rx, "\0\0\0\0", 4)) {
@@ -455,7 +303,7 @@ static void read_socket(struct shard *s, uint32_t idx)
 			memmove(s->rx, s->rx + 4, (size_t)n - 4);
 			n -= 4;
 		}
-		ikud_receive(s, gs, natt, s->rx, (size_t)n, &peer, &local);
+		dispatch_packet(s, gs, natt, s->rx, (size_t)n, &peer, &local);
 	}
 }
 
@@ -575,12 +423,7 @@ void shard_join_free(struct shard *s)
 		if (s->socks[i].alive)
 			close_socks(s, &s->socks[i]);
 	free(s->socks);
-	while (s->inbox) {
-		struct inbox_msg *m = s->inbox;
-
-		s->inbox = m->next;
-		free(m);
-	}
+	inbox_free_all(s);
 	sgw_timer_heap_free(&s->timers);
 	sgw_htab_free(&s->ike_by_spi);
 	sgw_htab_free(&s->ike_by_init);

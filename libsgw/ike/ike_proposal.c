@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/sgw_byteorder.h"
 #include "ike/ike_crypto.h"
+#include "ike/ike_msg.h"
 #include "ike/ike_proposal.h"
 
 /* --- keywords ------------------------------------------------------------------ */
@@ -636,4 +638,18 @@ bool ike_proposals_have_dh(const struct ike_proposal *p, size_t n,
 			    p[i].t[j].id == group)
 				return true;
 	return false;
+}
+
+uint16_t ike_select_refusal(enum ike_select_result r, const struct ike_suite *selected,
+			    uint8_t data[2], size_t *len)
+{
+	*len = 0;
+	if (r == IKE_SELECT_OK)
+		return 0;
+	if (r == IKE_SELECT_INVALID_KE) {
+		sgw_put_be16(data, selected->dh);
+		*len = 2;
+		return IKE_N_INVALID_KE_PAYLOAD;
+	}
+	return IKE_N_NO_PROPOSAL_CHOSEN;
 }

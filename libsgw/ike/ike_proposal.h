@@ -229,6 +229,14 @@ enum ike_select_result ike_proposal_select(const struct ike_proposal *ours,
 					   struct ike_suite *out);
 
 /*
+ * The notify a responder answers a failed selection with: NO_PROPOSAL_CHOSEN,
+ * or INVALID_KE_PAYLOAD naming the group it wants (data, *len = 2 bytes);
+ * 0 for IKE_SELECT_OK.
+ */
+uint16_t ike_select_refusal(enum ike_select_result r, const struct ike_suite *selected,
+			    uint8_t data[2], size_t *len);
+
+/*
  * Initiator side: checks that the responder's answer (exactly one proposal,
  * one transform per type) is one of the proposals we sent. Returns true and
  * fills out (with the responder's SPI) when it is, false otherwise (the

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IKE_AUTH (RFC 7296 §1.2, §2.15), both roles: the pre-shared key of the
+ * peer's identity (one rule for identities: ike_id_match()), our AUTH, the
+ * first CHILD_SA, and INITIAL_CONTACT (§2.4: the peer lost its state; its
+ * older SAs go, on every worker, once the new CHILD_SA is installed).
+ */
+#include "ikud.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/sgw_byteorder.h"
+
+/* An IKE SA just authenticated: bookkeeping, then its DPD and rekey timers. */
+static void established(struct ike_sa *sa, const char *role)
+{
+	char suite[128];
+
+	sa_established(sa);
+	dpd_arm(sa);
+	rekey_schedule(sa);
+	ike_suite_to_string(&sa->suite, suite, sizeof(suite));
+	log_sa(sa, LOG_NOTICE, "IKE SA established (%s, %s)", role, suite);
+}
+
+/* --- responder ----------------------------------------------------------- */
+
+/* IKE_AUTH failed before a response with AUTH: answer, count, forget. */
+static void auth_fail(struct ike_sa *sa, uint16_t notify, enum fail_reason r,
+		      const char *why)
+{
+	exchange_respond_error(sa, IKE_AUTH, notify, NULL, 0);
+	sa_fail(sa->shard, r);
+	log_sa(sa, LOG_NOTICE, "IKE_AUTH failed: %s", why);
+	sa_destroy(sa, why);
+}
+
+static void purge_everywhere(struct ike_sa *sa)
+{
+	struct daemon *d = sa->shard->d;
+	unsigned int i;
+
+	sa_purge_id(sa->shard, sa->gw_name, &sa->peer_id, sa->uid);
+	for (i = 0; i < d->n_shards; i++) {
+		struct inbox_msg *msg;
+
+		if (i == sa->shard->idx)
+			continue;
+		msg = calloc(1, sizeof(*msg));
+		if (!msg)
+			continue;
+		msg->kind = INBOX_PURGE_ID;
+		snprintf(msg->gw_name, sizeof(msg->gw_name), "%s", sa->gw_name);
+		msg->id = sa->peer_id;
+		msg->keep_uid = sa->uid;
+		inbox_post(d->shards[i], msg);
+	}
+}
+
+/*
+ * The CHILD_SA of IKE_AUTH (or of a CREATE_CHILD_SA request): select,
+ * narrow, allocate and install. Returns the child or NULL with *notify set.
+ */
+static struct child_sa *negotiate_child(struct ike_sa *sa, struct ike_msg *m,
+					uint16_t *notify)
+{
+	struct child_sa *c = calloc(1, sizeof(*c));
+	const struct gw_rt *gw = sa->gw;
+
+	*notify = IKE_N_TEMPORARY_FAILURE;
+	if (!c)
+		return NULL;
+	c->ike = sa;
+	c->created_ms = sgw_now_ms();
+	if (!m->sa.present || !m->tsi.present || !m->tsr.present) {
+		*notify = IKE_N_INVALID_SYNTAX;
+		goto fail;
+	}
+	if (ike_proposal_select(gw->esp, gw->n_esp, m->sa.prop, m->sa.n,
+				gw->select_flags | IKE_SELECT_IGNORE_DH, 0,
+				&c->suite) != IKE_SELECT_OK ||
+	    c->suite.proto != IKE_PROTO_ESP || c->suite.spi_size != 4) {
+		*notify = IKE_N_NO_PROPOSAL_CHOSEN;
+		sa_fail(sa->shard, FAIL_NO_PROPOSAL);
+		goto fail;
+	}
+	c->spi_out = sgw_get_be32(c->suite.spi);
+	c->reqid = policy_new_reqid(sa->shard->d);
+	if (narrow_child(gw->c, &m->tsi, &m->tsr, true, c) || child_taken(sa, c)) {
+		*notify = IKE_N_TS_UNACCEPTABLE;
+		sa_fail(sa->shard, FAIL_TS);
+		goto fail;
+	}
+	if (child_alloc_spi(sa, c) ||
+	    child_install(sa, c, false, NULL, 0, sa->ni, sa->ni_len, sa->nr,
+			  sa->nr_len, true)) {
+		child_uninstall(c, false);
+		sa_fail(sa->shard, FAIL_KERNEL);
+		goto fail;
+	}
+	return c;
+fail:
+	free(c);
+	return NULL;
+}
+
+void auth_respond(struct ike_sa *sa, struct ike_msg *m)
+{
+	const struct gw_rt *gw = sa->gw;
+	const struct ike_conf_psk *psk;
+	struct child_sa *c;
+	struct ike_builder b;
+	uint8_t idbody[4 + IKE_ID_MAX_LEN], auth[IKE_PRF_MAX_LEN];
+	size_t idlen, auth_len;
+	uint16_t notify = 0;
+
+	if (!m->idi.present || !m->auth.present) {
+		auth_fail(sa, IKE_N_INVALID_SYNTAX, FAIL_SYNTAX, "IDi or AUTH missing");
+		return;
+	}
+	sa->peer_id = m->idi.id;
+	sa->peer_id_set = true;
+	if (m->auth.method != IKE_AUTH_SHARED_KEY_MIC) {
+		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH,
+			  "peer does not use a pre-shared key");
+		return;
+	}
+	psk = ike_conf_find_psk(gw->c, &m->idi.id);
+	if (!psk) {
+		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH,
+			  "no key for this identity");
+		return;
+	}
+	if (!ike_auth_psk_verify(&sa->keys, true, psk->secret, psk->len,
+				 sa->init_req, sa->init_req_len, sa->nr, sa->nr_len,
+				 m->idi.body, m->idi.body_len, m->auth.data, m->auth.len)) {
+		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH,
+			  "AUTH payload does not match (wrong pre-shared key?)");
+		return;
+	}
+	idlen = ike_id_body(&gw->local_id, idbody, sizeof(idbody));
+	if (!idlen || ike_auth_psk(&sa->keys, false, psk->secret, psk->len,
+				   sa->init_resp, sa->init_resp_len, sa->ni, sa->ni_len,
+				   idbody, idlen, auth, sizeof(auth), &auth_len)) {
+		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH, "cannot compute AUTH");
+		return;
+	}
+	/*
+	 * INITIAL_CONTACT: the old SAs of this identity go only after the new
+	 * CHILD_SA is installed, so that its policies and routes take over
+	 * from the old tunnel's (make before break): removed first, the old
+	 * tunnel would withdraw a route the new one adds back moments later.
+	 */
+	c = negotiate_child(sa, m, &notify);
+	if (ike_msg_find_notify(m, IKE_N_INITIAL_CONTACT))
+		purge_everywhere(sa);
+
+	exchange_begin(sa, &b, IKE_AUTH, true, sa->recv_mid);
+	ike_build_id(&b, IKE_PL_IDR, &gw->local_id);
+	ike_build_auth(&b, IKE_AUTH_SHARED_KEY_MIC, auth, auth_len);
+	explicit_bzero(auth, sizeof(auth));
+	if (c) {
+		struct ike_proposal p;
+		uint8_t spi[4];
+
+		sgw_put_be32(spi, c->spi_in);
+		ike_suite_to_proposal(&c->suite, c->suite.prop_num, spi, 4, &p);
+		ike_build_sa(&b, &p, 1);
+		ike_build_ts(&b, IKE_PL_TSI, c->ts_remote, c->n_remote);
+		ike_build_ts(&b, IKE_PL_TSR, c->ts_local, c->n_local);
+	} else {
+		ike_build_notify(&b, 0, NULL, 0, notify, NULL, 0);
+	}
+	if (exchange_send_response(sa, &b)) {
+		if (c) {
+			child_uninstall(c, false);
+			free(c);
+		}
+		sa_destroy(sa, "cannot send IKE_AUTH response");
+		return;
+	}
+	established(sa, "responder");
+	if (c) {
+		child_established(sa, c, "installed", false);
+	} else {
+		log_sa(sa, LOG_NOTICE, "no CHILD_SA: %s", ike_notify_name(notify));
+	}
+}
+
+/* --- initiator ---------------------------------------------------------- */
+
+/* Configured prefixes as IKE traffic selectors (any protocol and port). */
+static size_t prefixes_to_ts(const struct sgw_prefix *p, size_t n,
+			     struct ike_ts *out, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < max; i++)
+		ike_ts_from_prefix(&p[i], &out[i]);
+	return i;
+}
+
+/* IKE_AUTH carries no key exchange: leave the DH transforms out (§1.2). */
+static size_t esp_props_no_dh(const struct gw_rt *gw, uint32_t spi,
+			      struct ike_proposal *out)
+{
+	size_t i;
+
+	for (i = 0; i < gw->n_esp; i++) {
+		const struct ike_proposal *p = &gw->esp[i];
+		unsigned int t, k = 0;
+
+		out[i] = *p;
+		for (t = 0; t < p->n_transforms; t++)
+			if (p->t[t].type != IKE_TRANS_DH)
+				out[i].t[k++] = p->t[t];
+		out[i].n_transforms = (uint8_t)k;
+		out[i].spi_size = 4;
+		sgw_put_be32(out[i].spi, spi);
+	}
+	return gw->n_esp;
+}
+
+/* The key for the responder: its configured identity's, else the wildcard. */
+static const struct ike_conf_psk *psk_for(const struct gw_rt *gw, const struct ike_id *id)
+{
+	if (id)
+		return ike_conf_find_psk(gw->c, id);
+	if (!ike_id_pattern_is_any(&gw->c->initiate_remote_id))
+		return ike_conf_find_psk(gw->c, &gw->c->initiate_remote_id.id);
+	return ike_conf_find_psk(gw->c, NULL);
+}
+
+int auth_start(struct ike_sa *sa)
+{
+	const struct gw_rt *gw = sa->gw;
+	const struct ike_conf_psk *psk = psk_for(gw, NULL);
+	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	struct ike_ts tsi[IKUD_MAX_CHILD_TS], tsr[IKUD_MAX_CHILD_TS];
+	struct ike_builder b;
+	struct child_sa *c;
+	uint8_t idbody[4 + IKE_ID_MAX_LEN], auth[IKE_PRF_MAX_LEN];
+	size_t idlen, auth_len, n, ni, nr;
+
+	if (!psk)
+		return -1;
+	idlen = ike_id_body(&gw->local_id, idbody, sizeof(idbody));
+	if (!idlen || ike_auth_psk(&sa->keys, true, psk->secret, psk->len, sa->init_req,
+				   sa->init_req_len, sa->nr, sa->nr_len, idbody, idlen,
+				   auth, sizeof(auth), &auth_len))
+		return -1;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -1;
+	c->ike = sa;
+	c->reqid = policy_new_reqid(sa->shard->d);
+	c->created_ms = sgw_now_ms();
+	if (child_alloc_spi(sa, c)) {
+		free(c);
+		return -1;
+	}
+	n = esp_props_no_dh(gw, c->spi_in, props);
+	ni = prefixes_to_ts(gw->c->local_ts, gw->c->n_local_ts, tsi, IKUD_MAX_CHILD_TS);
+	nr = prefixes_to_ts(gw->c->remote_ts, gw->c->n_remote_ts, tsr, IKUD_MAX_CHILD_TS);
+	exchange_begin(sa, &b, IKE_AUTH, false, sa->send_mid);
+	ike_build_id(&b, IKE_PL_IDI, &gw->local_id);
+	ike_build_auth(&b, IKE_AUTH_SHARED_KEY_MIC, auth, auth_len);
+	explicit_bzero(auth, sizeof(auth));
+	ike_build_notify(&b, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
+	ike_build_sa(&b, props, n);
+	ike_build_ts(&b, IKE_PL_TSI, tsi, ni);
+	ike_build_ts(&b, IKE_PL_TSR, tsr, nr);
+	if (exchange_send_request(sa, &b, REQ_AUTH, IKUD_RETRANS_BASE_MS, IKUD_RETRANS_TRIES)) {
+		child_uninstall(c, true);
+		free(c);
+		return -1;
+	}
+	sa->req_new_child = c;
+	sa->state = SA_AUTH_SENT;
+	return 0;
+}
+
+void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
+{
+	const struct gw_rt *gw = sa->gw;
+	const struct ike_conf_psk *psk;
+	const struct ike_notify *n;
+	struct child_sa *c = sa->req_new_child;
+	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	size_t np;
+
+	sa->req_new_child = NULL;
+	exchange_done(sa);
+	if (!m->idr.present || !m->auth.present) {
+		n = ike_msg_first_error(m);
+		if (c) {
+			child_uninstall(c, true);
+			free(c);
+		}
+		sa_setup_failed(sa, n && n->type == IKE_N_AUTHENTICATION_FAILED ? FAIL_AUTH
+									 : FAIL_PEER_ERROR,
+			  n ? ike_notify_name(n->type) : "IDr or AUTH missing");
+		return;
+	}
+	sa->peer_id = m->idr.id;
+	sa->peer_id_set = true;
+	psk = psk_for(gw, &m->idr.id);
+	if (!ike_id_match(&gw->c->initiate_remote_id, &m->idr.id) ||
+	    !psk || m->auth.method != IKE_AUTH_SHARED_KEY_MIC ||
+	    !ike_auth_psk_verify(&sa->keys, false, psk->secret, psk->len, sa->init_resp,
+				 sa->init_resp_len, sa->ni, sa->ni_len, m->idr.body,
+				 m->idr.body_len, m->auth.data, m->auth.len)) {
+		if (c) {
+			child_uninstall(c, true);
+			free(c);
+		}
+		sa_setup_failed(sa, FAIL_AUTH, "responder's AUTH does not verify");
+		return;
+	}
+	established(sa, "initiator");
+	if (!c)
+		return;
+	np = esp_props_no_dh(gw, c->spi_in, props);
+	n = ike_msg_first_error(m);
+	if (n || !m->sa.present || m->sa.n != 1 ||
+	    !ike_proposal_check_reply(props, np, &m->sa.prop[0],
+				      gw->select_flags | IKE_SELECT_IGNORE_DH, &c->suite) ||
+	    c->suite.spi_size != 4 || narrow_child(gw->c, &m->tsi, &m->tsr, false, c)) {
+		log_sa(sa, LOG_NOTICE, "no CHILD_SA: %s",
+		       n ? ike_notify_name(n->type) : "unacceptable response");
+		if (n && n->type == IKE_N_TS_UNACCEPTABLE)
+			sa_fail(sa->shard, FAIL_TS);
+		else if (n && n->type == IKE_N_NO_PROPOSAL_CHOSEN)
+			sa_fail(sa->shard, FAIL_NO_PROPOSAL);
+		child_uninstall(c, true);
+		free(c);
+		return;
+	}
+	c->spi_out = sgw_get_be32(c->suite.spi);
+	if (child_install(sa, c, true, NULL, 0, sa->ni, sa->ni_len, sa->nr, sa->nr_len, true)) {
+		sa_fail(sa->shard, FAIL_KERNEL);
+		child_uninstall(c, false);
+		free(c);
+		return;
+	}
+	child_established(sa, c, "installed", false);
+}

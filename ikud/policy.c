@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XFRM policies of the tunnels, and who owns them.
+ *
+ * Policies are keyed by the kernel on (direction, selector, if_id), so two
+ * tunnels of one peer identity (an old one and its INITIAL_CONTACT
+ * replacement, possibly owned by different workers) may name the same
+ * policy. A daemon-wide registry remembers which reqid owns each policy:
+ * whoever installs last owns it, and only the owner removes it. A tunnel's
+ * reqid is in use as long as it owns a policy; reqids are allocated here.
+ */
+#include "ikud.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pol_owner {
+	struct sgw_hnode node;
+	struct xfrm_pol key;		/* dir, sel, if_id */
+	uint32_t reqid;
+	char gw[IKE_CONF_NAME_MAX];	/* whose tunnel it is */
+	struct ike_id id;
+};
+
+/* How many registry entries each reqid owns: a reqid is in use while it
+ * owns one (the reqid allocator asks, past its wrap). */
+struct reqid_use {
+	struct sgw_hnode node;		/* key: the reqid */
+	uint32_t policies;
+};
+
+static pthread_mutex_t pol_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sgw_htab pol_tab;
+static struct sgw_htab reqid_tab;
+
+static struct reqid_use *reqid_find(uint32_t reqid)
+{
+	struct sgw_hnode *n;
+
+	for (n = sgw_htab_first(&reqid_tab, reqid); n; n = sgw_htab_next(n))
+		if (n->key == reqid)
+			return (struct reqid_use *)n;
+	return NULL;
+}
+
+/* Called with pol_lock held; an allocation failure only loses the hint. */
+static void reqid_hold(uint32_t reqid)
+{
+	struct reqid_use *u = reqid_find(reqid);
+
+	if (!u) {
+		u = calloc(1, sizeof(*u));
+		if (!u)
+			return;
+		sgw_htab_add(&reqid_tab, &u->node, reqid);
+	}
+	u->policies++;
+}
+
+static void reqid_drop(uint32_t reqid)
+{
+	struct reqid_use *u = reqid_find(reqid);
+
+	if (u && !--u->policies) {
+		sgw_htab_del(&reqid_tab, &u->node);
+		free(u);
+	}
+}
+
+bool policy_reqid_in_use(uint32_t reqid, void *unused)
+{
+	bool used;
+
+	(void)unused;
+	pthread_mutex_lock(&pol_lock);
+	used = reqid_tab.b && reqid_find(reqid);
+	pthread_mutex_unlock(&pol_lock);
+	return used;
+}
+
+static uint64_t pol_hash(const struct xfrm_pol *p)
+{
+	uint64_t h = sgw_hash_bytes(&p->sel, sizeof(p->sel), p->dir);
+
+	return sgw_hash_bytes(&p->if_id, sizeof(p->if_id), h);
+}
+
+static bool pol_same(const struct xfrm_pol *a, const struct xfrm_pol *b)
+{
+	return a->dir == b->dir && a->if_id == b->if_id &&
+	       !memcmp(&a->sel, &b->sel, sizeof(a->sel));
+}
+
+static struct pol_owner *pol_find(const struct xfrm_pol *p)
+{
+	struct sgw_hnode *n;
+
+	if (!pol_tab.b)
+		return NULL;
+	for (n = sgw_htab_first(&pol_tab, pol_hash(p)); n; n = sgw_htab_next(n)) {
+		struct pol_owner *o = (struct pol_owner *)n;
+
+		if (pol_same(&o->key, p))
+			return o;
+	}
+	return NULL;
+}
+
+void policy_reqids_init(struct daemon *d)
+{
+	sgw_idalloc_init(&d->reqids, XFRM_OWNER_REQID_MIN + 1, XFRM_OWNER_REQID_MAX,
+			 policy_reqid_in_use, NULL);
+}
+
+/*
+ * A reqid no live tunnel holds: after 16.7M CHILD_SA setups the range
+ * wraps, and a long-lived tunnel's reqid must not be handed out again.
+ * 0 if every one is taken: outside our range, the kernel install fails.
+ */
+uint32_t policy_new_reqid(struct daemon *d)
+{
+	uint32_t reqid;
+
+	if (sgw_idalloc_next(&d->reqids, &reqid)) {
+		log_err("no free reqid: every one of the range is in use");
+		return 0;
+	}
+	return reqid;
+}
+
+/* The selectors of a child as prefixes: every local x remote pair of one family. */
+int policy_build(const struct ike_sa *sa, const struct child_sa *c,
+			  struct xfrm_pol *out, int max)
+{
+	int n = 0;
+	unsigned int i, j;
+	int family;
+	xfrm_address_t lo, po;
+
+	addr_to_xfrm(&sa->local, &lo, &family);
+	addr_to_xfrm(&sa->peer, &po, &family);
+	for (i = 0; i < c->n_local; i++)
+		for (j = 0; j < c->n_remote; j++) {
+			const struct ike_ts *l = &c->ts_local[i], *r = &c->ts_remote[j];
+			int af = l->type == IKE_TS_IPV4_ADDR_RANGE ? AF_INET : AF_INET6;
+			xfrm_address_t ls, le, rs, re, lp[8], rp[8];
+			uint8_t ll[8], rl[8];
+			int nl, nr, a, b;
+
+			if (l->type != r->type)
+				continue;
+			memset(&ls, 0, sizeof(ls));
+			memset(&le, 0, sizeof(le));
+			memset(&rs, 0, sizeof(rs));
+			memset(&re, 0, sizeof(re));
+			memcpy(&ls, l->start_addr, ike_ts_addr_len(l));
+			memcpy(&le, l->end_addr, ike_ts_addr_len(l));
+			memcpy(&rs, r->start_addr, ike_ts_addr_len(r));
+			memcpy(&re, r->end_addr, ike_ts_addr_len(r));
+			nl = xfrm_range_to_prefixes(af, &ls, &le, lp, ll, 8);
+			nr = xfrm_range_to_prefixes(af, &rs, &re, rp, rl, 8);
+			if (nl < 0 || nr < 0)
+				return -1;
+			for (a = 0; a < nl; a++)
+				for (b = 0; b < nr; b++) {
+					static const uint8_t dirs[3] = {
+						XFRM_POLICY_OUT, XFRM_POLICY_IN, XFRM_POLICY_FWD
+					};
+					int d;
+
+					for (d = 0; d < 3; d++) {
+						struct xfrm_pol *p;
+						bool out_dir = dirs[d] == XFRM_POLICY_OUT;
+
+						if (n == max)
+							return -1;
+						p = &out[n++];
+						memset(p, 0, sizeof(*p));
+						p->dir = dirs[d];
+						p->sel.family = af;
+						p->sel.proto = l->ip_proto ? l->ip_proto : r->ip_proto;
+						p->sel.src = out_dir ? lp[a] : rp[b];
+						p->sel.src_len = out_dir ? ll[a] : rl[b];
+						p->sel.dst = out_dir ? rp[b] : lp[a];
+						p->sel.dst_len = out_dir ? rl[b] : ll[a];
+						p->sel.sport = out_dir ? l->start_port : r->start_port;
+						p->sel.dport = out_dir ? r->start_port : l->start_port;
+						/* more specific selectors win */
+						p->priority = 200000 - (uint32_t)(ll[a] + rl[b]) * 256;
+						p->if_id = sa->gw->c->if_id;
+						p->tmpl_family = family;
+						p->tmpl_src = out_dir ? lo : po;
+						p->tmpl_dst = out_dir ? po : lo;
+						p->reqid = c->reqid;
+					}
+				}
+		}
+	return n;
+}
+
+static int install_one(struct xfrm_handle *h, const struct xfrm_pol *p,
+		       const struct ike_sa *sa)
+{
+	struct pol_owner *o;
+	int ret;
+
+	pthread_mutex_lock(&pol_lock);
+	if ((!pol_tab.b && sgw_htab_init(&pol_tab, 1024)) ||
+	    (!reqid_tab.b && sgw_htab_init(&reqid_tab, 1024))) {
+		pthread_mutex_unlock(&pol_lock);
+		return -ENOMEM;
+	}
+	ret = xfrm_policy_add(h, p, true);
+	if (!ret) {
+		o = pol_find(p);
+		if (!o) {
+			o = calloc(1, sizeof(*o));
+			if (o) {
+				o->key = *p;
+				sgw_htab_add(&pol_tab, &o->node, pol_hash(p));
+			}
+		}
+		if (o) {
+			if (o->reqid != p->reqid) {
+				if (o->reqid)
+					reqid_drop(o->reqid);
+				reqid_hold(p->reqid);
+			}
+			o->reqid = p->reqid;
+			snprintf(o->gw, sizeof(o->gw), "%s", sa->gw_name);
+			o->id = sa->peer_id;
+		}
+	}
+	pthread_mutex_unlock(&pol_lock);
+	return ret;
+}
+
+static void remove_one(struct xfrm_handle *h, const struct xfrm_pol *p)
+{
+	struct pol_owner *o;
+
+	pthread_mutex_lock(&pol_lock);
+	o = pol_find(p);
+	if (o && o->reqid == p->reqid) {
+		xfrm_policy_del(h, p);
+		reqid_drop(o->reqid);
+		sgw_htab_del(&pol_tab, &o->node);
+		free(o);
+	}
+	pthread_mutex_unlock(&pol_lock);
+}
+
+int policy_install(const struct ike_sa *sa, const struct child_sa *c)
+{
+	struct xfrm_handle *h = sa->shard->xfrm;
+	struct xfrm_pol *pols = calloc(POLICY_MAX, sizeof(*pols));
+	int n, i, ret = 0;
+
+	if (!pols)
+		return -1;
+	n = policy_build(sa, c, pols, POLICY_MAX);
+	if (n < 0) {
+		log_sa(sa, LOG_ERR, "traffic selectors need too many policies");
+		ret = -1;
+	}
+	for (i = 0; i < n && !ret; i++)
+		if (install_one(h, &pols[i], sa)) {
+			log_sa(sa, LOG_ERR, "cannot install policy: %s", xfrm_errmsg(h));
+			ret = -1;
+		}
+	free(pols);
+	return ret;
+}
+
+void policy_remove(const struct ike_sa *sa, const struct child_sa *c)
+{
+	struct xfrm_pol *pols = calloc(POLICY_MAX, sizeof(*pols));
+	int n, i;
+
+	if (!pols)
+		return;
+	n = policy_build(sa, c, pols, POLICY_MAX);
+	for (i = 0; i < n; i++)
+		remove_one(sa->shard->xfrm, &pols[i]);
+	free(pols);
+}
+
+/*
+ * A selector pair another tunnel holds may not be taken over, or its
+ * traffic would be diverted (the kernel keys policies by selector and
+ * if_id): only the same identity of the same gateway may, when it comes
+ * back (INITIAL_CONTACT or a restart). Rekeyed successors share the reqid.
+ */
+bool policy_taken(const struct ike_sa *sa, const struct child_sa *c)
+{
+	struct xfrm_pol *pols = calloc(POLICY_MAX, sizeof(*pols));
+	bool taken = false;
+	int n, i;
+
+	if (!pols)
+		return true;
+	n = policy_build(sa, c, pols, POLICY_MAX);
+	pthread_mutex_lock(&pol_lock);
+	for (i = 0; i < n && !taken; i++) {
+		const struct pol_owner *o;
+
+		if (pols[i].dir != XFRM_POLICY_OUT)
+			continue;
+		o = pol_find(&pols[i]);
+		if (o && o->reqid != c->reqid &&
+		    (strcmp(o->gw, sa->gw_name) || !ike_id_equal(&o->id, &sa->peer_id)))
+			taken = true;
+	}
+	pthread_mutex_unlock(&pol_lock);
+	free(pols);
+	return n < 0 || taken;
+}
