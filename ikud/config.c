@@ -99,3 +99,14 @@ const struct gw_rt *config_gw(const struct ikud_conf *conf, const char *name)
 			return &conf->gws[i];
 	return NULL;
 }
+
+/* Choose an IKE suite from the peer's SA payload (IKE_SA_INIT, IKE SA
+ * rekey): 0, or the notify that refuses it (data: INVALID_KE's group). */
+uint16_t config_select_ike(const struct gw_rt *gw, const struct ike_msg *m,
+			   struct ike_suite *suite, uint8_t data[2], size_t *len)
+{
+	enum ike_select_result r = ike_proposal_select(gw->ike, gw->n_ike, m->sa.prop, m->sa.n,
+						       gw->select_flags, m->ke.group, suite);
+
+	return ike_select_refusal(r, suite, data, len);
+}

@@ -89,6 +89,19 @@ static void on_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 }
 
+/* Check and decrypt the SK payload into the worker's plain buffer. */
+static int unprotect(struct ike_sa *sa, struct ike_msg *m, size_t *plain_len)
+{
+	struct shard *s = sa->shard;
+
+	if (ike_sk_unprotect(&sa->keys, !sa->initiator, m, s->plain, sizeof(s->plain),
+			     plain_len)) {
+		s->st.rx_invalid++;
+		return -1;
+	}
+	return 0;
+}
+
 static void receive_protected(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 			      const uint8_t *pkt, size_t len,
 			      const struct sockaddr_storage *peer)
@@ -117,11 +130,8 @@ static void receive_protected(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 			return;
 		}
 		/* Authenticate before answering anything, even from the cache. */
-		if (ike_sk_unprotect(&sa->keys, !sa->initiator, m, s->plain,
-				     sizeof(s->plain), &plain_len)) {
-			s->st.rx_invalid++;
+		if (unprotect(sa, m, &plain_len))
 			return;
-		}
 		if (retransmit) {
 			s->st.cached_replies++;
 			natd_follow_peer(sa, gs, natt, peer);
@@ -133,11 +143,8 @@ static void receive_protected(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 			s->st.rx_dropped++;
 			return;
 		}
-		if (ike_sk_unprotect(&sa->keys, !sa->initiator, m, s->plain,
-				     sizeof(s->plain), &plain_len)) {
-			s->st.rx_invalid++;
+		if (unprotect(sa, m, &plain_len))
 			return;
-		}
 	}
 	if (ike_msg_parse_inner(m, s->plain, plain_len, &err)) {
 		s->st.rx_invalid++;

@@ -342,6 +342,8 @@ const char *addr_format(const struct sockaddr_storage *ss, char *buf, size_t len
 int config_load(const char *path, struct ikud_conf **out, char *err, size_t errlen);
 void config_free(struct ikud_conf *conf);
 const struct gw_rt *config_gw(const struct ikud_conf *conf, const char *name);
+uint16_t config_select_ike(const struct gw_rt *gw, const struct ike_msg *m,
+			   struct ike_suite *suite, uint8_t data[2], size_t *len);
 
 /* narrow.c */
 /* Narrow the peer's TSi/TSr (as the exchange's initiator sent them) to the

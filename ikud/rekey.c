@@ -163,10 +163,7 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
-	notify = ike_select_refusal(ike_proposal_select(gw->ike, gw->n_ike, m->sa.prop,
-							m->sa.n, gw->select_flags,
-							m->ke.group, &suite),
-				    &suite, grp, &grp_len);
+	notify = config_select_ike(gw, m, &suite, grp, &grp_len);
 	if (notify) {
 		exchange_respond_error(sa, IKE_CREATE_CHILD_SA, notify, grp, grp_len);
 		return;

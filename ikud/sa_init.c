@@ -107,10 +107,7 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 					     cookie, sizeof(cookie));
 		return;
 	}
-	notify = ike_select_refusal(ike_proposal_select(gw->ike, gw->n_ike, m->sa.prop,
-							m->sa.n, gw->select_flags,
-							m->ke.group, &suite),
-				    &suite, grp, &grp_len);
+	notify = config_select_ike(gw, m, &suite, grp, &grp_len);
 	if (notify) {
 		exchange_reply_init_notify(s, fd, natt, peer, &m->hdr, notify, grp, grp_len);
 		if (notify == IKE_N_INVALID_KE_PAYLOAD) {
