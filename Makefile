@@ -150,7 +150,8 @@ FUZZ_TIME ?= 60
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	      -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 IKE_CODEC_SRCS := $(addprefix libsgw/ike/ike_,msg.c build.c id.c proposal.c crypto.c \
-		  dh.c keys.c sk.c auth.c esp.c) libsgw/base/sgw_htab.c
+		  dh.c keys.c sk.c auth.c esp.c ts.c) libsgw/base/sgw_hash.c \
+		  libsgw/base/sgw_prefix.c
 
 .PHONY: fuzz fuzz-corpus
 build/fuzz/fuzz_ike_msg: selftests/fuzz/fuzz_ike_msg.c selftests/fuzz/fuzz_common.h \

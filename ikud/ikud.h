@@ -260,6 +260,8 @@ struct shard {
 	pthread_mutex_t lock;		/* held while the shard works; readers take it */
 	pthread_mutex_t inbox_lock;
 	struct inbox_msg *inbox, **inbox_tail;
+	unsigned int inbox_packets;	/* INBOX_PACKET messages queued */
+	atomic_uint_fast64_t inbox_dropped;	/* packets refused: inbox full */
 
 	const struct ikud_conf *conf;
 	struct gw_socks *socks;
@@ -421,6 +423,7 @@ int sock_send_to(int fd, bool natt, const struct sockaddr_storage *peer,
 		 const uint8_t *buf, size_t len);
 
 /* inbox.c */
+#define INBOX_MAX_PACKETS 4096	/* datagrams queued for one worker */
 void inbox_post(struct shard *s, struct inbox_msg *m);
 struct inbox_msg *inbox_take(struct shard *s);
 void inbox_free_all(struct shard *s);

@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_setup(!debug && d.conf->c.log_syslog, debug ? LOG_DEBUG : d.conf->c.log_level);
-	if (ike_crypto_init()) {
+	if (ike_crypto_init() || sgw_hash_init()) {
 		log_err("OpenSSL lacks an algorithm ikud needs");
 		return 1;
 	}

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sgw_byteorder.h"
+
 const char *const fail_reason_names[FAIL_MAX] = {
 	[FAIL_NO_PROPOSAL] = "no_proposal_chosen",
 	[FAIL_INVALID_KE] = "invalid_ke_payload",
@@ -118,13 +120,17 @@ struct ike_sa *sa_find(struct shard *s, uint64_t spi)
 	return n ? (struct ike_sa *)((char *)n - offsetof(struct ike_sa, by_spi)) : NULL;
 }
 
+/* What identifies a peer's IKE_SA_INIT: its SPIi, address and port, under
+ * the keyed hash (a peer chooses all three, not which bucket they fill). */
 static uint64_t init_key(uint64_t spi_i, const struct sockaddr_storage *peer)
 {
 	size_t len;
 	const uint8_t *a = addr_bytes(peer, &len);
-	uint64_t h = sgw_hash_bytes(a, len, spi_i);
+	uint8_t key[2 + 16];
 
-	return h ^ addr_port(peer);
+	sgw_put_be16(key, addr_port(peer));
+	memcpy(key + 2, a, len);
+	return sgw_hash_bytes(key, 2 + len, spi_i);
 }
 
 struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,

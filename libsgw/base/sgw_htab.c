@@ -103,17 +103,3 @@ struct sgw_hnode *sgw_htab_next(const struct sgw_hnode *n)
 			return (struct sgw_hnode *)n;
 	return NULL;
 }
-
-uint64_t sgw_hash_bytes(const void *data, size_t len, uint64_t seed)
-{
-	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	h ^= h >> 29;
-	return h;
-}

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/sgw_hash.h"
+
 struct sgw_hnode {
 	struct sgw_hnode *next;
 	uint64_t key;
@@ -32,7 +34,5 @@ void sgw_htab_add(struct sgw_htab *t, struct sgw_hnode *n, uint64_t key);
 void sgw_htab_del(struct sgw_htab *t, struct sgw_hnode *n);
 struct sgw_hnode *sgw_htab_first(const struct sgw_htab *t, uint64_t key);
 struct sgw_hnode *sgw_htab_next(const struct sgw_hnode *n);
-/* 64-bit hash of a byte string (FNV-1a with a final mix), for composite keys. */
-uint64_t sgw_hash_bytes(const void *data, size_t len, uint64_t seed);
 
 #endif
