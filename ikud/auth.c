@@ -89,11 +89,13 @@ static struct child_sa *negotiate_child(struct ike_sa *sa, struct ike_msg *m,
 	}
 	c->spi_out = sgw_get_be32(c->suite.spi);
 	c->reqid = policy_new_reqid(sa->shard->d);
-	if (narrow_child(gw->c, &m->tsi, &m->tsr, true, c) || child_taken(sa, c)) {
+	if (narrow_child(gw->c, &sa->peer_id, &m->tsi, &m->tsr, true, c)) {
 		*notify = IKE_N_TS_UNACCEPTABLE;
 		sa_fail(sa->shard, FAIL_TS);
 		goto fail;
 	}
+	if (child_claim(sa, c, true, notify))
+		goto fail;
 	if (child_alloc_spi(sa, c) ||
 	    child_install(sa, c, false, NULL, 0, sa->ni, sa->ni_len, sa->nr,
 			  sa->nr_len, true)) {
@@ -290,6 +292,7 @@ void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
 	const struct ike_notify *n;
 	struct child_sa *c = sa->req_new_child;
 	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	uint16_t notify;
 	size_t np;
 
 	sa->req_new_child = NULL;
@@ -328,7 +331,7 @@ void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
 	if (n || !m->sa.present || m->sa.n != 1 ||
 	    !ike_proposal_check_reply(props, np, &m->sa.prop[0],
 				      gw->select_flags | IKE_SELECT_IGNORE_DH, &c->suite) ||
-	    c->suite.spi_size != 4 || narrow_child(gw->c, &m->tsi, &m->tsr, false, c)) {
+	    c->suite.spi_size != 4 || narrow_child(gw->c, &sa->peer_id, &m->tsi, &m->tsr, false, c)) {
 		log_sa(sa, LOG_NOTICE, "no CHILD_SA: %s",
 		       n ? ike_notify_name(n->type) : "unacceptable response");
 		if (n && n->type == IKE_N_TS_UNACCEPTABLE)
@@ -340,6 +343,12 @@ void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	c->spi_out = sgw_get_be32(c->suite.spi);
+	if (child_claim(sa, c, false, &notify)) {
+		log_sa(sa, LOG_NOTICE, "no CHILD_SA: %s", ike_notify_name(notify));
+		child_uninstall(c, true);
+		free(c);
+		return;
+	}
 	if (child_install(sa, c, true, NULL, 0, sa->ni, sa->ni_len, sa->nr, sa->nr_len, true)) {
 		sa_fail(sa->shard, FAIL_KERNEL);
 		child_uninstall(c, false);

@@ -165,10 +165,13 @@ void child_ts_str(const struct child_sa *c, char *buf, size_t len)
 	}
 }
 
-/* Does another tunnel hold c's selectors, as policies or as routes? */
-bool child_taken(const struct ike_sa *sa, const struct child_sa *c)
+/* The tunnel's claim on its selectors (rri_claim()), counted when refused. */
+int child_claim(struct ike_sa *sa, struct child_sa *c, bool peer_chose, uint16_t *notify)
 {
-	return policy_taken(sa, c) || rri_taken(sa, c);
+	if (!rri_claim(sa, c, peer_chose, notify))
+		return 0;
+	sa_fail(sa->shard, *notify == IKE_N_NO_ADDITIONAL_SAS ? FAIL_PEER_LIMIT : FAIL_TS);
+	return -1;
 }
 
 /* --- kernel state ---------------------------------------------------------------- */

@@ -250,6 +250,42 @@ const struct ike_conf_psk *ike_conf_find_psk(const struct ike_conf_gateway *gw,
 	return pattern ? pattern : any;
 }
 
+const struct ike_conf_peer *ike_conf_find_peer(const struct ike_conf_gateway *gw,
+					       const struct ike_id *id)
+{
+	const struct ike_conf_peer *pattern = NULL;
+	size_t i;
+
+	for (i = 0; i < gw->n_peers; i++) {
+		const struct ike_conf_peer *r = &gw->peers[i];
+
+		if (!ike_id_match(&r->id, id))
+			continue;
+		if (!r->id.wildcard && !ike_id_pattern_is_any(&r->id))
+			return r;
+		if (!pattern)
+			pattern = r;
+	}
+	return pattern;
+}
+
+const struct sgw_prefix *ike_conf_claimable(const struct ike_conf_gateway *gw,
+					    const struct ike_id *id, size_t *n)
+{
+	const struct ike_conf_peer *r = id ? ike_conf_find_peer(gw, id) : NULL;
+
+	if (r) {
+		*n = r->n_ts;
+		return r->ts;
+	}
+	if (gw->unbound_refuse) {
+		*n = 0;
+		return NULL;
+	}
+	*n = gw->n_remote_ts;
+	return gw->remote_ts;
+}
+
 const struct ike_conf_gateway *ike_conf_gateway_by_name(const struct ike_conf *c,
 							const char *name)
 {
@@ -333,12 +369,12 @@ static void *grow(void *arr, size_t n, size_t size)
 	return realloc(arr, (n + 1) * size);
 }
 
-static int add_prefixes(struct parser *ps, const struct stmt *st,
-			struct sgw_prefix **arr, size_t *n)
+static int add_prefixes_from(struct parser *ps, const struct stmt *st, int first,
+			     struct sgw_prefix **arr, size_t *n)
 {
 	int i;
 
-	for (i = 1; i < st->n; i++) {
+	for (i = first; i < st->n; i++) {
 		struct sgw_prefix pfx, *na;
 		const char *why;
 
@@ -351,6 +387,12 @@ static int add_prefixes(struct parser *ps, const struct stmt *st,
 		(*arr)[(*n)++] = pfx;
 	}
 	return 0;
+}
+
+static int add_prefixes(struct parser *ps, const struct stmt *st,
+			struct sgw_prefix **arr, size_t *n)
+{
+	return add_prefixes_from(ps, st, 1, arr, n);
 }
 
 /* psk "secret" [for id ID]; psk 0xHEX [for id ID]; */
@@ -456,6 +498,69 @@ static int gw_lifetime(struct parser *ps, const struct stmt *st,
 	return 0;
 }
 
+/* peer ID remote-ts PREFIX...; */
+static int gw_peer(struct parser *ps, const struct stmt *st, struct ike_conf_gateway *gw)
+{
+	struct ike_conf_peer r = { .line = st->line }, *na;
+	size_t i;
+
+	if (st->n < 4 || strcmp(st->w[2], "remote-ts"))
+		return perr(ps, st->line, "usage: peer IDENTITY remote-ts PREFIX...;");
+	if (ike_id_pattern_parse(st->w[1], &r.id, NULL, 0))
+		return perr(ps, st->line, "'%s' is not an identity", st->w[1]);
+	for (i = 0; i < gw->n_peers; i++)
+		if (ike_id_pattern_equal(&gw->peers[i].id, &r.id))
+			return perr(ps, st->line, "second peer line for '%s' (line %d)", st->w[1],
+				    gw->peers[i].line);
+	na = grow(gw->peers, gw->n_peers, sizeof(*na));
+	if (!na)
+		return perr(ps, st->line, "out of memory");
+	gw->peers = na;
+	gw->peers[gw->n_peers++] = r;
+	return add_prefixes_from(ps, st, 3, &gw->peers[gw->n_peers - 1].ts,
+				 &gw->peers[gw->n_peers - 1].n_ts);
+}
+
+/* max-claim /N [/M]; the widest prefix an unbound peer may claim */
+static int gw_max_claim(struct parser *ps, const struct stmt *st, struct ike_conf_gateway *gw)
+{
+	static const uint32_t bits[2] = { 32, 128 };
+	int i;
+
+	if (st->n < 2 || st->n > 3)
+		return perr(ps, st->line, "usage: max-claim /IPV4LEN [/IPV6LEN];");
+	for (i = 1; i < st->n; i++) {
+		const char *w = st->w[i];
+		unsigned long len;
+		char *end;
+
+		len = w[0] == '/' && isdigit((unsigned char)w[1]) ? strtoul(w + 1, &end, 10) : 0;
+		if (!len || *end || len > bits[i - 1])
+			return perr(ps, st->line, "max-claim: '%s' is not /1../%u", w, bits[i - 1]);
+		gw->max_claim[i - 1] = (uint8_t)len;
+	}
+	return 0;
+}
+
+/* peer-limit [tunnels N] [prefixes N]; */
+static int gw_peer_limit(struct parser *ps, const struct stmt *st, struct ike_conf_gateway *gw)
+{
+	int i;
+
+	if (st->n < 3 || st->n % 2 == 0)
+		return perr(ps, st->line, "usage: peer-limit [tunnels N] [prefixes N];");
+	for (i = 1; i < st->n; i += 2) {
+		uint32_t *v = !strcmp(st->w[i], "tunnels") ? &gw->peer_tunnels_max :
+			      !strcmp(st->w[i], "prefixes") ? &gw->peer_prefixes_max : NULL;
+
+		if (!v)
+			return perr(ps, st->line, "peer-limit: unknown limit '%s'", st->w[i]);
+		if (parse_u32(ps, st->line, st->w[i + 1], 1, 65536, v))
+			return -1;
+	}
+	return 0;
+}
+
 static int gw_stmt(struct parser *ps, const struct stmt *st,
 		   struct ike_conf_gateway *gw)
 {
@@ -523,6 +628,20 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 	}
 	if (!strcmp(k, "psk"))
 		return gw_psk(ps, st, gw);
+	if (!strcmp(k, "peer"))
+		return gw_peer(ps, st, gw);
+	if (!strcmp(k, "unbound-peers")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (strcmp(st->w[1], "allow") && strcmp(st->w[1], "refuse"))
+			return perr(ps, st->line, "usage: unbound-peers allow|refuse;");
+		gw->unbound_refuse = !strcmp(st->w[1], "refuse");
+		return 0;
+	}
+	if (!strcmp(k, "max-claim"))
+		return gw_max_claim(ps, st, gw);
+	if (!strcmp(k, "peer-limit"))
+		return gw_peer_limit(ps, st, gw);
 	if (!strcmp(k, "local-id") || !strcmp(k, "remote-id")) {
 		struct ike_id_pattern *id = k[0] == 'l' ? &gw->local_id : &gw->initiate_remote_id;
 
@@ -584,6 +703,18 @@ static void gw_defaults(struct ike_conf_gateway *gw)
 	gw->child_lifetime = 3600;
 	gw->rekey_margin = 0;		/* 0: 10% of the lifetime */
 	gw->route_metric = SGW_RRI_METRIC_DEFAULT;
+	gw->max_claim[0] = 32;		/* an eNodeB claims its own addresses */
+	gw->max_claim[1] = 128;
+	gw->peer_tunnels_max = 8;
+	gw->peer_prefixes_max = 32;
+}
+
+static bool prefix_inside(const struct sgw_prefix *p, const struct sgw_prefix *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sgw_prefix_within(p, &set[i]))
+			return true;
+	return false;
 }
 
 static int gw_validate(struct parser *ps, struct ike_conf *conf,
@@ -613,6 +744,16 @@ static int gw_validate(struct parser *ps, struct ike_conf *conf,
 			return perr(ps, gw->line,
 				    "gateway %s: remote-ts %s/0 would let a peer claim everything",
 				    gw->name, gw->remote_ts[i].family == AF_INET ? "0.0.0.0" : "::");
+	for (i = 0; i < gw->n_peers; i++)
+		for (j = 0; j < gw->peers[i].n_ts; j++)
+			if (!prefix_inside(&gw->peers[i].ts[j], gw->remote_ts, gw->n_remote_ts)) {
+				char a[SGW_PREFIX_STRLEN];
+
+				sgw_prefix_format(&gw->peers[i].ts[j], a, sizeof(a));
+				return perr(ps, gw->peers[i].line,
+					    "gateway %s: peer prefix %s is outside remote-ts",
+					    gw->name, a);
+			}
 	if (!gw->n_local_ts) {
 		struct sgw_prefix *any = calloc(2, sizeof(*any));
 
@@ -762,6 +903,11 @@ static int global_stmt(struct parser *ps, const struct stmt *st,
 			return -1;
 		return parse_u32(ps, st->line, st->w[1], 1, 10000000, &conf->half_open_max);
 	}
+	if (!strcmp(k, "half-open-per-source")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_u32(ps, st->line, st->w[1], 0, 10000000, &conf->half_open_per_source);
+	}
 	if (!strcmp(k, "cookie-threshold")) {
 		if (want_args(ps, st, 1, 1))
 			return -1;
@@ -784,6 +930,7 @@ int ike_conf_parse(const char *name, const char *text, struct ike_conf *conf,
 	conf->log_syslog = false;
 	snprintf(conf->control, sizeof(conf->control), "/run/ikud.sock");
 	conf->half_open_max = 200000;
+	conf->half_open_per_source = 16;
 	conf->cookie_threshold = 10000;
 	if (errlen)
 		err[0] = 0;
@@ -876,6 +1023,9 @@ void ike_conf_free(struct ike_conf *conf)
 		if (gw->psks)
 			explicit_bzero(gw->psks, gw->n_psks * sizeof(*gw->psks));
 		free(gw->psks);
+		for (size_t k = 0; k < gw->n_peers; k++)
+			free(gw->peers[k].ts);
+		free(gw->peers);
 		free(gw->remote_ts);
 		free(gw->local_ts);
 		free(gw->initiate);

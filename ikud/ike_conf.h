@@ -27,6 +27,14 @@ struct ike_conf_psk {
 	uint8_t secret[IKE_CONF_PSK_MAX];
 };
 
+/* A peer identity (or pattern) bound to the prefixes it alone may claim. */
+struct ike_conf_peer {
+	struct ike_id_pattern id;
+	struct sgw_prefix *ts;
+	size_t n_ts;
+	int line;
+};
+
 struct ike_conf_gateway {
 	char name[IKE_CONF_NAME_MAX];
 	int line;			/* where it was declared */
@@ -46,6 +54,12 @@ struct ike_conf_gateway {
 	size_t n_remote_ts;
 	struct sgw_prefix *local_ts;	/* what we offer */
 	size_t n_local_ts;
+	struct ike_conf_peer *peers;	/* identities bound to prefixes */
+	size_t n_peers;
+	bool unbound_refuse;		/* identities without a peer rule claim nothing */
+	uint8_t max_claim[2];		/* widest claim of an unbound peer: IPv4, IPv6 length */
+	uint32_t peer_tunnels_max;	/* tunnels (CHILD_SAs but rekeys) per identity */
+	uint32_t peer_prefixes_max;	/* prefixes (routes) per identity */
 	uint32_t dpd_interval;		/* seconds, 0: never probe */
 	uint32_t dpd_threshold;		/* unanswered probes before dead */
 	uint32_t ike_lifetime;		/* seconds, rekey at lifetime - margin */
@@ -64,6 +78,7 @@ struct ike_conf {
 	char control[108];		/* Unix socket path */
 	uint32_t workers;		/* 0: one per online CPU */
 	uint32_t half_open_max;		/* half-open IKE SAs before refusing */
+	uint32_t half_open_per_source;	/* of them from one address; 0: no limit */
 	uint32_t cookie_threshold;	/* half-open SAs before demanding cookies */
 	struct ike_conf_gateway *gateways;
 	size_t n_gateways;
@@ -81,6 +96,13 @@ void ike_conf_free(struct ike_conf *conf);
  * patterns, then the wildcard; NULL if none. */
 const struct ike_conf_psk *ike_conf_find_psk(const struct ike_conf_gateway *gw,
 					     const struct ike_id *id);
+/* The peer rule of an identity: exact ids first, then patterns; NULL if none. */
+const struct ike_conf_peer *ike_conf_find_peer(const struct ike_conf_gateway *gw,
+					       const struct ike_id *id);
+/* What the identity may claim: its rule's prefixes, or the gateway's
+ * remote-ts; NULL (n 0) when it has no rule and unbound peers are refused. */
+const struct sgw_prefix *ike_conf_claimable(const struct ike_conf_gateway *gw,
+					    const struct ike_id *id, size_t *n);
 const struct ike_conf_gateway *ike_conf_gateway_by_name(const struct ike_conf *c,
 							const char *name);
 

@@ -69,6 +69,8 @@ enum fail_reason {
 	FAIL_PEER_ERROR,
 	FAIL_KERNEL,
 	FAIL_LIMIT,
+	FAIL_SOURCE_LIMIT,
+	FAIL_PEER_LIMIT,
 	FAIL_DPD,
 	FAIL_MAX
 };
@@ -154,6 +156,8 @@ struct ike_sa {
 	bool keys_ready;
 	struct ike_id peer_id;
 	bool peer_id_set;
+	bool halfopen_counted;		/* holds a slot of halfopen_addr (halfopen.c) */
+	struct sockaddr_storage halfopen_addr;	/* the source it was admitted from */
 
 	/* IKE_SA_INIT material kept until IKE_AUTH is done */
 	uint8_t *init_req, *init_resp;	/* the two IKE_SA_INIT messages */
@@ -281,6 +285,12 @@ struct shard {
 	struct ike_msg msg;
 };
 
+/* Count a failure of the kind r (sgwctl ike stats). */
+static inline void sa_fail(struct shard *s, enum fail_reason r)
+{
+	s->st.failures[r]++;
+}
+
 /*
  * Test aid (ctl "test collision"): who wins the next simultaneous rekeys
  * (RFC 7296 §2.8.1, §2.8.2). The winner is decided by the nonces, so the
@@ -313,7 +323,7 @@ struct daemon {
  * never call higher ones (selftests/host/ikud_layers.sh checks it):
  *
  *   log, addr, ike_conf, config, narrow   no dependencies inside ikud
- *   policy, rri                           kernel policies and routes of tunnels
+ *   halfopen, policy, rri                 half-open slots, kernel policies, routes
  *   child                                 CHILD_SAs and their kernel state
  *   sa                                    IKE SAs, tables, teardown
  *   sock, inbox, exchange                 message I/O of an SA
@@ -348,11 +358,12 @@ uint16_t config_select_ike(const struct gw_rt *gw, const struct ike_msg *m,
 			   struct ike_suite *suite, uint8_t data[2], size_t *len);
 
 /* narrow.c */
-/* Narrow the peer's TSi/TSr (as the exchange's initiator sent them) to the
- * gateway's; fills c->ts_*. Returns 0 or -1 (TS_UNACCEPTABLE). */
-int narrow_child(const struct ike_conf_gateway *gw, const struct ike_ts_list *tsi,
-		 const struct ike_ts_list *tsr, bool peer_is_initiator,
-		 struct child_sa *c);
+/* Narrow the TSi/TSr of the exchange's initiator to what the gateway
+ * allows peer (its identity) and us; fills c->ts_*. Returns 0 or -1
+ * (TS_UNACCEPTABLE). */
+int narrow_child(const struct ike_conf_gateway *gw, const struct ike_id *peer,
+		 const struct ike_ts_list *tsi, const struct ike_ts_list *tsr,
+		 bool peer_is_initiator, struct child_sa *c);
 
 /* policy.c */
 #define POLICY_MAX 192		/* policies of one CHILD_SA */
@@ -366,8 +377,17 @@ int policy_build(const struct ike_sa *sa, const struct child_sa *c,
 		 struct xfrm_pol *out, int max);
 int policy_install(const struct ike_sa *sa, const struct child_sa *c);
 void policy_remove(const struct ike_sa *sa, const struct child_sa *c);
-/* Does another tunnel's policy hold c's selectors? */
-bool policy_taken(const struct ike_sa *sa, const struct child_sa *c);
+
+/* halfopen.c */
+enum halfopen_verdict {
+	HALFOPEN_OK,		/* counted: release it when the SA leaves half-open */
+	HALFOPEN_SOURCE,	/* the address holds half-open-per-source already */
+	HALFOPEN_GLOBAL,	/* the daemon holds half-open-limit */
+};
+enum halfopen_verdict halfopen_admit(struct daemon *d, const struct ike_conf *c,
+				     const struct sockaddr_storage *peer);
+void halfopen_release(const struct sockaddr_storage *peer);
+unsigned int halfopen_of(const struct sockaddr_storage *peer);
 
 /* child.c */
 struct child_sa *child_find(struct shard *s, uint32_t spi_in);
@@ -378,8 +398,8 @@ void child_remove_all(struct ike_sa *sa);
 void child_established(struct ike_sa *sa, struct child_sa *c, const char *how, bool rekey);
 void child_ts_range_str(const struct ike_ts *t, char *buf, size_t len);
 void child_ts_str(const struct child_sa *c, char *buf, size_t len);
-/* Does another peer's tunnel hold these selectors already? */
-bool child_taken(const struct ike_sa *sa, const struct child_sa *c);
+/* The tunnel's claim on its selectors (rri_claim()); refusals counted. */
+int child_claim(struct ike_sa *sa, struct child_sa *c, bool peer_chose, uint16_t *notify);
 /* True if the inbound SA counted packets since the last call. */
 bool child_received(struct child_sa *c);
 /* Allocate our inbound SPI in the kernel. */
@@ -410,7 +430,6 @@ void sa_destroy(struct ike_sa *sa, const char *why);
 void sa_setup_failed(struct ike_sa *sa, enum fail_reason r, const char *why);
 void sa_purge_id(struct shard *s, const char *gw, const struct ike_id *id,
 		 uint64_t keep_uid);
-void sa_fail(struct shard *s, enum fail_reason r);
 void sa_free_init_material(struct ike_sa *sa);
 
 /* sock.c */

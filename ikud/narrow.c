@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Traffic-selector narrowing (RFC 7296 §2.9): what a peer proposes, cut to
- * what its gateway allows. Pure functions of the configuration and the
+ * what its gateway allows that identity to claim (its `peer` rule's
+ * prefixes, else remote-ts), never touching prefixes bound to another
+ * identity. Pure functions of the configuration, the identity and the
  * proposal (unit-tested in selftests/unit/test_narrow.c).
  */
 #include "ikud.h"
@@ -64,22 +66,49 @@ static bool claims_allowed(const struct ike_ts_list *peer, const struct sgw_pref
 	return true;
 }
 
-int narrow_child(const struct ike_conf_gateway *gw, const struct ike_ts_list *tsi,
-		 const struct ike_ts_list *tsr, bool peer_is_initiator,
-		 struct child_sa *c)
+/*
+ * Prefixes bound to other identities are theirs even while they are away:
+ * no narrowed selector of this peer may touch one.
+ */
+static bool touches_reserved(const struct ike_conf_gateway *gw, const struct ike_id *id,
+			     const struct ike_ts *ts, unsigned int n)
+{
+	size_t r, k;
+	unsigned int i;
+
+	for (r = 0; r < gw->n_peers; r++) {
+		const struct ike_conf_peer *rule = &gw->peers[r];
+
+		if (id && ike_id_match(&rule->id, id))
+			continue;
+		for (k = 0; k < rule->n_ts; k++)
+			for (i = 0; i < n; i++)
+				if (ike_ts_overlaps(&ts[i], &rule->ts[k]))
+					return true;
+	}
+	return false;
+}
+
+int narrow_child(const struct ike_conf_gateway *gw, const struct ike_id *peer,
+		 const struct ike_ts_list *tsi, const struct ike_ts_list *tsr,
+		 bool peer_is_initiator, struct child_sa *c)
 {
 	const struct ike_ts_list *theirs = peer_is_initiator ? tsi : tsr;
 	const struct ike_ts_list *ours = peer_is_initiator ? tsr : tsi;
+	const struct sgw_prefix *allowed;
+	size_t n_allowed;
 	unsigned int i, j;
 	bool pair = false;
 
-	if (peer_is_initiator && gw->xfrm_if[0] &&
-	    !claims_allowed(theirs, gw->remote_ts, gw->n_remote_ts))
+	allowed = ike_conf_claimable(gw, peer, &n_allowed);
+	if (!n_allowed)
 		return -1;
-	if (narrow_side(theirs, gw->remote_ts, gw->n_remote_ts, c->ts_remote,
-			&c->n_remote) ||
+	if (peer_is_initiator && gw->xfrm_if[0] && !claims_allowed(theirs, allowed, n_allowed))
+		return -1;
+	if (narrow_side(theirs, allowed, n_allowed, c->ts_remote, &c->n_remote) ||
 	    narrow_side(ours, gw->local_ts, gw->n_local_ts, c->ts_local,
-			&c->n_local))
+			&c->n_local) ||
+	    touches_reserved(gw, peer, c->ts_remote, c->n_remote))
 		return -1;
 	for (i = 0; i < c->n_local; i++)
 		for (j = 0; j < c->n_remote; j++)

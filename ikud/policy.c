@@ -287,34 +287,3 @@ void policy_remove(const struct ike_sa *sa, const struct child_sa *c)
 		remove_one(sa->shard->xfrm, &pols[i]);
 	free(pols);
 }
-
-/*
- * A selector pair another tunnel holds may not be taken over, or its
- * traffic would be diverted (the kernel keys policies by selector and
- * if_id): only the same identity of the same gateway may, when it comes
- * back (INITIAL_CONTACT or a restart). Rekeyed successors share the reqid.
- */
-bool policy_taken(const struct ike_sa *sa, const struct child_sa *c)
-{
-	struct xfrm_pol *pols = calloc(POLICY_MAX, sizeof(*pols));
-	bool taken = false;
-	int n, i;
-
-	if (!pols)
-		return true;
-	n = policy_build(sa, c, pols, POLICY_MAX);
-	pthread_mutex_lock(&pol_lock);
-	for (i = 0; i < n && !taken; i++) {
-		const struct pol_owner *o;
-
-		if (pols[i].dir != XFRM_POLICY_OUT)
-			continue;
-		o = pol_find(&pols[i]);
-		if (o && o->reqid != c->reqid &&
-		    (strcmp(o->gw, sa->gw_name) || !ike_id_equal(&o->id, &sa->peer_id)))
-			taken = true;
-	}
-	pthread_mutex_unlock(&pol_lock);
-	free(pols);
-	return n < 0 || taken;
-}

@@ -291,10 +291,13 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 	}
 	c->spi_out = sgw_get_be32(c->suite.spi);
 	c->reqid = old ? old->reqid : policy_new_reqid(s->d);
-	if (narrow_child(gw->c, &m->tsi, &m->tsr, true, c) || child_taken(sa, c)) {
+	if (narrow_child(gw->c, &sa->peer_id, &m->tsi, &m->tsr, true, c)) {
 		notify = IKE_N_TS_UNACCEPTABLE;
 		goto fail;
 	}
+	/* a new tunnel is the peer's choice; a rekey keeps what it holds */
+	if (child_claim(sa, c, !old, &notify))
+		goto fail_counted;
 	if (c->suite.dh) {
 		dh = ike_dh_new(c->suite.dh, gw->select_flags & IKE_SELECT_ALLOW_LEGACY);
 		if (!dh || ike_dh_public(dh, pub, sizeof(pub), &pub_len) ||
@@ -341,13 +344,15 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 	}
 	return;
 fail:
-	ike_dh_free(dh);
-	explicit_bzero(gir, sizeof(gir));
-	free(c);
 	if (notify == IKE_N_NO_PROPOSAL_CHOSEN)
 		sa_fail(s, FAIL_NO_PROPOSAL);
 	else if (notify == IKE_N_TS_UNACCEPTABLE)
 		sa_fail(s, FAIL_TS);
+fail_counted:
+	ike_dh_free(dh);
+	explicit_bzero(gir, sizeof(gir));
+	child_uninstall(c, true);	/* the claim, if it was taken */
+	free(c);
 	exchange_respond_error(sa, IKE_CREATE_CHILD_SA, notify, NULL, 0);
 }
 
@@ -460,6 +465,7 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	uint8_t gir[IKE_DH_MAX_LEN], spi[4];
 	size_t gir_len = 0, n;
 	const uint8_t *mn;
+	uint16_t notify;
 	size_t ml;
 
 	if (!c) {
@@ -475,7 +481,7 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 	if (!m->sa.present || m->sa.n != 1 || !m->nonce.present ||
 	    !ike_proposal_check_reply(props, n, &m->sa.prop[0], gw->select_flags, &c->suite) ||
 	    c->suite.spi_size != 4 ||
-	    narrow_child(gw->c, &m->tsi, &m->tsr, false, c)) {
+	    narrow_child(gw->c, &sa->peer_id, &m->tsi, &m->tsr, false, c)) {
 		abandon_child_rekey(sa, "unacceptable response");
 		return;
 	}
@@ -487,6 +493,11 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 			abandon_child_rekey(sa, "bad KE in response");
 			return;
 		}
+	}
+	if (child_claim(sa, c, false, &notify)) {
+		explicit_bzero(gir, sizeof(gir));
+		abandon_child_rekey(sa, ike_notify_name(notify));
+		return;
 	}
 	if (child_install(sa, c, true, c->suite.dh ? gir : NULL, gir_len, sa->req_nonce,
 			  sizeof(sa->req_nonce), m->nonce.data, m->nonce.len, true)) {

@@ -13,9 +13,10 @@
  * hands its routes to the new tunnel, which installs before the old one is
  * removed; a route the kernel already has as the new tunnel wants it is
  * not touched (no RTM_DELROUTE, no BGP withdraw). Any other tunnel claiming
- * an overlapping prefix in the same table is refused (rri_taken()). A
- * prefix of length 0 never becomes a route, whatever the configuration
- * allows.
+ * an overlapping prefix in the same table is refused (rri_claim(), which
+ * checks and takes in one step). Gateways without an xfrm interface claim
+ * the same way in their policies' if_id, without routes. A prefix of
+ * length 0 is never claimed, whatever the configuration allows.
  *
  * The registry scales with the number of tunnels: a prefix trie per
  * routing table and address family (exact lookups and both overlap checks
@@ -44,11 +45,27 @@ struct rri_gw_count {
 	unsigned int routes;
 };
 
-/* One routing table's routes of one address family. */
+/*
+ * One claim space and address family: the prefixes tunnels hold there. A
+ * gateway with an xfrm interface claims in its VRF's routing table (the
+ * routes must not overlap), one without in its policies' if_id.
+ */
 struct rri_table {
 	struct rri_table *next;
-	uint32_t table;
+	uint64_t space;			/* table, or RRI_POLICY_SPACE | if_id */
+	uint32_t table;			/* the kernel's, when routes go there */
 	struct sgw_ptrie trie;		/* prefix -> struct rri_route */
+};
+
+#define RRI_POLICY_SPACE (1ULL << 32)
+
+/* What one identity of one gateway holds, for its limits. */
+struct rri_peer {
+	struct sgw_hnode node;		/* in rri_peers: hash of gateway and identity */
+	char gw[IKE_CONF_NAME_MAX];
+	struct ike_id id;
+	struct rri_route *claims;	/* through peer_next */
+	unsigned int n_claims;
 };
 
 struct rri_route {
@@ -59,6 +76,8 @@ struct rri_route {
 	uint32_t metric;
 	struct rri_gw_count *gw;
 	struct ike_id id;
+	struct rri_peer *peer;		/* the identity holding it */
+	struct rri_route *peer_next;
 	uint32_t reqid;
 	unsigned int refs;		/* CHILD_SAs of the tunnel using it */
 	bool in_kernel;
@@ -69,6 +88,7 @@ static pthread_mutex_t rri_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rtnl_handle *rri_h;
 static struct rri_table *rri_tables;
 static struct sgw_htab rri_by_reqid;
+static struct sgw_htab rri_peers;
 static struct rri_gw_count *rri_gws;
 
 static struct rtnl_handle *handle(void)
@@ -242,13 +262,19 @@ int rri_check(struct ikud_conf *conf, char *err, size_t errlen)
 
 /* --- the registry (under rri_lock) ------------------------------------------- */
 
-static struct rri_table *table_get(uint32_t table, int family, bool create)
+static uint64_t space_of(const struct gw_rt *gw)
+{
+	return gw->c->xfrm_if[0] ? gw->rri_table : RRI_POLICY_SPACE | gw->c->if_id;
+}
+
+static struct rri_table *table_get(const struct gw_rt *gw, int family, bool create)
 {
 	struct rri_table *t;
 	int max_len = family == AF_INET ? 32 : 128;
+	uint64_t space = space_of(gw);
 
 	for (t = rri_tables; t; t = t->next)
-		if (t->table == table && t->trie.max_len == max_len)
+		if (t->space == space && t->trie.max_len == max_len)
 			return t;
 	if (!create)
 		return NULL;
@@ -259,10 +285,82 @@ static struct rri_table *table_get(uint32_t table, int family, bool create)
 		free(t);
 		return NULL;
 	}
-	t->table = table;
+	t->space = space;
+	t->table = gw->rri_table;
 	t->next = rri_tables;
 	rri_tables = t;
 	return t;
+}
+
+static uint64_t peer_key(const char *gw, const struct ike_id *id)
+{
+	return ike_id_hash(id, sgw_hash_bytes(gw, strlen(gw), 0));
+}
+
+static struct rri_peer *peer_get(const char *gw, const struct ike_id *id, bool create)
+{
+	uint64_t key = peer_key(gw, id);
+	struct sgw_hnode *n;
+	struct rri_peer *p;
+
+	for (n = sgw_htab_first(&rri_peers, key); n; n = sgw_htab_next(n)) {
+		p = (struct rri_peer *)n;
+		if (!strcmp(p->gw, gw) && ike_id_equal(&p->id, id))
+			return p;
+	}
+	if (!create || !(p = calloc(1, sizeof(*p))))
+		return NULL;
+	snprintf(p->gw, sizeof(p->gw), "%s", gw);
+	p->id = *id;
+	sgw_htab_add(&rri_peers, &p->node, key);
+	return p;
+}
+
+static void peer_unlink(struct rri_route *r)
+{
+	struct rri_peer *p = r->peer;
+	struct rri_route **pp;
+
+	if (!p)
+		return;
+	for (pp = &p->claims; *pp; pp = &(*pp)->peer_next)
+		if (*pp == r) {
+			*pp = r->peer_next;
+			p->n_claims--;
+			break;
+		}
+	r->peer = NULL;
+	if (!p->claims) {
+		sgw_htab_del(&rri_peers, &p->node);
+		free(p);
+	}
+}
+
+static void peer_link(struct rri_route *r, struct rri_peer *p)
+{
+	if (r->peer == p)
+		return;
+	peer_unlink(r);
+	r->peer = p;
+	r->peer_next = p->claims;
+	p->claims = r;
+	p->n_claims++;
+}
+
+/* Tunnels (reqids) of a peer, counting reqid as one of them. */
+static unsigned int peer_tunnels(const struct rri_peer *p, uint32_t reqid)
+{
+	const struct rri_route *r, *o;
+	unsigned int n = 1;
+
+	for (r = p->claims; r; r = r->peer_next) {
+		if (r->reqid == reqid)
+			continue;
+		for (o = p->claims; o != r && o->reqid != r->reqid; o = o->peer_next)
+			;
+		n += o == r;		/* first claim of its reqid */
+	}
+	return n;
 }
 
 static struct rri_gw_count *gw_count(const char *gw, bool create)
@@ -296,7 +394,7 @@ static void set_in_kernel(struct rri_route *r, bool in)
 
 /* The tunnel a route belongs to: its gateway, identity, reqid. */
 static void set_owner(struct rri_route *r, const struct ike_sa *sa, uint32_t reqid,
-		      struct rri_gw_count *gw)
+		      struct rri_gw_count *gw, struct rri_peer *peer)
 {
 	bool in = r->in_kernel;
 
@@ -304,6 +402,7 @@ static void set_owner(struct rri_route *r, const struct ike_sa *sa, uint32_t req
 	r->gw = gw;
 	set_in_kernel(r, in);
 	r->id = sa->peer_id;
+	peer_link(r, peer);
 	if (r->reqid)		/* 0 (never one of ours): not registered yet */
 		sgw_htab_del(&rri_by_reqid, &r->by_reqid);
 	r->reqid = reqid;
@@ -388,6 +487,7 @@ static struct rri_route *route_new(struct rri_table *tab, const struct sgw_prefi
 static void route_free(struct rri_route *r)
 {
 	set_in_kernel(r, false);
+	peer_unlink(r);
 	sgw_ptrie_remove(&r->tab->trie, r->p.addr, r->p.len);
 	sgw_htab_del(&rri_by_reqid, &r->by_reqid);
 	free(r);
@@ -395,7 +495,8 @@ static void route_free(struct rri_route *r)
 
 static bool registry_ready(void)
 {
-	return rri_by_reqid.b || !sgw_htab_init(&rri_by_reqid, 1024);
+	return (rri_by_reqid.b || !sgw_htab_init(&rri_by_reqid, 1024)) &&
+	       (rri_peers.b || !sgw_htab_init(&rri_peers, 1024));
 }
 
 /* --- tunnels ---------------------------------------------------------------------- */
@@ -417,90 +518,153 @@ static int foreign(const uint8_t *addr, unsigned int len, void *value, void *arg
 	       (strcmp(r->gw->gw, cl->sa->gw_name) || !ike_id_equal(&r->id, &cl->sa->peer_id));
 }
 
-bool rri_taken(const struct ike_sa *sa, const struct child_sa *c)
+/* Is p a claim c's peer may not make, whoever else holds what? */
+static bool too_wide(const struct ike_sa *sa, const struct sgw_prefix *p, bool peer_chose)
 {
-	struct sgw_prefix p[RRI_MAX_PREFIXES];
-	struct claim cl = { .sa = sa, .c = c };
-	int n, i;
-	bool taken = false;
+	const struct ike_conf_gateway *gw = sa->gw->c;
 
-	if (!sa->gw->c->xfrm_if[0])
-		return false;
-	n = child_prefixes(sa, c, p, RRI_MAX_PREFIXES);
-	pthread_mutex_lock(&rri_lock);
-	for (i = 0; i < n && !taken; i++) {
-		const struct rri_table *tab = table_get(sa->gw->rri_table, p[i].family, false);
-		char a[64];
-
-		/* equal, covering (shorter) or covered (longer) */
-		if (!tab ||
-		    !(sgw_ptrie_walk_covering(&tab->trie, p[i].addr, p[i].len, foreign, &cl) ||
-		      sgw_ptrie_walk_covered(&tab->trie, p[i].addr, p[i].len, foreign, &cl)))
-			continue;
-		sgw_prefix_format(&p[i], a, sizeof(a));
-		log_sa(sa, LOG_NOTICE, "%s overlaps a route another tunnel holds", a);
-		taken = true;
-	}
-	pthread_mutex_unlock(&rri_lock);
-	return taken;
+	if (!peer_chose || ike_conf_find_peer(gw, &sa->peer_id))
+		return false;	/* ours to choose, or the operator bound it */
+	return p->len < gw->max_claim[p->family == AF_INET6];
 }
 
-/* One prefix of a new CHILD_SA: a rekey's, a new route, or a take-over. */
-static void child_up_prefix(struct rtnl_handle *h, const struct ike_sa *sa,
-			    const struct child_sa *c, const struct sgw_prefix *p,
-			    uint32_t table, int oif)
+/* Under rri_lock: may c's tunnel hold p? 0, or the notify that refuses it. */
+static uint16_t check_prefix(const struct ike_sa *sa, const struct child_sa *c,
+			     const struct sgw_prefix *p, bool peer_chose)
 {
-	struct rri_table *tab = table_get(table, p->family, true);
-	struct rri_gw_count *gw = gw_count(sa->gw_name, true);
-	struct rri_route *r;
-	char a[64];
+	struct rri_table *tab = table_get(sa->gw, p->family, false);
+	struct claim cl = { .sa = sa, .c = c };
+	char a[SGW_PREFIX_STRLEN];
 
 	sgw_prefix_format(p, a, sizeof(a));
-	if (!tab || !gw) {
-		log_sa(sa, LOG_ERR, "no route %s: out of memory", a);
-		return;
+	if (too_wide(sa, p, peer_chose)) {
+		log_sa(sa, LOG_NOTICE, "claim %s is wider than max-claim", a);
+		return IKE_N_TS_UNACCEPTABLE;
 	}
+	/* equal, covering (shorter) or covered (longer) */
+	if (tab && (sgw_ptrie_walk_covering(&tab->trie, p->addr, p->len, foreign, &cl) ||
+		    sgw_ptrie_walk_covered(&tab->trie, p->addr, p->len, foreign, &cl))) {
+		log_sa(sa, LOG_NOTICE, "%s overlaps a prefix another tunnel holds", a);
+		return IKE_N_TS_UNACCEPTABLE;
+	}
+	return 0;
+}
+
+/* Under rri_lock: the peer's limits, counting what c adds. */
+static uint16_t check_limits(const struct ike_sa *sa, const struct child_sa *c,
+			     const struct sgw_prefix *p, int n)
+{
+	const struct ike_conf_gateway *gw = sa->gw->c;
+	struct rri_peer *peer = peer_get(sa->gw_name, &sa->peer_id, false);
+	unsigned int held = peer ? peer->n_claims : 0, added = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct rri_table *tab = table_get(sa->gw, p[i].family, false);
+		struct rri_route *r = tab ? sgw_ptrie_find(&tab->trie, p[i].addr, p[i].len) : NULL;
+
+		added += !r || r->peer != peer;
+	}
+	if (peer && peer_tunnels(peer, c->reqid) > gw->peer_tunnels_max) {
+		log_sa(sa, LOG_NOTICE, "peer-limit: more than %u tunnels", gw->peer_tunnels_max);
+		return IKE_N_NO_ADDITIONAL_SAS;
+	}
+	if (held + added > gw->peer_prefixes_max) {
+		log_sa(sa, LOG_NOTICE, "peer-limit: more than %u prefixes", gw->peer_prefixes_max);
+		return IKE_N_NO_ADDITIONAL_SAS;
+	}
+	return 0;
+}
+
+/* Under rri_lock: c's tunnel holds p (a rekey's, a new one, or a take-over). */
+static int hold_prefix(const struct ike_sa *sa, const struct child_sa *c,
+		       const struct sgw_prefix *p)
+{
+	struct rri_table *tab = table_get(sa->gw, p->family, true);
+	struct rri_gw_count *gw = gw_count(sa->gw_name, true);
+	struct rri_peer *peer = peer_get(sa->gw_name, &sa->peer_id, true);
+	struct rri_route *r;
+	char a[SGW_PREFIX_STRLEN];
+
+	if (!tab || !gw || !peer)
+		return -1;
 	r = sgw_ptrie_find(&tab->trie, p->addr, p->len);
 	if (r && r->reqid == c->reqid) {
-		r->refs++;		/* a rekey: the route stays as it is */
-		return;
+		r->refs++;		/* a rekey: the prefix stays as it is */
+		return 0;
 	}
 	if (r) {
 		/* the same identity coming back: the old tunnel leaves it alone */
-		log_sa(sa, LOG_INFO, "route %s table %u taken over from reqid %u", a, table,
-		       r->reqid);
-	} else {
-		r = route_new(tab, p);
-		if (!r) {
-			log_sa(sa, LOG_ERR, "no route %s: out of memory", a);
-			return;
-		}
+		sgw_prefix_format(p, a, sizeof(a));
+		log_sa(sa, LOG_INFO, "%s taken over from reqid %u", a, r->reqid);
+	} else if (!(r = route_new(tab, p))) {
+		return -1;
 	}
-	set_owner(r, sa, c->reqid, gw);
-	kernel_put(h, sa, r, oif, sa->gw->c->route_metric);
+	set_owner(r, sa, c->reqid, gw, peer);
+	return 0;
 }
 
-void rri_child_up(const struct ike_sa *sa, struct child_sa *c)
+/* Under rri_lock: undo hold_prefix() (no route is in the kernel yet). */
+static void unhold_prefix(const struct ike_sa *sa, const struct child_sa *c,
+			  const struct sgw_prefix *p)
+{
+	struct rri_table *tab = table_get(sa->gw, p->family, false);
+	struct rri_route *r = tab ? sgw_ptrie_find(&tab->trie, p->addr, p->len) : NULL;
+
+	if (r && r->reqid == c->reqid && !--r->refs)
+		route_free(r);
+}
+
+int rri_claim(const struct ike_sa *sa, struct child_sa *c, bool peer_chose, uint16_t *notify)
 {
 	struct sgw_prefix p[RRI_MAX_PREFIXES];
-	struct rtnl_handle *h;
 	int n, i;
 
-	if (c->routed || !sa->gw->c->xfrm_if[0])
-		return;
+	*notify = IKE_N_TS_UNACCEPTABLE;
+	if (c->routed)
+		return 0;
 	n = child_prefixes(sa, c, p, RRI_MAX_PREFIXES);
 	pthread_mutex_lock(&rri_lock);
-	h = handle();
-	if (!h || !registry_ready()) {
+	if (!registry_ready()) {
 		pthread_mutex_unlock(&rri_lock);
-		log_sa(sa, LOG_ERR, "no route for the tunnel: %s",
-		       !h ? "rtnetlink unavailable" : "out of memory");
-		return;
+		*notify = IKE_N_TEMPORARY_FAILURE;
+		return -1;
 	}
+	/* every check, then every hold, under one lock: two workers cannot
+	 * both find a prefix free and both take it */
 	for (i = 0; i < n; i++)
-		child_up_prefix(h, sa, c, &p[i], sa->gw->rri_table, sa->gw->rri_oif);
+		if ((*notify = check_prefix(sa, c, &p[i], peer_chose)))
+			break;
+	if (!*notify)
+		*notify = check_limits(sa, c, p, n);
+	for (i = 0; !*notify && i < n; i++)
+		if (hold_prefix(sa, c, &p[i])) {
+			log_sa(sa, LOG_ERR, "out of memory for the tunnel's prefixes");
+			*notify = IKE_N_TEMPORARY_FAILURE;
+			while (i-- > 0)
+				unhold_prefix(sa, c, &p[i]);
+			break;
+		}
+	c->routed = !*notify;
 	pthread_mutex_unlock(&rri_lock);
-	c->routed = true;
+	return *notify ? -1 : 0;
+}
+
+/* The kernel routes of c's tunnel (after its SAs and policies). */
+void rri_child_up(const struct ike_sa *sa, struct child_sa *c)
+{
+	struct sgw_hnode *n;
+	struct rtnl_handle *h;
+
+	if (!c->routed || !sa->gw->c->xfrm_if[0])
+		return;
+	pthread_mutex_lock(&rri_lock);
+	h = handle();
+	if (!h)
+		log_sa(sa, LOG_ERR, "no route for the tunnel: rtnetlink unavailable");
+	for (n = h ? sgw_htab_first(&rri_by_reqid, c->reqid) : NULL; n; n = sgw_htab_next(n))
+		kernel_put(h, sa, (struct rri_route *)n, sa->gw->rri_oif, sa->gw->c->route_metric);
+	pthread_mutex_unlock(&rri_lock);
 }
 
 void rri_child_down(struct child_sa *c)

@@ -20,13 +20,21 @@
 int rri_start(struct ikud_conf *conf, char *err, size_t errlen);
 /* The same for a new configuration (reload); no flush. */
 int rri_check(struct ikud_conf *conf, char *err, size_t errlen);
-/* Add the routes of an installed CHILD_SA (sets c->routed). */
+/*
+ * The claim of a new or rekeyed CHILD_SA's tunnel on the peer's inner
+ * prefixes, checked and taken in one step under the registry's lock:
+ * refused (TS_UNACCEPTABLE) when another tunnel (another identity or
+ * gateway) holds an overlapping prefix in the same space (the VRF's table
+ * with an xfrm interface, the if_id without), or when the peer chose a
+ * prefix wider than max-claim (peer_chose: it initiated a new tunnel, and
+ * has no `peer` rule); NO_ADDITIONAL_SAS past its peer-limit. Sets
+ * c->routed; rri_child_down() gives the claim back.
+ */
+int rri_claim(const struct ike_sa *sa, struct child_sa *c, bool peer_chose, uint16_t *notify);
+/* Add the kernel routes of a claimed, installed CHILD_SA (xfrm interface). */
 void rri_child_up(const struct ike_sa *sa, struct child_sa *c);
-/* Drop c's hold on its routes; the last holder of a tunnel removes them. */
+/* Drop c's claim; the last holder of a tunnel's prefix removes its route. */
 void rri_child_down(struct child_sa *c);
-/* Does another tunnel (another identity or gateway) hold a prefix
- * overlapping c's in the same table? */
-bool rri_taken(const struct ike_sa *sa, const struct child_sa *c);
 /* Routes held by a gateway now. */
 unsigned int rri_count(const char *gw_name);
 /* Routes of this CHILD_SA's tunnel that are in the kernel. */

@@ -22,6 +22,8 @@ const char *const fail_reason_names[FAIL_MAX] = {
 	[FAIL_PEER_ERROR] = "peer_error",
 	[FAIL_KERNEL] = "kernel",
 	[FAIL_LIMIT] = "half_open_limit",
+	[FAIL_SOURCE_LIMIT] = "half_open_source_limit",
+	[FAIL_PEER_LIMIT] = "peer_limit",
 	[FAIL_DPD] = "dead_peer",
 };
 
@@ -172,6 +174,13 @@ void sa_free_init_material(struct ike_sa *sa)
 	sa->dh = NULL;
 }
 
+static void release_source(struct ike_sa *sa)
+{
+	if (sa->halfopen_counted)
+		halfopen_release(&sa->halfopen_addr);
+	sa->halfopen_counted = false;
+}
+
 static void count_setup(struct shard_stats *st)
 {
 	uint64_t sec = sgw_now_ms() / 1000;
@@ -196,6 +205,7 @@ void sa_established(struct ike_sa *sa)
 
 	if (sa->state == SA_HALF_OPEN)
 		sgw_htab_del(&s->ike_by_init, &sa->by_init);
+	release_source(sa);
 	if (sa->state == SA_HALF_OPEN || sa->state == SA_AUTH_SENT ||
 	    sa->state == SA_INIT_SENT) {
 		s->st.half_open--;
@@ -224,11 +234,6 @@ void sa_setup_failed(struct ike_sa *sa, enum fail_reason r, const char *why)
 	sa_destroy(sa, why);
 }
 
-void sa_fail(struct shard *s, enum fail_reason r)
-{
-	s->st.failures[r]++;
-}
-
 void sa_destroy(struct ike_sa *sa, const char *why)
 {
 	struct shard *s = sa->shard;
@@ -244,6 +249,7 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 	if (our_spi(sa) && sa->by_spi.key == our_spi(sa) &&
 	    sa_find(s, our_spi(sa)) == sa)
 		sgw_htab_del(&s->ike_by_spi, &sa->by_spi);
+	release_source(sa);
 	switch (sa->state) {
 	case SA_HALF_OPEN:
 		sgw_htab_del(&s->ike_by_init, &sa->by_init);

@@ -59,6 +59,7 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 	uint8_t pub[IKE_DH_MAX_LEN], gir[IKE_DH_MAX_LEN], grp[2];
 	size_t pub_len, gir_len, grp_len, n;
 	int fd = gs->fd[natt];
+	enum halfopen_verdict admit;
 	uint16_t notify;
 	int nat;
 
@@ -85,10 +86,6 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 	}
 	if (len > IKUD_INIT_MAX) {
 		s->st.rx_dropped++;
-		return;
-	}
-	if ((uint32_t)atomic_load(&s->d->half_open) >= gc->half_open_max) {
-		sa_fail(s, FAIL_LIMIT);
 		return;
 	}
 	if (!m->sa.present || !m->ke.present || !m->nonce.present) {
@@ -120,10 +117,19 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 		}
 		return;
 	}
-
-	sa = sa_new(s, gw, false);
-	if (!sa)
+	/* after the cookie: what counts here are addresses that get our answers */
+	admit = halfopen_admit(s->d, gc, peer);
+	if (admit != HALFOPEN_OK) {
+		sa_fail(s, admit == HALFOPEN_SOURCE ? FAIL_SOURCE_LIMIT : FAIL_LIMIT);
 		return;
+	}
+	sa = sa_new(s, gw, false);
+	if (!sa) {
+		halfopen_release(peer);
+		return;
+	}
+	sa->halfopen_counted = true;
+	sa->halfopen_addr = *peer;
 	sa->spi_i = m->hdr.spi_i;
 	sa->peer = *peer;
 	sa->local = *local;

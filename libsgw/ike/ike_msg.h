@@ -266,6 +266,8 @@ void ike_ts_prefix_range(const struct sgw_prefix *p, uint8_t *start, uint8_t *en
 void ike_ts_from_prefix(const struct sgw_prefix *p, struct ike_ts *t);
 /* Does the selector's address range lie inside the prefix? */
 bool ike_ts_within(const struct ike_ts *t, const struct sgw_prefix *p);
+/* Do they share an address? */
+bool ike_ts_overlaps(const struct ike_ts *t, const struct sgw_prefix *p);
 
 /* --- decoded payloads ------------------------------------------------------- */
 

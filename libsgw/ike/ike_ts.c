@@ -49,3 +49,14 @@ bool ike_ts_within(const struct ike_ts *t, const struct sgw_prefix *p)
 	ike_ts_prefix_range(p, start, end);
 	return memcmp(start, t->start_addr, alen) <= 0 && memcmp(t->end_addr, end, alen) <= 0;
 }
+
+bool ike_ts_overlaps(const struct ike_ts *t, const struct sgw_prefix *p)
+{
+	size_t alen = ike_ts_addr_len(t);
+	uint8_t start[16], end[16];
+
+	if (ike_ts_family(t) != p->family)
+		return false;
+	ike_ts_prefix_range(p, start, end);
+	return memcmp(t->start_addr, end, alen) <= 0 && memcmp(start, t->end_addr, alen) <= 0;
+}

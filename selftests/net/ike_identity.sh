@@ -20,7 +20,10 @@
 # attacker: enb1 keeps its IKE SA, CHILD_SA, route and outbound policy and
 # its traffic. With a name of its own (enb9) the group key works, and enb9
 # cannot claim enb1's prefix either. The operator names enb1 in any letter
-# case to terminate it.
+# case to terminate it. Prefixes: enb1's /32 is bound to it (a 'peer'
+# line), so enb9 cannot take it even while enb1 is away; enb9 cannot claim
+# a /24 (max-claim /32 by default); its third tunnel is refused with
+# NO_ADDITIONAL_SAS (peer-limit tunnels 2).
 
 source "$(dirname "$0")/lib.sh"
 
@@ -74,6 +77,8 @@ gateway s1 {
 	psk "$GROUP_PSK" for id *.enb.example.net;
 	remote-ts 10.1.0.0/16;
 	local-ts 10.2.0.0/24;
+	peer enb1.enb.example.net remote-ts 10.1.0.1/32;
+	peer-limit tunnels 2;
 }
 EOF
 
@@ -118,6 +123,9 @@ sed "s|$dir/charon.log|$dir/charon-atk.log|" "$dir/strongswan.conf" >"$dir/stron
 	conn domain enb1.ENB.EXAMPLE.NET 192.0.3.2 10.1.0.1/32
 	conn enb9 enb9.enb.example.net 192.0.3.2 10.1.0.9/32
 	conn steal enb9.enb.example.net 192.0.3.2 10.1.0.1/32
+	conn wide enb9.enb.example.net 192.0.3.2 10.1.0.0/24
+	conn second enb9.enb.example.net 192.0.3.2 10.1.0.10/32
+	conn third enb9.enb.example.net 192.0.3.2 10.1.0.11/32
 	echo "}"
 	echo "secrets { ike-1 { secret = \"$GROUP_PSK\" } }"
 } >"$dir/swanctl-atk.conf"
@@ -196,6 +204,32 @@ ctl sa terminate remote-id ENB1.Enb.Example.Net >/dev/null
 wait_until 10 test -z "$(owner_of_enb1)"
 check_eq "$(owner_of_enb1)" "" "enb1 terminated"
 check_eq "$(ike_count)" 1 "enb9 stays"
+
+echo "# enb1's prefix is bound to it: nobody takes it while enb1 is away"
+ts0=$(failures ts_unacceptable)
+atk_up steal
+log_test $((! $?)) "enb9 claiming 10.1.0.1/32 after enb1 left fails"
+check_eq "$(( $(failures ts_unacceptable) - ts0 ))" 1 "with TS_UNACCEPTABLE"
+check_eq "$(ip -n "$GW" route show table $TABLE proto 250 10.1.0.1/32)" "" "no route to 10.1.0.1"
+
+echo "# a peer without a binding claims host prefixes only (max-claim /32)"
+ts0=$(failures ts_unacceptable)
+atk_up wide
+log_test $((! $?)) "enb9 claiming 10.1.0.0/24 fails"
+check_eq "$(( $(failures ts_unacceptable) - ts0 ))" 1 "with TS_UNACCEPTABLE"
+ip -n "$GW" route show table $TABLE proto 250 | grep -q '10.1.0.0/24'
+log_test $((! $?)) "no route to 10.1.0.0/24"
+
+echo "# peer-limit tunnels 2"
+atk_up second
+log_test $? "enb9's second tunnel (10.1.0.10/32) establishes"
+pl0=$(failures peer_limit)
+atk_up third
+log_test $((! $?)) "enb9's third tunnel (10.1.0.11/32) fails"
+check_eq "$(( $(failures peer_limit) - pl0 ))" 1 "with NO_ADDITIONAL_SAS (counted as peer_limit)"
+check_eq "$(child_count)" 2 "enb9 holds two CHILD_SAs"
+check_eq "$(ip -n "$GW" route show table $TABLE proto 250 | awk '{print $1}' | sort | tr '\n' ' ')" \
+	"10.1.0.10 10.1.0.9 " "routes of enb9's two tunnels only"
 
 [ "$sgw_ret" -eq 0 ] || dump_logs
 test_exit

@@ -6,11 +6,16 @@
 #                             IKE_SA_INIT requests; one "name value" line each
 #   ike_probe.py GW init      one valid IKE_SA_INIT (modp2048); prints
 #                             "answer sa_init", "answer notify N" or "answer none"
-import os, socket, struct, sys
+#   ike_probe.py GW cookie-flood SECS [SRC]
+#                             for SECS seconds, new IKE_SA_INITs from one
+#                             address (SRC), returning every COOKIE asked for;
+#                             prints "half_open K" (answered with SA_INIT,
+#                             i.e. half-open SAs made) and "dropped D"
+import os, socket, struct, sys, time
 
 GW = sys.argv[1]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 0))
+s.bind((sys.argv[4] if len(sys.argv) > 4 else "0.0.0.0", 0))
 s.settimeout(3)
 
 def payload(np, body, critical=False):
@@ -19,14 +24,18 @@ def payload(np, body, critical=False):
 def transform(last, ttype, tid, attr=b""):
     return struct.pack("!BBHBBH", 0 if last else 3, 0, 8 + len(attr), ttype, 0, tid) + attr
 
-def sa_init(spi, extra_np=0, extra=b"", ke_len=256):
+def sa_init(spi, extra_np=0, extra=b"", ke_len=256, cookie=None, nonce=None):
     ts = (transform(False, 1, 12, struct.pack("!HH", 0x800e, 128)) +
           transform(False, 2, 5) + transform(False, 3, 12) + transform(True, 4, 14))
     prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(ts), 1, 1, 0, 4) + ts
     ke = struct.pack("!HH", 14, 0) + b"\0" * (ke_len - 1) + b"\x02"
-    nonce = os.urandom(32)
+    nonce = nonce or os.urandom(32)
     body = payload(34, prop) + payload(40, ke) + payload(extra_np, nonce) + extra
-    hdr = struct.pack("!8s8sBBBBII", spi, b"\0" * 8, 33, 0x20, 34, 0x08, 0, 28 + len(body))
+    first = 33
+    if cookie is not None:	# N(COOKIE) first (RFC 7296 2.6)
+        body = payload(33, struct.pack("!BBH", 0, 0, 16390) + cookie) + body
+        first = 41
+    hdr = struct.pack("!8s8sBBBBII", spi, b"\0" * 8, first, 0x20, 34, 0x08, 0, 28 + len(body))
     return hdr + body
 
 def ask(msg):
@@ -71,4 +80,21 @@ def init():
     else:
         print("answer sa_init")
 
-{"hostile": hostile, "init": init}[sys.argv[2]]()
+def cookie_flood():
+    end = time.time() + float(sys.argv[3])
+    made = dropped = 0
+    s.settimeout(0.5)
+    while time.time() < end:
+        spi, nonce = os.urandom(8), os.urandom(32)
+        r = ask(sa_init(spi, nonce=nonce))
+        if r is not None and notify_type(r) == 16390:
+            plen = struct.unpack("!H", r[30:32])[0]
+            r = ask(sa_init(spi, nonce=nonce, cookie=r[36:28 + plen]))
+        if r is not None and r[16] == 33:
+            made += 1
+        elif r is None:
+            dropped += 1
+    print("half_open", made)
+    print("dropped", dropped)
+
+{"hostile": hostile, "init": init, "cookie-flood": cookie_flood}[sys.argv[2]]()

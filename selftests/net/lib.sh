@@ -112,13 +112,15 @@ require_module() {
 }
 
 wait_until() {
-	local secs=$1 i
+	local secs=$1 end
 	shift
-	for ((i = 0; i < secs * 10; i++)); do
+	# by the clock: a slow CMD (a loaded VM) must not stretch SECS
+	end=$(($(now_ms) + secs * 1000))
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$(now_ms)" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 now_ms() {

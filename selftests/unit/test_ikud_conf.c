@@ -177,9 +177,60 @@ static void test_errors(void **state)
 		     "second key for the same identity");
 	expect_error(GW(" psk \"12345678\" for id enb1.x;\n psk \"abcdefgh\" for id ENB1.X;\n"),
 		     "second key for the same identity");
+	expect_error(GW(" peer enb1.x remote-ts 172.16.0.1/32;\n"),
+		     "gateway g: peer prefix 172.16.0.1/32 is outside remote-ts");
+	expect_error(GW(" peer enb1.x remote-ts 10.1.0.1/32;\n peer ENB1.x remote-ts 10.1.0.2/32;\n"),
+		     "second peer line for 'ENB1.x'");
+	expect_error(GW(" peer enb1.x 10.1.0.1/32;\n"), "usage: peer IDENTITY remote-ts PREFIX...;");
+	expect_error(GW(" peer enb1.x remote-ts 10.1.0.1/33;\n"), "prefix length must be 0..32");
+	expect_error(GW(" unbound-peers maybe;\n"), "usage: unbound-peers allow|refuse;");
+	expect_error(GW(" max-claim 24;\n"), "max-claim: '24' is not /1../32");
+	expect_error(GW(" max-claim /24 /129;\n"), "max-claim: '/129' is not /1../128");
+	expect_error(GW(" peer-limit tunnels 0;\n"), "not a number in [1, 65536]");
+	expect_error(GW(" peer-limit routes 4;\n"), "peer-limit: unknown limit 'routes'");
 }
 
 /* Sizes as sgwctl reads them (one parser): 1m is a mebibyte. */
+/* Peer rules, claim width and limits: defaults and what the file says. */
+static void test_claim_options(void **state)
+{
+	struct ike_conf c;
+	char err[256];
+	const struct ike_conf_gateway *gw;
+	struct ike_id id;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(ike_conf_parse("x.conf", GW(""), &c, err, sizeof(err)), 0);
+	gw = &c.gateways[0];
+	assert_int_equal(gw->max_claim[0], 32);
+	assert_int_equal(gw->max_claim[1], 128);
+	assert_int_equal(gw->peer_tunnels_max, 8);
+	assert_int_equal(gw->peer_prefixes_max, 32);
+	assert_false(gw->unbound_refuse);
+	ike_conf_free(&c);
+	assert_int_equal(ike_conf_parse("x.conf", GW(" max-claim /24 /64;\n"
+					" peer-limit prefixes 4 tunnels 2;\n unbound-peers refuse;\n"
+					" peer *.site7.x remote-ts 10.7.0.0/16;\n"
+					" peer enb1.site7.x remote-ts 10.7.1.0/24 10.7.2.0/24;\n"),
+					&c, err, sizeof(err)), 0);
+	gw = &c.gateways[0];
+	assert_int_equal(gw->max_claim[0], 24);
+	assert_int_equal(gw->max_claim[1], 64);
+	assert_int_equal(gw->peer_tunnels_max, 2);
+	assert_int_equal(gw->peer_prefixes_max, 4);
+	assert_true(gw->unbound_refuse);
+	ike_id_from_string("ENB1.site7.x", &id, NULL, 0);
+	assert_non_null(ike_conf_claimable(gw, &id, &n));
+	assert_int_equal(n, 2);			/* the exact rule wins */
+	ike_id_from_string("enb2.site7.x", &id, NULL, 0);
+	assert_non_null(ike_conf_claimable(gw, &id, &n));
+	assert_int_equal(n, 1);
+	ike_id_from_string("enb2.site8.x", &id, NULL, 0);
+	assert_null(ike_conf_claimable(gw, &id, &n));	/* unbound: refused */
+	ike_conf_free(&c);
+}
+
 static void test_sizes(void **state)
 {
 	struct ike_conf c;
@@ -226,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_psk_lookup),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_claim_options),
 		cmocka_unit_test(test_legacy_allowed),
 		cmocka_unit_test(test_missing_file),
 	};

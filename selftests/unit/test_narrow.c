@@ -15,7 +15,14 @@ static const char conf_text[] =
 	"gateway rri { local 192.0.2.1; xfrm-interface ipsec0 if_id 7; psk \"12345678\";\n"
 	"  remote-ts 10.1.0.0/16 fd00:1::/48; local-ts 10.2.0.0/24; }\n"
 	"gateway plain { local 192.0.2.2; psk \"12345678\";\n"
-	"  remote-ts 10.1.0.0/16; local-ts 10.2.0.0/24; }\n";
+	"  remote-ts 10.1.0.0/16; local-ts 10.2.0.0/24; }\n"
+	"gateway bound { local 192.0.2.3; psk \"12345678\"; xfrm-interface ipsec1 if_id 8;\n"
+	"  remote-ts 10.1.0.0/16; local-ts 10.2.0.0/24;\n"
+	"  peer site7.example.net remote-ts 10.1.7.0/24;\n"
+	"  peer *.site8.example.net remote-ts 10.1.8.0/24; }\n"
+	"gateway strict { local 192.0.2.4; psk \"12345678\"; unbound-peers refuse;\n"
+	"  remote-ts 10.1.0.0/16; local-ts 10.2.0.0/24;\n"
+	"  peer enb1.example.net remote-ts 10.1.0.1/32; }\n";
 
 static struct ike_conf conf;
 
@@ -74,11 +81,20 @@ static const char *range(const struct ike_ts *t)
 }
 
 /* The peer (the exchange's initiator) proposes TSi = its side, TSr = ours. */
+static int narrow_as(const char *gw, const char *id, struct ike_ts_list tsi,
+		     struct ike_ts_list tsr, struct child_sa *c)
+{
+	struct ike_id peer;
+
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(ike_id_from_string(id, &peer, NULL, 0), 0);
+	return narrow_child(ike_conf_gateway_by_name(&conf, gw), &peer, &tsi, &tsr, true, c);
+}
+
 static int narrow(const char *gw, struct ike_ts_list tsi, struct ike_ts_list tsr,
 		  struct child_sa *c)
 {
-	memset(c, 0, sizeof(*c));
-	return narrow_child(ike_conf_gateway_by_name(&conf, gw), &tsi, &tsr, true, c);
+	return narrow_as(gw, "enb1.enb.example.net", tsi, tsr, c);
 }
 
 static void test_host_prefix_kept(void **state)
@@ -135,12 +151,43 @@ static void test_ports_and_families(void **state)
 	}
 }
 
+/* Prefixes bound to identities: theirs alone, even while they are away. */
+static void test_peer_rules(void **state)
+{
+	struct child_sa c;
+
+	(void)state;
+	assert_int_equal(narrow_as("bound", "site7.example.net", TS("10.1.7.5/32"),
+				   TS("10.2.0.0/24"), &c), 0);
+	assert_int_equal(narrow_as("bound", "SITE7.example.net", TS("10.1.7.0/24"),
+				   TS("10.2.0.0/24"), &c), 0);
+	/* outside its rule, though inside remote-ts */
+	assert_int_equal(narrow_as("bound", "site7.example.net", TS("10.1.0.7/32"),
+				   TS("10.2.0.0/24"), &c), -1);
+	/* another identity may not touch a bound prefix */
+	assert_int_equal(narrow_as("bound", "enb1.enb.example.net", TS("10.1.7.5/32"),
+				   TS("10.2.0.0/24"), &c), -1);
+	assert_int_equal(narrow_as("bound", "enb1.enb.example.net", TS("10.1.9.5/32"),
+				   TS("10.2.0.0/24"), &c), 0);
+	/* a pattern rule */
+	assert_int_equal(narrow_as("bound", "enb3.site8.example.net", TS("10.1.8.3/32"),
+				   TS("10.2.0.0/24"), &c), 0);
+	assert_int_equal(narrow_as("bound", "enb3.site9.example.net", TS("10.1.8.3/32"),
+				   TS("10.2.0.0/24"), &c), -1);
+	/* unbound-peers refuse */
+	assert_int_equal(narrow_as("strict", "enb1.example.net", TS("10.1.0.1/32"),
+				   TS("10.2.0.0/24"), &c), 0);
+	assert_int_equal(narrow_as("strict", "enb2.example.net", TS("10.1.0.2/32"),
+				   TS("10.2.0.0/24"), &c), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host_prefix_kept),
 		cmocka_unit_test(test_wide_claims),
 		cmocka_unit_test(test_ports_and_families),
+		cmocka_unit_test(test_peer_rules),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
