@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +57,28 @@ static void flush_previous(void)
 	xfrm_close(h);
 }
 
+/*
+ * The process holds pre-shared keys and session keys: no core dumps, and
+ * no ptrace or /proc/PID/mem for processes of other users.
+ */
+static void protect_memory(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) || setrlimit(RLIMIT_CORE, &none))
+		log_warn("cannot disable core dumps: %s", strerror(errno));
+}
+
+/* The configuration holds pre-shared keys: say so when others may read it. */
+static void check_conf_mode(const char *path)
+{
+	struct stat st;
+
+	if (!stat(path, &st) && (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)))
+		log_warn("%s is readable or writable by group or others (mode %03o) and holds "
+			 "pre-shared keys: chmod 600 it", path, (unsigned int)(st.st_mode & 0777));
+}
+
 static int reload(struct daemon *d)
 {
 	struct ikud_conf *conf, *old = d->conf;
@@ -65,6 +90,7 @@ static int reload(struct daemon *d)
 		log_err("reload failed, keeping the running configuration: %s", err);
 		return -1;
 	}
+	check_conf_mode(d->conf_path);
 	if (rri_check(conf, err, sizeof(err))) {
 		log_err("reload failed, keeping the running configuration: %s", err);
 		config_free(conf);
@@ -154,6 +180,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_setup(!debug && d.conf->c.log_syslog, debug ? LOG_DEBUG : d.conf->c.log_level);
+	protect_memory();
+	check_conf_mode(conf_path);
 	if (ike_crypto_init() || sgw_hash_init()) {
 		log_err("OpenSSL lacks an algorithm ikud needs");
 		return 1;

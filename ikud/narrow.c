@@ -10,6 +10,24 @@
 
 #include <string.h>
 
+/*
+ * XFRM selectors take one port or any (port 0): a range narrows to its
+ * first port, but never to 0, which XFRM would read as any port: a range
+ * from 0 starts at 1 instead, and 0 alone cannot be expressed (-1).
+ */
+static int narrow_ports(struct ike_ts *t)
+{
+	if (t->start_port == 0 && t->end_port == 0xffff)
+		return 0;
+	if (t->start_port == 0) {
+		if (t->end_port == 0)
+			return -1;
+		t->start_port = 1;
+	}
+	t->end_port = t->start_port;
+	return 0;
+}
+
 /* Intersect the peer's selectors with the configured prefixes. */
 static int narrow_side(const struct ike_ts_list *peer, const struct sgw_prefix *cfg,
 		       size_t n_cfg, struct ike_ts *out, uint8_t *n_out)
@@ -37,8 +55,8 @@ static int narrow_side(const struct ike_ts_list *peer, const struct sgw_prefix *
 			if (memcmp(r.start_addr, r.end_addr, alen) > 0)
 				continue;
 			/* XFRM selectors take one port or any: narrow a range to its first port. */
-			if (!(r.start_port == 0 && r.end_port == 0xffff))
-				r.end_port = r.start_port;
+			if (narrow_ports(&r))
+				continue;
 			out[(*n_out)++] = r;
 		}
 	}

@@ -59,14 +59,15 @@ static void min_nonce(const uint8_t *a, size_t al, const uint8_t *b, size_t bl,
  * Nr low, so the lowest of the four nonces is ours in the peer's exchange;
  * BIAS_LOSE the reverse.
  */
-static void rekey_nonce(const struct ike_sa *sa, uint8_t *n, size_t len, bool initiator)
+static int rekey_nonce(const struct ike_sa *sa, uint8_t *n, size_t len, bool initiator)
 {
 	int bias = atomic_load(&sa->shard->d->collision_bias);
 
-	ike_random(n, len);
-	if (bias == BIAS_NONE || len < 4)
-		return;
-	memset(n, (bias == BIAS_WIN) == initiator ? 0xff : 0x00, 4);
+	if (ike_random(n, len))
+		return -1;	/* no nonce without the random generator */
+	if (bias != BIAS_NONE && len >= 4)
+		memset(n, (bias == BIAS_WIN) == initiator ? 0xff : 0x00, 4);
+	return 0;
 }
 
 /* --- responder --------------------------------------------------------------- */
@@ -191,8 +192,8 @@ static void respond_rekey_ike(struct ike_sa *sa, struct ike_msg *m)
 	n->state = SA_AUTH_SENT;	/* not yet established: counted half-open */
 	n->spi_i = sgw_get_be64(suite.spi);
 	sa_set_our_spi(n, sa_new_spi(s));
-	rekey_nonce(sa, nr, sizeof(nr), false);
-	if (ike_derive_rekeyed_sa_keys(&sa->keys, &suite, gir, gir_len, m->nonce.data,
+	if (rekey_nonce(sa, nr, sizeof(nr), false) ||
+	    ike_derive_rekeyed_sa_keys(&sa->keys, &suite, gir, gir_len, m->nonce.data,
 				       m->nonce.len, nr, sizeof(nr), n->spi_i, n->spi_r,
 				       &n->keys)) {
 		explicit_bzero(gir, sizeof(gir));
@@ -306,7 +307,10 @@ static void respond_child(struct ike_sa *sa, struct ike_msg *m,
 			goto fail;
 		}
 	}
-	rekey_nonce(sa, nr, sizeof(nr), false);
+	if (rekey_nonce(sa, nr, sizeof(nr), false)) {
+		notify = IKE_N_TEMPORARY_FAILURE;
+		goto fail;
+	}
 	c->defer_out = old != NULL;
 	if (child_alloc_spi(sa, c) ||
 	    child_install(sa, c, false, c->suite.dh ? gir : NULL, gir_len, m->nonce.data,
@@ -412,7 +416,8 @@ int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
 		if (!sa->req_dh || ike_dh_public(sa->req_dh, pub, sizeof(pub), &pub_len))
 			goto fail;
 	}
-	rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true);
+	if (rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true))
+		goto fail;
 	sgw_put_be32(spi, c->spi_in);
 	sgw_put_be32(old_spi, old->spi_in);
 	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
@@ -554,7 +559,11 @@ int rekey_ike_start(struct ike_sa *sa)
 	}
 	sa->req_new_spi = sa_new_spi(sa->shard);
 	sgw_put_be64(spi, sa->req_new_spi);
-	rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true);
+	if (rekey_nonce(sa, sa->req_nonce, sizeof(sa->req_nonce), true)) {
+		ike_dh_free(sa->req_dh);
+		sa->req_dh = NULL;
+		return -1;
+	}
 	n = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
 	exchange_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
 	ike_build_sa(&b, props, n);

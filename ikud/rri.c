@@ -439,6 +439,23 @@ static void kernel_del(struct rtnl_handle *h, const struct rri_route *r, int oif
 }
 
 /*
+ * Add a route; one already there with the same key (prefix, table, metric)
+ * is replaced only when it is ours (our protocol: left by a previous run or
+ * lost track of). An operator's route is never overwritten.
+ */
+static int add_route(struct rtnl_handle *h, const struct rtnl_route *rt)
+{
+	int ret = rtnl_route_add(h, rt, false);
+
+	if (ret != -EEXIST)
+		return ret;
+	ret = rtnl_route_exists_proto(h, rt);
+	if (ret == 1)
+		return rtnl_route_add(h, rt, true);
+	return ret == 0 ? -EEXIST : ret;
+}
+
+/*
  * Put r in the kernel through oif with metric. A route already there as
  * wanted is left alone; one with another device is replaced in place. The
  * metric is part of the kernel's key, so a new metric adds a second route
@@ -450,14 +467,22 @@ static void kernel_put(struct rtnl_handle *h, const struct ike_sa *sa, struct rr
 {
 	struct rtnl_route rt;
 	char a[64];
+	int ret;
 
 	if (r->in_kernel && r->oif == oif && r->metric == metric)
 		return;
 	sgw_prefix_format(&r->p, a, sizeof(a));
 	to_rtnl(r, oif, metric, &rt);
-	if (rtnl_route_add(h, &rt, true)) {
-		log_sa(sa, LOG_ERR, "cannot add route %s table %u: %s", a, r->tab->table,
-		       rtnl_errmsg(h));
+	ret = add_route(h, &rt);
+	if (ret == -EEXIST) {
+		log_sa(sa, LOG_WARNING, "route %s table %u metric %u: a route that is not "
+		       "ikud's has that place; left alone, no route for the tunnel", a,
+		       r->tab->table, metric);
+		return;
+	}
+	if (ret) {
+		log_sa(sa, LOG_ERR, "cannot add route %s table %u metric %u: %s", a,
+		       r->tab->table, metric, rtnl_errmsg(h));
 		return;
 	}
 	log_sa(sa, LOG_INFO, "route %s table %u dev %s metric %u added", a, r->tab->table,

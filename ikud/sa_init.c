@@ -157,8 +157,8 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 	sa->ni_len = m->nonce.len;
 	memcpy(sa->ni, m->nonce.data, m->nonce.len);
 	sa->nr_len = IKUD_NONCE_LEN;
-	ike_random(sa->nr, sa->nr_len);
-	if (ike_derive_sa_keys(&suite, gir, gir_len, sa->ni, sa->ni_len, sa->nr,
+	if (ike_random(sa->nr, sa->nr_len) ||
+	    ike_derive_sa_keys(&suite, gir, gir_len, sa->ni, sa->ni_len, sa->nr,
 			       sa->nr_len, sa->spi_i, sa->spi_r, &sa->keys)) {
 		explicit_bzero(gir, sizeof(gir));
 		sa_destroy(sa, "key derivation failed");
@@ -231,7 +231,8 @@ static int send_init(struct ike_sa *sa, uint16_t group)
 		return -1;
 	sa->dh_group = group;
 	sa->ni_len = IKUD_NONCE_LEN;
-	ike_random(sa->ni, sa->ni_len);
+	if (ike_random(sa->ni, sa->ni_len))
+		return -1;
 	ike_build_init(&b, s->tx, sizeof(s->tx), &h);
 	if (sa->cookie)
 		ike_build_notify(&b, 0, NULL, 0, IKE_N_COOKIE, sa->cookie, sa->cookie_len);

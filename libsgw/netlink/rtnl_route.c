@@ -416,14 +416,14 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+/* An inconsistent dump (-EINTR: the table changed meanwhile) is read again. */
+#define DUMP_TRIES 4
+
 /*
  * Dump one family's routes of @rl->protocol in @rl->table into @rl. The
  * request carries the table and protocol as kernel-side filters (honoured
  * with strict checking); route_dump_cb() filters again for older kernels.
  */
-/* An inconsistent dump (-EINTR: the table changed meanwhile) is read again. */
-#define DUMP_TRIES 4
-
 static int dump_family(struct rtnl_handle *h, int family, struct route_list *rl)
 {
 	size_t before = rl->n;
@@ -529,4 +529,19 @@ int rtnl_route_flush_proto(struct rtnl_handle *h, int family, uint32_t table,
 					"%d route deletions failed: %s",
 					dc.failed, strerror(-dc.first_err));
 	return dc.ok;
+}
+
+int rtnl_route_exists_proto(struct rtnl_handle *h, const struct rtnl_route *r)
+{
+	struct route_list rl;
+	size_t i, alen = sgw_addr_len(r->family);
+	int ret = dump_proto(h, r->family, r->table, r->protocol, &rl);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < rl.n && !ret; i++)
+		ret = rl.r[i].dst_len == r->dst_len && rl.r[i].metric == r->metric &&
+		      !memcmp(&rl.r[i].dst, &r->dst, alen);
+	free(rl.r);
+	return ret;
 }

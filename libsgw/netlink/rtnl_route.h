@@ -100,6 +100,10 @@ int rtnl_route_del(struct rtnl_handle *h, const struct rtnl_route *r);
 int rtnl_route_flush_proto(struct rtnl_handle *h, int family, uint32_t table,
 			   uint8_t protocol);
 
+/* Is there a route of r's prefix, table and metric with r->protocol?
+ * 1, 0, or -errno. */
+int rtnl_route_exists_proto(struct rtnl_handle *h, const struct rtnl_route *r);
+
 /* Count routes of @protocol in @table (@family as above), for checks. */
 int rtnl_route_count_proto(struct rtnl_handle *h, int family, uint32_t table,
 			   uint8_t protocol);

@@ -245,6 +245,7 @@ write_strongswan_conf "retransmit_tries = 3" "retransmit_timeout = 2"
 	conn default6 bad5.enb.example.net 192.0.2.2 192.0.2.1 ::/0 fd00:2::/64
 	conn outside6 bad6.enb.example.net 192.0.2.2 192.0.2.1 2001:db8::6/128 fd00:2::/64
 	conn cover6 bad7.enb.example.net 192.0.2.2 192.0.2.1 fd00:1::/64 fd00:2::/64
+	conn occupied enb4.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.4/32 10.2.0.0/24
 	echo "}"
 	echo "secrets { ike-1 { secret = \"$PSK\" } }"
 } >"$dir/swanctl.conf"
@@ -397,6 +398,19 @@ log_test $((! $?)) "no default, outside or covering route anywhere"
 vrf_ping s1 10.2.0.1 10.1.0.1
 log_test $? "enb1's traffic unaffected"
 for c in outside default steal cover; do down $c; done
+
+echo "# a route of the operator's with the same key is never overwritten"
+ip -n "$GW" route add 10.1.0.4/32 dev mme-s1 table $S1_TABLE metric 1024 proto static
+up occupied
+log_test $? "enb4 establishes (its claim is its own)"
+check_eq "$(ip -n "$GW" route show table $S1_TABLE 10.1.0.4/32 | awk '{print $3, $5}')" \
+	"mme-s1 static" "the operator's route to 10.1.0.4/32 is still there, untouched"
+grep -q "route 10.1.0.4/32 table $S1_TABLE metric 1024: a route that is not ikud's" "$dir/ikud.log"
+log_test $? "ikud says why it left it alone"
+down occupied
+check_eq "$(ip -n "$GW" route show table $S1_TABLE 10.1.0.4/32 | awk '{print $3, $5}')" \
+	"mme-s1 static" "and does not delete it with the tunnel"
+ip -n "$GW" route del 10.1.0.4/32 table $S1_TABLE
 
 echo "# the same identity reconnecting (INITIAL_CONTACT) takes its route over, no withdraw"
 # "SHARD SPI_IN ROUTE ROUTES" of enb1's CHILD_SAs (the shard is the top byte of our SPI)

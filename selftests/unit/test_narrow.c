@@ -139,6 +139,11 @@ static void test_ports_and_families(void **state)
 	assert_int_equal(c.ts_remote[0].ip_proto, 132);
 	assert_int_equal(c.ts_remote[0].start_port, 36412);
 	assert_int_equal(c.ts_remote[0].end_port, 36412);
+	/* a range from port 0 never narrows to 0, which XFRM reads as any port */
+	assert_int_equal(narrow("plain", TS("10.1.0.7/32,17,0-100"), TS("10.2.0.0/24"), &c), 0);
+	assert_int_equal(c.ts_remote[0].start_port, 1);
+	assert_int_equal(c.ts_remote[0].end_port, 1);
+	assert_int_equal(narrow("plain", TS("10.1.0.7/32,17,0-0"), TS("10.2.0.0/24"), &c), -1);
 	/* an IPv6 claim needs an IPv6 selector of ours to pair with */
 	assert_int_equal(narrow("rri", TS("fd00:1::6/128"), TS("10.2.0.0/24"), &c), -1);
 	/* an empty or reversed range is ignored */
