@@ -141,23 +141,33 @@ vm-check: all
 -include $(ALL_OBJS:.o=.d)
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------------
-# make fuzz [FUZZ_TIME=60]: fuzzes the IKEv2 message parser for FUZZ_TIME
-# seconds from the seeds in selftests/fuzz/corpus (new inputs collect in
-# build/fuzz/corpus); make fuzz-corpus regenerates the seeds.
+# make fuzz [FUZZ_RUNS=10000000]: every target in selftests/fuzz/fuzz_*.c
+# runs FUZZ_RUNS inputs from its seeds (selftests/fuzz/corpus/TARGET; new
+# inputs collect in build/fuzz/corpus/TARGET) and prints libFuzzer's final
+# statistics, coverage (cov: edges, ft: features) included. make
+# fuzz-corpus regenerates the IKE message seeds.
 
 FUZZ_CC ?= clang
-FUZZ_TIME ?= 60
+FUZZ_RUNS ?= 10000000
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	      -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
+# A fuzz target builds with every library source, the configuration parser
+# and the uapi headers (the linker keeps what the target reaches).
+FUZZ_LIB_SRCS := $(LIBSGW_SRCS) ikud/ike_conf.c
+FUZZ_TARGETS := $(patsubst selftests/fuzz/%.c,%,$(wildcard selftests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/%)
 IKE_CODEC_SRCS := $(addprefix libsgw/ike/ike_,msg.c build.c id.c proposal.c crypto.c \
 		  dh.c keys.c sk.c auth.c esp.c ts.c) libsgw/base/sgw_hash.c \
 		  libsgw/base/sgw_prefix.c
 
-.PHONY: fuzz fuzz-corpus
-build/fuzz/fuzz_ike_msg: selftests/fuzz/fuzz_ike_msg.c selftests/fuzz/fuzz_common.h \
-			 $(IKE_CODEC_SRCS) $(wildcard libsgw/ike/*.h)
+.PHONY: fuzz fuzz-build fuzz-corpus
+build/fuzz/fuzz_%: selftests/fuzz/fuzz_%.c selftests/fuzz/fuzz_common.h $(FUZZ_LIB_SRCS) \
+		   $(wildcard libsgw/*/*.h ikud/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) -lcrypto
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(CPPFLAGS) -Iikud -o $@ $< $(FUZZ_LIB_SRCS) \
+		-lcrypto -lmnl -lpthread
+
+fuzz-build: $(FUZZ_BINS)
 
 build/fuzz/gen_corpus: selftests/fuzz/gen_corpus.c selftests/fuzz/fuzz_common.h \
 		       $(IKE_CODEC_SRCS)
@@ -165,14 +175,18 @@ build/fuzz/gen_corpus: selftests/fuzz/gen_corpus.c selftests/fuzz/fuzz_common.h 
 	$(CC) -O1 -g -std=c11 -D_GNU_SOURCE $(CPPFLAGS) -o $@ $(filter %.c,$^) -lcrypto
 
 fuzz-corpus: build/fuzz/gen_corpus
-	rm -rf selftests/fuzz/corpus
-	mkdir -p selftests/fuzz/corpus
-	build/fuzz/gen_corpus selftests/fuzz/corpus
+	rm -rf selftests/fuzz/corpus/fuzz_ike_msg
+	mkdir -p selftests/fuzz/corpus/fuzz_ike_msg
+	build/fuzz/gen_corpus selftests/fuzz/corpus/fuzz_ike_msg
 
-fuzz: build/fuzz/fuzz_ike_msg
-	@mkdir -p build/fuzz/corpus
-	build/fuzz/fuzz_ike_msg -max_total_time=$(FUZZ_TIME) -max_len=8192 \
-		-print_final_stats=1 build/fuzz/corpus selftests/fuzz/corpus
+fuzz: $(FUZZ_BINS)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t; \
+		echo "== $$t: $(FUZZ_RUNS) runs"; \
+		build/fuzz/$$t -runs=$(FUZZ_RUNS) -max_len=8192 -print_final_stats=1 \
+			build/fuzz/corpus/$$t selftests/fuzz/corpus/$$t 2>&1 | \
+			grep -E '^#[0-9]+ +DONE|^stat::|ERROR|SUMMARY' ; \
+	done
 
 # --- install -----------------------------------------------------------------
 

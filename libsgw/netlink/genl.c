@@ -141,7 +141,8 @@ uint8_t genl_cmd(const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 
-	return g->cmd;
+	/* a message too short for the header has no command (0 is unspec) */
+	return mnl_nlmsg_get_payload_len(nlh) >= GENL_HDRLEN ? g->cmd : 0;
 }
 
 struct parse_ctx {

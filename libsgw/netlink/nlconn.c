@@ -437,7 +437,7 @@ static void handle_answers(struct nlconn *c, int len, struct transaction *t)
 {
 	const struct nlmsghdr *r;
 
-	for (r = (const struct nlmsghdr *)c->rx; mnl_nlmsg_ok(r, len) && !t->done;
+	for (r = (const struct nlmsghdr *)c->rx; nlconn_msg_ok(r, len) && !t->done;
 	     r = mnl_nlmsg_next(r, &len)) {
 		if (r->nlmsg_seq != t->seq || r->nlmsg_pid != c->portid)
 			continue;
@@ -524,7 +524,7 @@ int nlconn_recv(struct nlconn *c, nlconn_msg_cb cb, void *arg)
 	if (n < 0)
 		return (int)n;
 	len = (int)n;
-	for (nlh = (const struct nlmsghdr *)c->rx; mnl_nlmsg_ok(nlh, len);
+	for (nlh = (const struct nlmsghdr *)c->rx; nlconn_msg_ok(nlh, len);
 	     nlh = mnl_nlmsg_next(nlh, &len)) {
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;
@@ -557,7 +557,7 @@ static void batch_acks(struct nlconn *c, int len)
 {
 	const struct nlmsghdr *r;
 
-	for (r = (const struct nlmsghdr *)c->rx; mnl_nlmsg_ok(r, len);
+	for (r = (const struct nlmsghdr *)c->rx; nlconn_msg_ok(r, len);
 	     r = mnl_nlmsg_next(r, &len)) {
 		uint32_t off = r->nlmsg_seq - c->batch_unacked_from;
 		uint32_t pending = c->batch_next_seq - c->batch_unacked_from;

@@ -59,6 +59,17 @@ struct nlconn_err {
 	int64_t range_max;
 };
 
+/*
+ * Does buf (len bytes left) start with a whole message? libmnl's
+ * mnl_nlmsg_ok() casts nlmsg_len to int, so a length above INT_MAX passes;
+ * this does not.
+ */
+static inline bool nlconn_msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)len;
+}
+
 void nlconn_err_clear(struct nlconn_err *err);
 /* Set code and a printf-like local message (err may be NULL). */
 void nlconn_err_set(struct nlconn_err *err, int code, const char *fmt, ...)

@@ -358,49 +358,53 @@ struct route_list {
 	bool oom;
 };
 
-static int route_dump_cb(const struct nlmsghdr *nlh, void *arg)
+int rtnl_route_parse(const struct nlmsghdr *nlh, struct rtnl_route *r)
 {
-	struct route_list *rl = arg;
 	const struct rtmsg *rtm;
 	const struct nlattr *a;
-	struct rtnl_route r;
-	uint32_t table;
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE ||
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)))
-		return MNL_CB_OK;
+		return -EINVAL;
 	rtm = mnl_nlmsg_get_payload(nlh);
-	if (rtm->rtm_protocol != rl->protocol || !sgw_addr_len(rtm->rtm_family))
-		return MNL_CB_OK;
-	memset(&r, 0, sizeof(r));
-	table = rtm->rtm_table;
-	r.family = rtm->rtm_family;
-	r.dst_len = rtm->rtm_dst_len;
-	r.protocol = rtm->rtm_protocol;
+	if (!sgw_addr_len(rtm->rtm_family) || rtm->rtm_dst_len > 8 * sgw_addr_len(rtm->rtm_family))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->table = rtm->rtm_table;
+	r->family = rtm->rtm_family;
+	r->dst_len = rtm->rtm_dst_len;
+	r->protocol = rtm->rtm_protocol;
 	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
 		switch (mnl_attr_get_type(a)) {
 		case RTA_TABLE:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				table = mnl_attr_get_u32(a);
+				r->table = mnl_attr_get_u32(a);
 			break;
 		case RTA_DST:
-			if (mnl_attr_get_payload_len(a) == sgw_addr_len(r.family))
-				memcpy(r.dst.bytes, mnl_attr_get_payload(a),
-				       sgw_addr_len(r.family));
+			if (mnl_attr_get_payload_len(a) == sgw_addr_len(r->family))
+				memcpy(r->dst.bytes, mnl_attr_get_payload(a),
+				       sgw_addr_len(r->family));
 			break;
 		case RTA_OIF:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				r.oif = (int)mnl_attr_get_u32(a);
+				r->oif = (int)mnl_attr_get_u32(a);
 			break;
 		case RTA_PRIORITY:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				r.metric = mnl_attr_get_u32(a);
+				r->metric = mnl_attr_get_u32(a);
 			break;
 		}
 	}
-	if (table != rl->table)
+	return 0;
+}
+
+static int route_dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct route_list *rl = arg;
+	struct rtnl_route r;
+
+	if (rtnl_route_parse(nlh, &r) || r.protocol != rl->protocol || r.table != rl->table)
 		return MNL_CB_OK;
-	r.table = table;
 	if (rl->n == rl->cap) {
 		size_t cap = rl->cap ? 2 * rl->cap : 256;
 		struct rtnl_route *nr = realloc(rl->r, cap * sizeof(*nr));

@@ -83,6 +83,10 @@ struct rtnl_route {
 	uint32_t metric;		/* RTA_PRIORITY */
 };
 
+struct nlmsghdr;
+/* Parse an RTM_NEWROUTE message (a dump's or an event's): 0 or -EINVAL. */
+int rtnl_route_parse(const struct nlmsghdr *nlh, struct rtnl_route *r);
+
 /*
  * Add @r (scope link, unicast). With @replace, NLM_F_REPLACE: an existing
  * route with the same prefix/table/metric is replaced (make-before-break on

@@ -96,13 +96,15 @@ static int check_family(struct xfrm_handle *h, int family)
 
 static int spi_reply_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct xfrm_usersa_info *p;
+	struct xfrm_usersa_info p_hdr;
+	const struct xfrm_usersa_info *p = &p_hdr;
 	uint32_t *spi = arg;
 
 	if (nlh->nlmsg_type != XFRM_MSG_NEWSA ||
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*p)))
 		return MNL_CB_ERROR;
-	p = mnl_nlmsg_get_payload(nlh);
+	/* a copy: the kernel aligns messages to 4 bytes, these need 8 */
+	memcpy(&p_hdr, mnl_nlmsg_get_payload(nlh), sizeof(p_hdr));
 	*spi = ntohl(p->id.spi);
 	return MNL_CB_OK;
 }
@@ -198,13 +200,15 @@ int xfrm_sa_del(struct xfrm_handle *h, const struct xfrm_sa_key *key)
 static int sa_stats_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[XFRMA_MAX + 1];
-	const struct xfrm_usersa_info *p;
+	struct xfrm_usersa_info p_hdr;
+	const struct xfrm_usersa_info *p = &p_hdr;
 	struct xfrm_sa_stats *st = arg;
 
 	if (nlh->nlmsg_type != XFRM_MSG_NEWSA ||
 	    xfrm_parse_attrs(nlh, sizeof(*p), tb))
 		return MNL_CB_ERROR;
-	p = mnl_nlmsg_get_payload(nlh);
+	/* a copy: the kernel aligns messages to 4 bytes, these need 8 */
+	memcpy(&p_hdr, mnl_nlmsg_get_payload(nlh), sizeof(p_hdr));
 	memset(st, 0, sizeof(*st));
 	st->reqid = p->reqid;
 	st->bytes = p->curlft.bytes;
@@ -359,14 +363,16 @@ static void get_mark_if_id(const struct nlattr **tb, struct xfrm_mark *mark,
 static int sa_dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[XFRMA_MAX + 1];
-	const struct xfrm_usersa_info *p;
+	struct xfrm_usersa_info p_hdr;
+	const struct xfrm_usersa_info *p = &p_hdr;
 	struct victims *vs = arg;
 	struct victim *v;
 
 	if (nlh->nlmsg_type != XFRM_MSG_NEWSA ||
 	    xfrm_parse_attrs(nlh, sizeof(*p), tb))
 		return MNL_CB_OK;
-	p = mnl_nlmsg_get_payload(nlh);
+	/* a copy: the kernel aligns messages to 4 bytes, these need 8 */
+	memcpy(&p_hdr, mnl_nlmsg_get_payload(nlh), sizeof(p_hdr));
 	if (!xfrm_reqid_is_ours(vs->h, p->reqid))
 		return MNL_CB_OK;
 	v = victim_new(vs);
@@ -399,14 +405,16 @@ static bool policy_is_ours(struct xfrm_handle *h, const struct nlattr *tmpl)
 static int policy_dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[XFRMA_MAX + 1];
-	const struct xfrm_userpolicy_info *p;
+	struct xfrm_userpolicy_info p_hdr;
+	const struct xfrm_userpolicy_info *p = &p_hdr;
 	struct victims *vs = arg;
 	struct victim *v;
 
 	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY ||
 	    xfrm_parse_attrs(nlh, sizeof(*p), tb))
 		return MNL_CB_OK;
-	p = mnl_nlmsg_get_payload(nlh);
+	/* a copy: the kernel aligns messages to 4 bytes, these need 8 */
+	memcpy(&p_hdr, mnl_nlmsg_get_payload(nlh), sizeof(p_hdr));
 	if (!policy_is_ours(vs->h, tb[XFRMA_TMPL]))
 		return MNL_CB_OK;
 	/* Only main-type policies are ever installed by us. */

@@ -535,11 +535,13 @@ static void selector_to_ts(const struct xfrm_selector *s, struct xfrm_ts *ts)
 static int parse_expire(const struct nlmsghdr *nlh, struct xfrm_event *e)
 {
 	const struct nlattr *tb[XFRMA_MAX + 1];
-	const struct xfrm_user_expire *ue;
+	struct xfrm_user_expire ue_hdr;
+	const struct xfrm_user_expire *ue = &ue_hdr;
 
 	if (xfrm_parse_attrs(nlh, sizeof(*ue), tb))
 		return -EINVAL;
-	ue = mnl_nlmsg_get_payload(nlh);
+	/* a copy: the kernel aligns messages to 4 bytes, these need 8 */
+	memcpy(&ue_hdr, mnl_nlmsg_get_payload(nlh), sizeof(ue_hdr));
 	e->type = XFRM_EV_SA_EXPIRE;
 	e->hard = ue->hard != 0;
 	e->family = ue->state.family;
@@ -555,11 +557,13 @@ static int parse_expire(const struct nlmsghdr *nlh, struct xfrm_event *e)
 static int parse_acquire(const struct nlmsghdr *nlh, struct xfrm_event *e)
 {
 	const struct nlattr *tb[XFRMA_MAX + 1];
-	const struct xfrm_user_acquire *ua;
+	struct xfrm_user_acquire ua_hdr;
+	const struct xfrm_user_acquire *ua = &ua_hdr;
 
 	if (xfrm_parse_attrs(nlh, sizeof(*ua), tb))
 		return -EINVAL;
-	ua = mnl_nlmsg_get_payload(nlh);
+	/* a copy: the kernel aligns messages to 4 bytes, these need 8 */
+	memcpy(&ua_hdr, mnl_nlmsg_get_payload(nlh), sizeof(ua_hdr));
 	e->type = XFRM_EV_ACQUIRE;
 	e->family = ua->policy.sel.family;
 	e->src = ua->saddr;
@@ -582,11 +586,13 @@ static int parse_acquire(const struct nlmsghdr *nlh, struct xfrm_event *e)
 static int parse_polexpire(const struct nlmsghdr *nlh, struct xfrm_event *e)
 {
 	const struct nlattr *tb[XFRMA_MAX + 1];
-	const struct xfrm_user_polexpire *up;
+	struct xfrm_user_polexpire up_hdr;
+	const struct xfrm_user_polexpire *up = &up_hdr;
 
 	if (xfrm_parse_attrs(nlh, sizeof(*up), tb))
 		return -EINVAL;
-	up = mnl_nlmsg_get_payload(nlh);
+	/* a copy: the kernel aligns messages to 4 bytes, these need 8 */
+	memcpy(&up_hdr, mnl_nlmsg_get_payload(nlh), sizeof(up_hdr));
 	e->type = XFRM_EV_POLICY_EXPIRE;
 	e->hard = up->hard != 0;
 	e->family = up->pol.sel.family;
