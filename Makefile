@@ -185,7 +185,7 @@ fuzz: $(FUZZ_BINS)
 		echo "== $$t: $(FUZZ_RUNS) runs"; \
 		build/fuzz/$$t -runs=$(FUZZ_RUNS) -max_len=8192 -print_final_stats=1 \
 			build/fuzz/corpus/$$t selftests/fuzz/corpus/$$t 2>&1 | \
-			grep -E '^#[0-9]+ +DONE|^stat::|ERROR|SUMMARY' ; \
+			grep -E '^#[0-9]+[[:space:]]+DONE|^stat::|ERROR|SUMMARY' ; \
 	done
 
 # --- install -----------------------------------------------------------------

@@ -122,5 +122,10 @@ log_test $? "the flooder's refusals are counted ($refused half_open_source_limit
 check_range "$(ctl stats | json "j['half_open']")" 0 $PER_SOURCE \
 	"half-open SAs left: the flooder's at most"
 
-[ "$sgw_ret" -eq 0 ] || { tail -n 30 "$dir/ikud.log" | sed 's/^/# /'; sed 's/^/# /' "$dir/flood.out"; }
+if [ "$sgw_ret" -ne 0 ]; then
+	tail -n 30 "$dir/ikud.log" | sed 's/^/# /'
+	sed 's/^/# /' "$dir/flood.out"
+	ctl stats | sed 's/^/# /'
+	grep -E 'IKE_AUTH|retransmit|giving up|COOKIE' "$dir/charon.log" | tail -n 20 | sed 's/^/# /'
+fi
 test_exit
