@@ -96,6 +96,7 @@ static struct child_sa *negotiate_child(struct ike_sa *sa, struct ike_msg *m,
 	}
 	if (child_claim(sa, c, true, notify))
 		goto fail;
+	*notify = IKE_N_TEMPORARY_FAILURE;	/* what a failure below answers */
 	if (child_alloc_spi(sa, c) ||
 	    child_install(sa, c, false, NULL, 0, sa->ni, sa->ni_len, sa->nr,
 			  sa->nr_len, true)) {
