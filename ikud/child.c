@@ -314,7 +314,7 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 	memset(&in, 0, sizeof(in));
 	in.proto = IPPROTO_ESP;
 	in.reqid = c->reqid;
-	in.replay_window = 64;
+	in.replay_window = gw->replay_window;
 	in.esn = algs.esn;
 	in.if_id = gw->if_id;
 	in.crypto.aead = algs.aead ? algs.encr_name : NULL;

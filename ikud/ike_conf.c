@@ -561,6 +561,26 @@ static int gw_peer_limit(struct parser *ps, const struct stmt *st, struct ike_co
 	return 0;
 }
 
+/* A DSCP by its name (RFC 2474, 2597, 3246) or number; -1 if neither. */
+static int parse_dscp(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strcasecmp(s, "EF"))
+		return 46;
+	if ((s[0] == 'C' || s[0] == 'c') && (s[1] == 'S' || s[1] == 's') &&
+	    s[2] >= '0' && s[2] <= '7' && !s[3])
+		return (s[2] - '0') * 8;
+	if ((s[0] == 'A' || s[0] == 'a') && (s[1] == 'F' || s[1] == 'f') &&
+	    s[2] >= '1' && s[2] <= '4' && s[3] >= '1' && s[3] <= '3' && !s[4])
+		return (s[2] - '0') * 8 + (s[3] - '0') * 2;
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	v = strtoul(s, &end, 10);
+	return *end || v > 63 ? -1 : (int)v;
+}
+
 static int gw_stmt(struct parser *ps, const struct stmt *st,
 		   struct ike_conf_gateway *gw)
 {
@@ -664,6 +684,25 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 	}
 	if (!strcmp(k, "lifetime"))
 		return gw_lifetime(ps, st, gw);
+	if (!strcmp(k, "replay-window")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_u32(ps, st->line, st->w[1], 0, 4096, &gw->replay_window);
+	}
+	if (!strcmp(k, "tunnel-mtu")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_u32(ps, st->line, st->w[1], 1280, 65535, &gw->tunnel_mtu);
+	}
+	if (!strcmp(k, "ike-dscp")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		gw->ike_dscp = parse_dscp(st->w[1]);
+		if (gw->ike_dscp < 0)
+			return perr(ps, st->line, "'%s' is not a DSCP (CS0..CS7, AF11..AF43, EF, 0..63)",
+				    st->w[1]);
+		return 0;
+	}
 	if (!strcmp(k, "route-metric")) {
 		if (want_args(ps, st, 1, 1))
 			return -1;
@@ -703,6 +742,8 @@ static void gw_defaults(struct ike_conf_gateway *gw)
 	gw->child_lifetime = 3600;
 	gw->rekey_margin = 0;		/* 0: 10% of the lifetime */
 	gw->route_metric = SGW_RRI_METRIC_DEFAULT;
+	gw->replay_window = 64;
+	gw->ike_dscp = -1;
 	gw->max_claim[0] = 32;		/* an eNodeB claims its own addresses */
 	gw->max_claim[1] = 128;
 	gw->peer_tunnels_max = 8;
@@ -764,6 +805,9 @@ static int gw_validate(struct parser *ps, struct ike_conf *conf,
 		gw->local_ts = any;
 		gw->n_local_ts = 2;
 	}
+	if (gw->tunnel_mtu && !gw->xfrm_if[0])
+		return perr(ps, gw->line, "gateway %s: tunnel-mtu needs an xfrm-interface "
+			    "(it is the MTU of the routes to the peers)", gw->name);
 	if (!gw->rekey_margin)
 		gw->rekey_margin = gw->child_lifetime / 10;
 	if (gw->rekey_margin >= gw->child_lifetime || gw->rekey_margin >= gw->ike_lifetime)

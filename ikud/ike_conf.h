@@ -66,7 +66,10 @@ struct ike_conf_gateway {
 	uint32_t child_lifetime;
 	uint32_t rekey_margin;
 	uint64_t child_bytes;		/* hard byte limit, 0: none */
-	uint32_t route_metric;		/* RRI route metric (issue 5) */
+	uint32_t route_metric;		/* RRI route metric */
+	uint32_t replay_window;		/* inbound ESP anti-replay, packets; 0: off */
+	uint32_t tunnel_mtu;		/* MTU of the routes to the peers; 0: the device's */
+	int ike_dscp;			/* DSCP of our IKE packets; -1: the system's */
 	struct sgw_prefix *initiate;	/* peers ikud connects to itself */
 	size_t n_initiate;
 	struct ike_id_pattern initiate_remote_id;	/* identity expected from them */

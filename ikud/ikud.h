@@ -436,6 +436,7 @@ void sa_free_init_material(struct ike_sa *sa);
 void sock_gateway_addr(const struct ike_conf_gateway *c, uint16_t port,
 		       struct sockaddr_storage *ss);
 int sock_open(const struct ike_conf_gateway *c, uint16_t port, bool encap);
+int sock_apply(int fd, const struct ike_conf_gateway *c);
 struct gw_socks *sock_find(struct shard *s, const char *name);
 int sock_send(struct ike_sa *sa, const uint8_t *buf, size_t len);
 int sock_send_to(int fd, bool natt, const struct sockaddr_storage *peer,

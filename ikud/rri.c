@@ -74,6 +74,7 @@ struct rri_route {
 	struct rri_table *tab;
 	int oif;			/* what the kernel has (when in_kernel) */
 	uint32_t metric;
+	uint32_t mtu;			/* the gateway's tunnel-mtu when added */
 	struct rri_gw_count *gw;
 	struct ike_id id;
 	struct rri_peer *peer;		/* the identity holding it */
@@ -420,6 +421,7 @@ static void to_rtnl(const struct rri_route *e, int oif, uint32_t metric, struct 
 	r->oif = oif;
 	r->protocol = SGW_RTPROT_IKUD;
 	r->metric = metric;
+	r->mtu = e->mtu;
 }
 
 static void kernel_del(struct rtnl_handle *h, const struct rri_route *r, int oif,
@@ -469,8 +471,10 @@ static void kernel_put(struct rtnl_handle *h, const struct ike_sa *sa, struct rr
 	char a[64];
 	int ret;
 
-	if (r->in_kernel && r->oif == oif && r->metric == metric)
+	if (r->in_kernel && r->oif == oif && r->metric == metric &&
+	    r->mtu == sa->gw->c->tunnel_mtu)
 		return;
+	r->mtu = sa->gw->c->tunnel_mtu;
 	sgw_prefix_format(&r->p, a, sizeof(a));
 	to_rtnl(r, oif, metric, &rt);
 	ret = add_route(h, &rt);

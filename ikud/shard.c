@@ -66,10 +66,15 @@ int shard_open_sockets(struct shard *s)
 		if (!s->socks[j].alive)
 			continue;
 		ngw = config_gw(conf, s->socks[j].name);
-		if (!ngw || !same_endpoint(ngw->c, s->socks[j].gw->c))
+		if (!ngw || !same_endpoint(ngw->c, s->socks[j].gw->c)) {
 			close_socks(s, &s->socks[j]);
-		else
-			s->socks[j].gw = ngw;
+			continue;
+		}
+		s->socks[j].gw = ngw;
+		for (int k = 0; k < 2; k++)
+			if (s->socks[j].fd[k] >= 0 && sock_apply(s->socks[j].fd[k], ngw->c))
+				log_warn("gateway %s: cannot apply ike-dscp: %s", ngw->c->name,
+					 strerror(errno));
 	}
 	for (i = 0; i < conf->c.n_gateways; i++) {
 		const struct gw_rt *gw = &conf->gws[i];

@@ -50,6 +50,23 @@ static int bypass_policies(int fd, int family)
 	return 0;
 }
 
+/* The traffic class of our IKE packets (ike-dscp): the DSCP, ECN bits 0;
+ * the system's default (0) without one. */
+static int set_dscp(int fd, int family, int dscp)
+{
+	int tos = dscp < 0 ? 0 : dscp << 2;
+
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+}
+
+/* What a reload may change on an open socket. */
+int sock_apply(int fd, const struct ike_conf_gateway *c)
+{
+	return set_dscp(fd, c->local.family, c->ike_dscp);
+}
+
 int sock_open(const struct ike_conf_gateway *c, uint16_t port, bool encap)
 {
 	struct sockaddr_storage ss;
@@ -68,7 +85,7 @@ int sock_open(const struct ike_conf_gateway *c, uint16_t port, bool encap)
 	if (c->vrf[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->vrf,
 				    (socklen_t)strlen(c->vrf) + 1))
 		goto fail;
-	if (bypass_policies(fd, family))
+	if (bypass_policies(fd, family) || set_dscp(fd, family, c->ike_dscp))
 		goto fail;
 	sock_gateway_addr(c, port, &ss);
 	if (bind(fd, (struct sockaddr *)&ss, addr_len(&ss)))

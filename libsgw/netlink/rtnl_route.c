@@ -322,6 +322,12 @@ static struct nlmsghdr *put_route_msg(struct rtnl_handle *h, uint16_t type,
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->oif);
 	if (r->metric)
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, r->metric);
+	if (r->mtu && type == RTM_NEWROUTE) {
+		struct nlattr *m = mnl_attr_nest_start(nlh, RTA_METRICS);
+
+		mnl_attr_put_u32(nlh, RTAX_MTU, r->mtu);
+		mnl_attr_nest_end(nlh, m);
+	}
 	return nlh;
 }
 

@@ -81,6 +81,7 @@ struct rtnl_route {
 	int oif;			/* output device (the xfrm interface) */
 	uint8_t protocol;		/* RTPROT_*; ours is > RTPROT_STATIC */
 	uint32_t metric;		/* RTA_PRIORITY */
+	uint32_t mtu;			/* RTAX_MTU; 0: the device's */
 };
 
 struct nlmsghdr;

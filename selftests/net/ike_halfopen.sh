@@ -101,13 +101,14 @@ log_test $? "charon loads $N eNodeBs"
 ip netns exec "$ENB" python3 "$SGW_TOP/selftests/net/ike_probe.py" 192.0.2.1 \
 	cookie-flood $FLOOD_SECS 192.0.2.98 >"$dir/flood.out" 2>&1 &
 flood=$!
-wait_until 60 test "$(failures half_open_source_limit)" -gt 0
+refused() { [ "$(failures half_open_source_limit)" -gt 0 ]; }
+wait_until 60 refused
 log_test $? "the flooder is refused once it holds $PER_SOURCE half-open SAs"
 t0=$(now_ms)
 # four at a time: each blocking initiate holds one of charon's threads
 seq 1 $N | xargs -P 4 -I{} timeout 120 nsenter -t "$CHARON_PID" -m -n \
 	swanctl --initiate --child "enb{}" >>"$dir/initiate.out" 2>&1
-wait_until 30 test "$(ike_count)" = $N
+wait_eq 30 $N ike_count
 check_eq "$(ike_count) $(child_count)" "$N $N" "all $N eNodeBs establish during the flood"
 echo "# $(($(now_ms) - t0)) ms for the $N eNodeBs"
 wait "$flood"

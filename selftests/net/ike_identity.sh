@@ -201,7 +201,7 @@ check_eq "$(out_policy_dst)" 192.0.2.2 "the outbound policy still leads to enb1"
 
 echo "# the operator names enb1 in any letter case"
 ctl sa terminate remote-id ENB1.Enb.Example.Net >/dev/null
-wait_until 10 test -z "$(owner_of_enb1)"
+wait_eq 10 "" owner_of_enb1
 check_eq "$(owner_of_enb1)" "" "enb1 terminated"
 check_eq "$(ike_count)" 1 "enb9 stays"
 

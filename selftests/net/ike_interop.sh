@@ -154,13 +154,13 @@ sleep 1
 ping_ok 3
 log_test $? "traffic after CHILD_SA rekey"
 check_eq "$(ctl stats | json "j['child_rekeys']")" 1 "ikud counted one CHILD_SA rekey"
-wait_until 10 test "$(gw_states)" = 2
+wait_eq 10 2 gw_states
 check_eq "$(gw_states)" 2 "old ESP SAs deleted after the rekey"
 check_eq "$(gw_policies)" 3 "policies kept across the rekey"
 
 swan --rekey --ike gw >/dev/null 2>&1
 log_test $? "strongSwan rekeys the IKE SA"
-wait_until 10 test "$(ike_count)" = 1
+wait_eq 10 1 ike_count
 check_eq "$(ctl stats | json "j['ike_rekeys']")" 1 "ikud counted one IKE SA rekey"
 check_eq "$(ike_count)" 1 "one IKE SA after the rekey"
 check_eq "$(child_count)" 1 "the CHILD_SA moved to the new IKE SA"
@@ -171,7 +171,7 @@ check_eq "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$dir/ping.out")" 100 "no p
 
 echo "# delete from strongSwan"
 swan --terminate --ike gw >/dev/null 2>&1
-wait_until 10 test "$(ike_count)" = 0
+wait_eq 10 0 ike_count
 check_eq "$(ike_count)" 0 "ikud removed the IKE SA"
 check_eq "$(gw_states)" 0 "no ESP SA left"
 check_eq "$(gw_policies)" 0 "no policy left"
@@ -201,7 +201,7 @@ log_test $? "traffic still flows after the reload"
 cp "$dir/ikud.conf" "$dir/ikud.conf.good"
 sed -i 's|remote-ts 10.1.0.0/16;|remote-ts 10.9.0.0/16;|' "$dir/ikud.conf"
 kill -HUP "$IKUD_PID"
-wait_until 10 test "$(ike_count)" = 0
+wait_eq 10 0 ike_count
 check_eq "$(ike_count)" 0 "remote-ts no longer covers the peer: its SA goes"
 check_eq "$(gw_states)" 0 "and its ESP SAs"
 echo 'gateway broken {' >>"$dir/ikud.conf"
@@ -215,7 +215,7 @@ sleep 1
 initiate
 log_test $? "the restored configuration accepts the peer again"
 swan --terminate --ike gw >/dev/null 2>&1
-wait_until 10 test "$(ike_count)" = 0
+wait_eq 10 0 ike_count
 
 echo "# a selector held by another identity is refused (TS_UNACCEPTABLE)"
 write_strongswan aes128gcm16-prfsha256-ecp256 aes128gcm16-ecp256 "$PSK" 10.1.0.1/32
@@ -240,7 +240,7 @@ ping_ok 2
 log_test $? "enb1's traffic still flows"
 swan --terminate --ike gw2 >/dev/null 2>&1
 swan --terminate --ike gw >/dev/null 2>&1
-wait_until 10 test "$(ike_count)" = 0
+wait_eq 10 0 ike_count
 
 echo "# rekeying started by ikud (kernel soft expiry, IKE lifetime), traffic running"
 stop_ikud
@@ -262,7 +262,7 @@ swan --list-sas >"$dir/swan-sas.out" 2>&1
 grep -q INSTALLED "$dir/swan-sas.out"
 log_test $? "strongSwan has an installed CHILD_SA after ikud's rekeys"
 swan --terminate --ike gw >/dev/null 2>&1
-wait_until 10 test "$(ike_count)" = 0
+wait_eq 10 0 ike_count
 stop_ikud
 write_ikud_conf "dpd interval 2 threshold 3;"
 start_ikud
@@ -298,7 +298,7 @@ check_eq "$(failures ts_unacceptable)" 1 "ikud counted it"
 check_eq "$(gw_states)" 0 "no ESP SA left"
 check_eq "$(gw_policies)" 0 "no policy left"
 swan --terminate --ike gw >/dev/null 2>&1
-wait_until 10 test "$(ike_count)" = 0
+wait_eq 10 0 ike_count
 
 echo "# algorithm matrix (strongSwan initiating)"
 matrix=(
@@ -317,7 +317,7 @@ for m in "${matrix[@]}"; do
 	ping_ok 2
 	log_test $((rc | $?)) "IKE $1, ESP $2: established and ping crosses"
 	swan --terminate --ike gw >/dev/null 2>&1
-	wait_until 10 test "$(gw_states)" = 0
+	wait_eq 10 0 gw_states
 done
 check_eq "$(gw_states)" 0 "no ESP SA left after the matrix"
 
@@ -377,7 +377,7 @@ sed -i 's/remote_addrs = 192.0.2.1/remote_addrs = %any/' "$dir/swanctl.conf"
 start_charon
 load_swan
 start_ikud
-wait_until 30 test "$(ike_count)" = 1
+wait_eq 30 1 ike_count
 check_eq "$(ike_count)" 1 "ikud established an IKE SA as initiator"
 check_eq "$(child_count)" 1 "with a CHILD_SA"
 swan --list-sas | grep -q 'INSTALLED'

@@ -320,7 +320,7 @@ log_test $? "sgwctl ike sa show (text) shows VRF and route state"
 
 wait_until 60 frr_bgp_established "$CSR" s1 10.100.1.1
 log_test $? "CSR: BGP session to the gateway in VRF s1 Established"
-wait_until 20 test "$(csr_enb_paths)" = "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;10.1.0.3/32 10.100.1.1 200;"
+wait_eq 20 "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;10.1.0.3/32 10.100.1.1 200;" csr_enb_paths
 check_eq "$(csr_enb_paths)" "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;10.1.0.3/32 10.100.1.1 200;" \
 	"CSR: BGP has the three eNodeB /32s, next hop the gateway, local-pref 200"
 
@@ -353,7 +353,8 @@ check_eq "$miss" 0 "route 10.1.0.1/32 never missing during the rekey ($polls pol
 kill $monitor; wait $monitor 2>/dev/null
 check_eq "$(grep -c '^Deleted.*10\.1\.0\.1 ' "$dir/monitor")" 0 \
 	"rtnetlink: no RTM_DELROUTE for 10.1.0.1/32 during the rekey"
-wait_until 10 test "$(ctl sa show | json "sum(len(s['children']) for s in j['sas'] if 'enb1.' in s['remote_id'])")" = 1
+enb1_children_count() { ctl sa show | json "sum(len(s['children']) for s in j['sas'] if 'enb1.' in s['remote_id'])"; }
+wait_eq 10 1 enb1_children_count
 check_eq "$(rri_count $S1_TABLE)" 3 "still three routes in vrf s1 after the rekey"
 vrf_ping s1 10.2.0.1 10.1.0.1
 log_test $? "ping vrf s1 -> enb1 after the rekey"
@@ -376,7 +377,7 @@ ctl sa terminate remote-id enb3.enb.example.net >/dev/null
 wait_until 10 sh -c "! ip -n $GW route show table $S1_TABLE proto 250 10.1.0.3/32 | grep -q ."
 check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" "10.1.0.1 ipsec-s1 1024;" \
 	"terminated from ikud: enb3's route gone"
-wait_until 5 test "$(csr_enb_paths)" = "10.1.0.1/32 10.100.1.1 200;"
+wait_eq 5 "10.1.0.1/32 10.100.1.1 200;" csr_enb_paths
 check_eq "$(csr_enb_paths)" "10.1.0.1/32 10.100.1.1 200;" "CSR: only enb1's /32 left"
 check_eq "$(ctl stats | json "j['routes']['s1']")" 1 "stats: one route left on s1"
 
@@ -437,7 +438,8 @@ stop_charon KILL
 start_enbs
 up enb1
 log_test $? "enb1 reconnects after losing its state"
-wait_until 10 test "$(ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])")" = 1
+enb1_ike_count() { ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])"; }
+wait_eq 10 1 enb1_ike_count
 check_eq "$(ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])")" 1 \
 	"the old enb1 tunnel was replaced"
 monitor_mark 198.18.0.2
@@ -485,7 +487,7 @@ check_eq "$(rri_routes $S1_TABLE -6 | grep -c .)" 1 "enb6's IPv6 route survives 
 start_ikud || { dump_logs; log_test 1 "ikud restarts"; test_exit; }
 check_eq "$(( $(rri_count $S1_TABLE) + $(rri_count $X2_TABLE) ))" 0 "the restart flushed every route of ours"
 check_eq "$(rri_routes $S1_TABLE -6 | grep -c .)" 0 "the restart flushed the IPv6 route"
-wait_until 5 test -z "$(csr_enb_paths)"
+wait_eq 5 "" csr_enb_paths
 check_eq "$(csr_enb_paths)" "" "CSR: no stale eNodeB route after the restart"
 stop_charon KILL
 start_enbs
@@ -498,7 +500,7 @@ check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" \
 check_eq "$(rri_routes $X2_TABLE | tr '\n' ';')" "10.3.0.1 ipsec-x2 300;" "vrf x2: route back for enbx"
 vrf_ping x2 10.4.0.1 10.3.0.1
 log_test $? "ping vrf x2 -> enbx after the restart"
-wait_until 20 test "$(csr_enb_paths)" = "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;"
+wait_eq 20 "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;" csr_enb_paths
 check_eq "$(csr_enb_paths)" "10.1.0.1/32 10.100.1.1 200;10.1.0.2/32 10.100.1.1 200;" \
 	"CSR: the routes are back in BGP"
 

@@ -8,6 +8,8 @@
 #   check_eq GOT WANT DESC / check_range GOT LO HI DESC
 #   require_cmd CMD... / require_module MOD...   skip (exit 4) if missing
 #   wait_until SECS CMD...   poll CMD until it succeeds or SECS pass
+#   wait_eq SECS WANT CMD... poll until CMD prints WANT or SECS pass (CMD runs
+#                      anew each time, unlike wait_until SECS test "$(CMD)" ...)
 #   now_ms             milliseconds of the wall clock
 #   ms_until CMD...    milliseconds until CMD succeeds (polled every 50 ms,
 #                      at most 10 s); "" if it never does
@@ -121,6 +123,16 @@ wait_until() {
 		[ "$(now_ms)" -lt "$end" ] || return 1
 		sleep 0.1
 	done
+}
+
+wait_eq() {
+	local secs=$1 want=$2
+	shift 2
+	wait_until "$secs" _output_is "$want" "$@"
+}
+
+_output_is() {
+	[ "$("${@:2}")" = "$1" ]
 }
 
 now_ms() {

@@ -188,6 +188,11 @@ static void test_errors(void **state)
 	expect_error(GW(" max-claim /24 /129;\n"), "max-claim: '/129' is not /1../128");
 	expect_error(GW(" peer-limit tunnels 0;\n"), "not a number in [1, 65536]");
 	expect_error(GW(" peer-limit routes 4;\n"), "peer-limit: unknown limit 'routes'");
+	expect_error(GW(" replay-window 5000;\n"), "not a number in [0, 4096]");
+	expect_error(GW(" tunnel-mtu 1400;\n"), "gateway g: tunnel-mtu needs an xfrm-interface");
+	expect_error(GW(" xfrm-interface x if_id 3;\n tunnel-mtu 1000;\n"), "not a number in [1280, 65535]");
+	expect_error(GW(" ike-dscp AF44;\n"), "'AF44' is not a DSCP");
+	expect_error(GW(" ike-dscp 64;\n"), "'64' is not a DSCP");
 }
 
 /* Sizes as sgwctl reads them (one parser): 1m is a mebibyte. */
@@ -208,6 +213,23 @@ static void test_claim_options(void **state)
 	assert_int_equal(gw->peer_tunnels_max, 8);
 	assert_int_equal(gw->peer_prefixes_max, 32);
 	assert_false(gw->unbound_refuse);
+	assert_int_equal(gw->replay_window, 64);
+	assert_int_equal(gw->tunnel_mtu, 0);
+	assert_int_equal(gw->ike_dscp, -1);
+	ike_conf_free(&c);
+	/* the guide's per-tunnel options */
+	assert_int_equal(ike_conf_parse("x.conf", GW(" replay-window 0;\n ike-dscp CS6;\n"
+					" xfrm-interface x if_id 3;\n tunnel-mtu 2000;\n"),
+					&c, err, sizeof(err)), 0);
+	assert_int_equal(c.gateways[0].replay_window, 0);
+	assert_int_equal(c.gateways[0].ike_dscp, 48);
+	assert_int_equal(c.gateways[0].tunnel_mtu, 2000);
+	ike_conf_free(&c);
+	assert_int_equal(ike_conf_parse("x.conf", GW(" ike-dscp af41;\n"), &c, err, sizeof(err)), 0);
+	assert_int_equal(c.gateways[0].ike_dscp, 34);
+	ike_conf_free(&c);
+	assert_int_equal(ike_conf_parse("x.conf", GW(" ike-dscp EF;\n"), &c, err, sizeof(err)), 0);
+	assert_int_equal(c.gateways[0].ike_dscp, 46);
 	ike_conf_free(&c);
 	assert_int_equal(ike_conf_parse("x.conf", GW(" max-claim /24 /64;\n"
 					" peer-limit prefixes 4 tunnels 2;\n unbound-peers refuse;\n"
