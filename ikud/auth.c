@@ -195,17 +195,6 @@ void auth_respond(struct ike_sa *sa, struct ike_msg *m)
 
 /* --- initiator ---------------------------------------------------------- */
 
-/* Configured prefixes as IKE traffic selectors (any protocol and port). */
-static size_t prefixes_to_ts(const struct sgw_prefix *p, size_t n,
-			     struct ike_ts *out, size_t max)
-{
-	size_t i;
-
-	for (i = 0; i < n && i < max; i++)
-		ike_ts_from_prefix(&p[i], &out[i]);
-	return i;
-}
-
 /* IKE_AUTH carries no key exchange: leave the DH transforms out (§1.2). */
 static size_t esp_props_no_dh(const struct gw_rt *gw, uint32_t spi,
 			      struct ike_proposal *out)
@@ -259,15 +248,16 @@ int auth_start(struct ike_sa *sa)
 	if (!c)
 		return -1;
 	c->ike = sa;
-	c->reqid = policy_new_reqid(sa->shard->d);
+	/* a trap's tunnel takes the trap's reqid: its SA replaces the acquire */
+	c->reqid = sa->trap_reqid ? sa->trap_reqid : policy_new_reqid(sa->shard->d);
 	c->created_ms = sgw_now_ms();
 	if (child_alloc_spi(sa, c)) {
 		free(c);
 		return -1;
 	}
 	n = esp_props_no_dh(gw, c->spi_in, props);
-	ni = prefixes_to_ts(gw->c->local_ts, gw->c->n_local_ts, tsi, IKUD_MAX_CHILD_TS);
-	nr = prefixes_to_ts(gw->c->remote_ts, gw->c->n_remote_ts, tsr, IKUD_MAX_CHILD_TS);
+	ni = ike_ts_from_prefixes(gw->c->local_ts, gw->c->n_local_ts, tsi, IKUD_MAX_CHILD_TS);
+	nr = ike_ts_from_prefixes(gw->c->remote_ts, gw->c->n_remote_ts, tsr, IKUD_MAX_CHILD_TS);
 	exchange_begin(sa, &b, IKE_AUTH, false, sa->send_mid);
 	ike_build_id(&b, IKE_PL_IDI, &gw->local_id);
 	ike_build_auth(&b, IKE_AUTH_SHARED_KEY_MIC, auth, auth_len);

@@ -708,6 +708,14 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 			return -1;
 		return parse_u32(ps, st->line, st->w[1], 0, UINT32_MAX, &gw->route_metric);
 	}
+	if (!strcmp(k, "start")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (strcmp(st->w[1], "now") && strcmp(st->w[1], "on-traffic"))
+			return perr(ps, st->line, "usage: start now|on-traffic;");
+		gw->start_on_traffic = !strcmp(st->w[1], "on-traffic");
+		return 0;
+	}
 	if (!strcmp(k, "initiate")) {
 		int i;
 
@@ -835,6 +843,10 @@ static int gw_validate(struct parser *ps, struct ike_conf *conf,
 					       sizeof(gw->initiate[i])))
 				return perr(ps, gw->line, "gateway %s: initiate lists a peer twice",
 					    gw->name);
+	/* the traps cover local-ts x remote-ts: they can lead to one peer only */
+	if (gw->start_on_traffic && gw->n_initiate != 1)
+		return perr(ps, gw->line, "gateway %s: start on-traffic needs exactly one "
+			    "'initiate' peer", gw->name);
 	return 0;
 }
 

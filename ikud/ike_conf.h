@@ -73,6 +73,7 @@ struct ike_conf_gateway {
 	struct sgw_prefix *initiate;	/* peers ikud connects to itself */
 	size_t n_initiate;
 	struct ike_id_pattern initiate_remote_id;	/* identity expected from them */
+	bool start_on_traffic;		/* initiate when the kernel asks (trap) */
 };
 
 struct ike_conf {

@@ -198,6 +198,7 @@ struct ike_sa {
 					 * colliding rekey created (§2.8.2);
 					 * its nonce in collide_nonce */
 	bool is_rekey;			/* created by an IKE SA rekey */
+	uint32_t trap_reqid;		/* started by a trap: its first CHILD_SA's reqid */
 	uint64_t rekey_of;		/* peer's rekey: our SPI of the SA replaced */
 	bool tearing_down;		/* sa_destroy() is running */
 
@@ -329,6 +330,7 @@ struct daemon {
  *   sock, inbox, exchange                 message I/O of an SA
  *   natd, cookie, dpd, delete             small exchanges and checks
  *   rekey, auth, sa_init                  the exchanges that make SAs
+ *   trap                                  configured peers: at once or on traffic
  *   dispatch                              a datagram to its exchange
  *   shard                                 a worker's loop
  *   ctl, main                             control socket, start-up, signals
@@ -375,8 +377,21 @@ bool policy_reqid_in_use(uint32_t reqid, void *unused);
  * directions); -1 when more than max. */
 int policy_build(const struct ike_sa *sa, const struct child_sa *c,
 		 struct xfrm_pol *out, int max);
+/* The same from the tunnel's ends and selectors. */
+struct policy_ends {
+	const struct sockaddr_storage *local, *peer;
+	uint32_t if_id;
+	uint32_t reqid;
+};
+int policy_build_ts(const struct policy_ends *e, const struct ike_ts *tl, unsigned int nl,
+		    const struct ike_ts *tr, unsigned int nr, struct xfrm_pol *out, int max);
 int policy_install(const struct ike_sa *sa, const struct child_sa *c);
+/* The tunnel's policies go, or fall back to the trap's (policy_trap_*). */
 void policy_remove(const struct ike_sa *sa, const struct child_sa *c);
+/* A trap's policies: in the kernel unless a tunnel holds the same selector;
+ * removed with the trap unless a tunnel holds them then. */
+int policy_trap_install(struct xfrm_handle *h, const struct xfrm_pol *pols, int n);
+void policy_trap_remove(struct xfrm_handle *h, const struct xfrm_pol *pols, int n);
 
 /* halfopen.c */
 enum halfopen_verdict {
@@ -523,11 +538,15 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 		     const uint8_t *pkt, size_t len,
 		     const struct sockaddr_storage *peer,
 		     const struct sockaddr_storage *local);
-int sa_init_start(struct shard *s, const struct gw_rt *gw,
-		  const struct sgw_prefix *peer);
-/* Start every configured `initiate` peer of the configuration (worker 0). */
-void sa_init_start_all(struct shard *s);
+struct ike_sa *sa_init_start(struct shard *s, const struct gw_rt *gw,
+			     const struct sgw_prefix *peer);
 void sa_init_on_response(struct ike_sa *sa, struct ike_msg *m);
+
+/* trap.c: the `initiate` peers, started at once or on traffic (worker 0) */
+void trap_start_peers(struct shard *s);
+void trap_on_acquire(struct shard *s, const struct xfrm_event *e);
+void trap_reload(struct shard *s);
+void trap_remove_all(struct shard *s);
 
 /* dispatch.c */
 void dispatch_packet(struct shard *s, struct gw_socks *gs, bool natt,

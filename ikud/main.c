@@ -229,7 +229,7 @@ int main(int argc, char **argv)
 			log_err("cannot open the IKE sockets; stopping");
 			return 1;
 		}
-	sa_init_start_all(d.shards[0]);
+	trap_start_peers(d.shards[0]);
 	for (i = 0; i < d.n_shards; i++)
 		if (shard_start(d.shards[i])) {
 			log_err("cannot start worker %u: %s", i, strerror(errno));

@@ -8,6 +8,10 @@
  * policy. A daemon-wide registry remembers which reqid owns each policy:
  * whoever installs last owns it, and only the owner removes it. A tunnel's
  * reqid is in use as long as it owns a policy; reqids are allocated here.
+ *
+ * A trap (a peer started on traffic, trap.c) registers its policies too:
+ * while no tunnel holds one, the kernel has the trap's version, which makes
+ * it send an acquire; a tunnel that goes puts the trap's version back.
  */
 #include "ikud.h"
 #include "log.h"
@@ -20,9 +24,11 @@
 struct pol_owner {
 	struct sgw_hnode node;
 	struct xfrm_pol key;		/* dir, sel, if_id */
-	uint32_t reqid;
+	uint32_t reqid;			/* whose version the kernel has */
+	bool tunnel;			/* a tunnel's, not (only) a trap's */
 	char gw[IKE_CONF_NAME_MAX];	/* whose tunnel it is */
 	struct ike_id id;
+	struct xfrm_pol trap;		/* trap.reqid 0: no trap */
 };
 
 /* How many registry entries each reqid owns: a reqid is in use while it
@@ -131,20 +137,20 @@ uint32_t policy_new_reqid(struct daemon *d)
 	return reqid;
 }
 
-/* The selectors of a child as prefixes: every local x remote pair of one family. */
-int policy_build(const struct ike_sa *sa, const struct child_sa *c,
-			  struct xfrm_pol *out, int max)
+/* Selectors as prefixes: every local x remote pair of one family. */
+int policy_build_ts(const struct policy_ends *e, const struct ike_ts *tl, unsigned int nl_ts,
+		    const struct ike_ts *tr, unsigned int nr_ts, struct xfrm_pol *out, int max)
 {
 	int n = 0;
 	unsigned int i, j;
 	int family;
 	xfrm_address_t lo, po;
 
-	addr_to_xfrm(&sa->local, &lo, &family);
-	addr_to_xfrm(&sa->peer, &po, &family);
-	for (i = 0; i < c->n_local; i++)
-		for (j = 0; j < c->n_remote; j++) {
-			const struct ike_ts *l = &c->ts_local[i], *r = &c->ts_remote[j];
+	addr_to_xfrm(e->local, &lo, &family);
+	addr_to_xfrm(e->peer, &po, &family);
+	for (i = 0; i < nl_ts; i++)
+		for (j = 0; j < nr_ts; j++) {
+			const struct ike_ts *l = &tl[i], *r = &tr[j];
 			int af = l->type == IKE_TS_IPV4_ADDR_RANGE ? AF_INET : AF_INET6;
 			xfrm_address_t ls, le, rs, re, lp[8], rp[8];
 			uint8_t ll[8], rl[8];
@@ -190,15 +196,65 @@ int policy_build(const struct ike_sa *sa, const struct child_sa *c,
 						p->sel.dport = out_dir ? r->start_port : l->start_port;
 						/* more specific selectors win */
 						p->priority = 200000 - (uint32_t)(ll[a] + rl[b]) * 256;
-						p->if_id = sa->gw->c->if_id;
+						p->if_id = e->if_id;
 						p->tmpl_family = family;
 						p->tmpl_src = out_dir ? lo : po;
 						p->tmpl_dst = out_dir ? po : lo;
-						p->reqid = c->reqid;
+						p->reqid = e->reqid;
 					}
 				}
 		}
 	return n;
+}
+
+int policy_build(const struct ike_sa *sa, const struct child_sa *c,
+		 struct xfrm_pol *out, int max)
+{
+	struct policy_ends e = {
+		.local = &sa->local, .peer = &sa->peer,
+		.if_id = sa->gw->c->if_id, .reqid = c->reqid,
+	};
+
+	return policy_build_ts(&e, c->ts_local, c->n_local, c->ts_remote, c->n_remote,
+			       out, max);
+}
+
+/* Called with pol_lock held: the entry of p, created if needed. */
+static struct pol_owner *owner_get(const struct xfrm_pol *p)
+{
+	struct pol_owner *o;
+
+	if ((!pol_tab.b && sgw_htab_init(&pol_tab, 1024)) ||
+	    (!reqid_tab.b && sgw_htab_init(&reqid_tab, 1024)))
+		return NULL;
+	o = pol_find(p);
+	if (!o) {
+		o = calloc(1, sizeof(*o));
+		if (!o)
+			return NULL;
+		o->key = *p;
+		sgw_htab_add(&pol_tab, &o->node, pol_hash(p));
+	}
+	return o;
+}
+
+/* Called with pol_lock held, once the kernel has p. */
+static void owner_set(struct pol_owner *o, const struct xfrm_pol *p)
+{
+	if (o->reqid != p->reqid) {
+		if (o->reqid)
+			reqid_drop(o->reqid);
+		reqid_hold(p->reqid);
+	}
+	o->reqid = p->reqid;
+}
+
+static void owner_free(struct pol_owner *o)
+{
+	if (o->reqid)
+		reqid_drop(o->reqid);
+	sgw_htab_del(&pol_tab, &o->node);
+	free(o);
 }
 
 static int install_one(struct xfrm_handle *h, const struct xfrm_pol *p,
@@ -208,47 +264,84 @@ static int install_one(struct xfrm_handle *h, const struct xfrm_pol *p,
 	int ret;
 
 	pthread_mutex_lock(&pol_lock);
-	if ((!pol_tab.b && sgw_htab_init(&pol_tab, 1024)) ||
-	    (!reqid_tab.b && sgw_htab_init(&reqid_tab, 1024))) {
-		pthread_mutex_unlock(&pol_lock);
-		return -ENOMEM;
-	}
-	ret = xfrm_policy_add(h, p, true);
+	o = owner_get(p);
+	ret = o ? xfrm_policy_add(h, p, true) : -ENOMEM;
 	if (!ret) {
-		o = pol_find(p);
-		if (!o) {
-			o = calloc(1, sizeof(*o));
-			if (o) {
-				o->key = *p;
-				sgw_htab_add(&pol_tab, &o->node, pol_hash(p));
-			}
-		}
-		if (o) {
-			if (o->reqid != p->reqid) {
-				if (o->reqid)
-					reqid_drop(o->reqid);
-				reqid_hold(p->reqid);
-			}
-			o->reqid = p->reqid;
-			snprintf(o->gw, sizeof(o->gw), "%s", sa->gw_name);
-			o->id = sa->peer_id;
-		}
+		owner_set(o, p);
+		o->tunnel = true;
+		snprintf(o->gw, sizeof(o->gw), "%s", sa->gw_name);
+		o->id = sa->peer_id;
+	} else if (o && !o->reqid) {
+		owner_free(o);
 	}
 	pthread_mutex_unlock(&pol_lock);
 	return ret;
 }
 
+/* The tunnel that owns p goes: the trap's version comes back, if any. */
 static void remove_one(struct xfrm_handle *h, const struct xfrm_pol *p)
 {
 	struct pol_owner *o;
 
 	pthread_mutex_lock(&pol_lock);
 	o = pol_find(p);
-	if (o && o->reqid == p->reqid) {
-		xfrm_policy_del(h, p);
-		reqid_drop(o->reqid);
-		sgw_htab_del(&pol_tab, &o->node);
-		free(o);
+	if (o && o->reqid == p->reqid && o->tunnel) {
+		o->tunnel = false;
+		if (o->trap.reqid && !xfrm_policy_add(h, &o->trap, true)) {
+			owner_set(o, &o->trap);
+		} else {
+			xfrm_policy_del(h, p);
+			owner_free(o);
+		}
+	}
+	pthread_mutex_unlock(&pol_lock);
+}
+
+int policy_trap_install(struct xfrm_handle *h, const struct xfrm_pol *pols, int n)
+{
+	int i, ret = 0;
+
+	pthread_mutex_lock(&pol_lock);
+	for (i = 0; i < n && !ret; i++) {
+		struct pol_owner *o = owner_get(&pols[i]);
+
+		if (!o) {
+			ret = -ENOMEM;
+			break;
+		}
+		/* a tunnel on the same selector keeps it until it goes */
+		if (!o->tunnel) {
+			ret = xfrm_policy_add(h, &pols[i], true);
+			if (ret) {
+				if (!o->reqid)
+					owner_free(o);
+				break;
+			}
+			owner_set(o, &pols[i]);
+		}
+		o->trap = pols[i];
+	}
+	pthread_mutex_unlock(&pol_lock);
+	if (ret)
+		policy_trap_remove(h, pols, i);
+	return ret;
+}
+
+void policy_trap_remove(struct xfrm_handle *h, const struct xfrm_pol *pols, int n)
+{
+	int i;
+
+	pthread_mutex_lock(&pol_lock);
+	for (i = 0; i < n; i++) {
+		struct pol_owner *o = pol_find(&pols[i]);
+
+		if (!o || o->trap.reqid != pols[i].reqid)
+			continue;
+		o->trap.reqid = 0;
+		if (!o->tunnel) {
+			xfrm_policy_del(h, &pols[i]);
+			owner_free(o);
+		}
 	}
 	pthread_mutex_unlock(&pol_lock);
 }

@@ -255,21 +255,22 @@ static int send_init(struct ike_sa *sa, uint16_t group)
 				   IKUD_RETRANS_TRIES);
 }
 
-int sa_init_start(struct shard *s, const struct gw_rt *gw, const struct sgw_prefix *peer)
+struct ike_sa *sa_init_start(struct shard *s, const struct gw_rt *gw,
+			     const struct sgw_prefix *peer)
 {
 	struct gw_socks *gs = sock_find(s, gw->c->name);
 	struct ike_sa *sa;
 
 	if (!gs || gs->fd[0] < 0)
-		return -1;
+		return NULL;
 	sa = sa_new(s, gw, true);
 	if (!sa)
-		return -1;
+		return NULL;
 	addr_from_prefix(peer, 500, &sa->peer);
 	sock_gateway_addr(gw->c, gw->c->port, &sa->local);
 	if (peer->family != gw->c->local.family) {
 		sa_destroy(sa, "peer and local address families differ");
-		return -1;
+		return NULL;
 	}
 	sa->fd = gs->fd[0];
 	sa->state = SA_INIT_SENT;
@@ -277,20 +278,10 @@ int sa_init_start(struct shard *s, const struct gw_rt *gw, const struct sgw_pref
 	sgw_timer_set(&s->timers, &sa->t_expire, sgw_now_ms() + IKUD_HALF_OPEN_TTL_MS);
 	if (send_init(sa, ike_proposals_first_dh(gw->ike, gw->n_ike))) {
 		sa_destroy(sa, "cannot send IKE_SA_INIT");
-		return -1;
+		return NULL;
 	}
 	log_sa(sa, LOG_INFO, "initiating");
-	return 0;
-}
-
-void sa_init_start_all(struct shard *s)
-{
-	const struct ikud_conf *conf = s->conf;
-	size_t i, j;
-
-	for (i = 0; i < conf->c.n_gateways; i++)
-		for (j = 0; j < conf->gws[i].c->n_initiate; j++)
-			sa_init_start(s, &conf->gws[i], &conf->gws[i].c->initiate[j]);
+	return sa;
 }
 
 void sa_init_on_response(struct ike_sa *sa, struct ike_msg *m)

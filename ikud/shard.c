@@ -177,6 +177,8 @@ static void apply_reload(struct shard *s, struct ikud_conf *conf)
 		sa->gw = gw;
 	}
 	shard_open_sockets(s);
+	if (s->idx == 0)
+		trap_reload(s);
 }
 
 /* The operator names an identity as ikud.conf does; compared by the rule of
@@ -318,6 +320,8 @@ static void on_xfrm_event(void *arg, const struct xfrm_event *e)
 
 	if (e->type == XFRM_EV_SA_EXPIRE)
 		rekey_on_expire(s, e);
+	else if (e->type == XFRM_EV_ACQUIRE)
+		trap_on_acquire(s, e);
 }
 
 static void *shard_main(void *arg)
@@ -384,7 +388,8 @@ struct shard *shard_new(struct daemon *d, unsigned int idx)
 		log_err("shard %u: cannot open XFRM netlink: %s", idx, strerror(errno));
 		goto fail;
 	}
-	s->xev = xfrm_events_open(-1, XFRM_EVENTS_EXPIRE);
+	/* worker 0 holds the traps (trap.c): acquires go to it alone */
+	s->xev = xfrm_events_open(-1, XFRM_EVENTS_EXPIRE | (idx ? 0 : XFRM_EVENTS_ACQUIRE));
 	if (s->xev) {
 		ev.data.u64 = ev_data(EV_XFRM, 0);
 		epoll_ctl(s->epfd, EPOLL_CTL_ADD, xfrm_events_fd(s->xev), &ev);

@@ -264,6 +264,9 @@ int ike_ts_family(const struct ike_ts *t);			/* AF_INET, AF_INET6 */
 void ike_ts_prefix_range(const struct sgw_prefix *p, uint8_t *start, uint8_t *end);
 /* The prefix as a selector of any protocol and port. */
 void ike_ts_from_prefix(const struct sgw_prefix *p, struct ike_ts *t);
+/* The first max prefixes as selectors; returns how many. */
+size_t ike_ts_from_prefixes(const struct sgw_prefix *p, size_t n, struct ike_ts *out,
+			    size_t max);
 /* Does the selector's address range lie inside the prefix? */
 bool ike_ts_within(const struct ike_ts *t, const struct sgw_prefix *p);
 /* Do they share an address? */

@@ -39,6 +39,16 @@ void ike_ts_from_prefix(const struct sgw_prefix *p, struct ike_ts *t)
 	ike_ts_prefix_range(p, t->start_addr, t->end_addr);
 }
 
+size_t ike_ts_from_prefixes(const struct sgw_prefix *p, size_t n, struct ike_ts *out,
+			    size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < max; i++)
+		ike_ts_from_prefix(&p[i], &out[i]);
+	return i;
+}
+
 bool ike_ts_within(const struct ike_ts *t, const struct sgw_prefix *p)
 {
 	size_t alen = ike_ts_addr_len(t);

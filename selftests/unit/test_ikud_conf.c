@@ -193,9 +193,12 @@ static void test_errors(void **state)
 	expect_error(GW(" xfrm-interface x if_id 3;\n tunnel-mtu 1000;\n"), "not a number in [1280, 65535]");
 	expect_error(GW(" ike-dscp AF44;\n"), "'AF44' is not a DSCP");
 	expect_error(GW(" ike-dscp 64;\n"), "'64' is not a DSCP");
+	expect_error(GW(" start later;\n"), "usage: start now|on-traffic;");
+	expect_error(GW(" start on-traffic;\n"), "gateway g: start on-traffic needs exactly one 'initiate' peer");
+	expect_error(GW(" start on-traffic;\n initiate 192.0.2.7 192.0.2.8;\n"),
+		     "needs exactly one 'initiate' peer");
 }
 
-/* Sizes as sgwctl reads them (one parser): 1m is a mebibyte. */
 /* Peer rules, claim width and limits: defaults and what the file says. */
 static void test_claim_options(void **state)
 {
@@ -230,6 +233,11 @@ static void test_claim_options(void **state)
 	ike_conf_free(&c);
 	assert_int_equal(ike_conf_parse("x.conf", GW(" ike-dscp EF;\n"), &c, err, sizeof(err)), 0);
 	assert_int_equal(c.gateways[0].ike_dscp, 46);
+	assert_false(c.gateways[0].start_on_traffic);
+	ike_conf_free(&c);
+	assert_int_equal(ike_conf_parse("x.conf", GW(" initiate 192.0.2.7;\n start on-traffic;\n"),
+					&c, err, sizeof(err)), 0);
+	assert_true(c.gateways[0].start_on_traffic);
 	ike_conf_free(&c);
 	assert_int_equal(ike_conf_parse("x.conf", GW(" max-claim /24 /64;\n"
 					" peer-limit prefixes 4 tunnels 2;\n unbound-peers refuse;\n"
