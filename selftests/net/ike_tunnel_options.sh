@@ -155,15 +155,28 @@ gw_in_stat() {	# FIELD (replay-window, replay, failed)
 		END { print n + 0 }'
 }
 
+# A receiver in the background, writing its count to OUT; returns once it
+# listens (a slow guest takes seconds to start Python). rx_wait waits for
+# the receivers to finish.
+RX_PIDS=()
+rx_start() {	# NETNS OUT ADDR [VRF]
+	rm -f "$2.ready"
+	ip netns exec "$1" python3 "$UDP_TX" recv "$3" 3 "${4:-}" "$2.ready" >"$2" &
+	RX_PIDS+=($!)
+	wait_until 30 test -e "$2.ready"
+}
+rx_wait() {
+	wait "${RX_PIDS[@]}"
+	RX_PIDS=()
+}
+
 # 3000 datagrams from the eNodeB, half of them 100 ms late on the wire.
 reordered_burst() {
 	local out
 	tc -n "$ENB" qdisc add dev veth-e root netem delay 100ms reorder 50%
-	ip netns exec "$GW" python3 "$UDP_TX" recv 10.2.0.1 3 s1 >"$dir/rx" &
-	local rx=$!
-	sleep 1
+	rx_start "$GW" "$dir/rx" 10.2.0.1 s1
 	out=$(ip netns exec "$ENB" python3 "$UDP_TX" send 10.1.0.1 10.2.0.1 3000)
-	wait "$rx"
+	rx_wait
 	tc -n "$ENB" qdisc del dev veth-e root
 	echo "$out $(cat "$dir/rx")"
 }
@@ -208,14 +221,13 @@ for mtu in none 1400; do
 	fi
 	retunnel
 	wire_reset "$ENB"
-	ip netns exec "$ENB" python3 "$UDP_TX" recv 10.1.0.1 3 >"$dir/rx4" &
-	ip netns exec "$ENB" python3 "$UDP_TX" recv fd00:1::1 3 >"$dir/rx6" &
-	sleep 1
+	rx_start "$ENB" "$dir/rx4" 10.1.0.1
+	rx_start "$ENB" "$dir/rx6" fd00:1::1
 	for size in 1372 1872; do
 		ip netns exec "$GW" python3 "$UDP_TX" send 10.2.0.1 10.1.0.1 5 0 $size s1 >/dev/null
 		ip netns exec "$GW" python3 "$UDP_TX" send fd00:2::1 fd00:1::1 5 0 $((size - 20)) s1 >/dev/null
 	done
-	wait
+	rx_wait
 	frags=$(wire "$ENB" w_esp_frag)
 	echo "# tunnel-mtu $mtu: outer ESP fragments $frags; received $(cat "$dir/rx4") (IPv4), $(cat "$dir/rx6") (IPv6) of 10 each"
 	check_eq "$(cat "$dir/rx4") $(cat "$dir/rx6")" "received 10 received 10" \

@@ -6,9 +6,9 @@
 #       COUNT datagrams of SIZE payload bytes (default 64) to DST port 9 from
 #       SRC, as fast as the socket takes them, with IP_TOS / IPV6_TCLASS TOS
 #       (default 0), bound to the VRF device when given; prints "sent N"
-#   udp_tx.py recv ADDR SECONDS [VRF]
+#   udp_tx.py recv ADDR SECONDS [VRF [READY]]
 #       counts datagrams to ADDR port 9 until SECONDS pass without one;
-#       prints "received N"
+#       prints "received N"; creates the file READY once it listens
 import socket, sys
 
 
@@ -41,10 +41,12 @@ def send(src, dst, count, tos=0, size=64, vrf=""):
     print("sent", sent)
 
 
-def recv(addr, secs, vrf=""):
+def recv(addr, secs, vrf="", ready=""):
     s = sock(addr, vrf)
     s.bind((addr, 9))
     s.settimeout(secs)
+    if ready:
+        open(ready, "w").close()
     n = 0
     try:
         while True:
@@ -61,4 +63,4 @@ if sys.argv[1] == "send":
          int(a[4]) if len(a) > 4 else 64, a[5] if len(a) > 5 else "")
 else:
     a = sys.argv[2:]
-    recv(a[0], float(a[1]), a[2] if len(a) > 2 else "")
+    recv(a[0], float(a[1]), a[2] if len(a) > 2 else "", a[3] if len(a) > 3 else "")
