@@ -161,7 +161,7 @@ gw_in_stat() {	# FIELD (replay-window, replay, failed)
 RX_PIDS=()
 rx_start() {	# NETNS OUT ADDR [VRF]
 	rm -f "$2.ready"
-	ip netns exec "$1" python3 "$UDP_TX" recv "$3" 3 "${4:-}" "$2.ready" >"$2" &
+	ip netns exec "$1" python3 "$UDP_TX" recv "$3" 10 "${4:-}" "$2.ready" >"$2" &
 	RX_PIDS+=($!)
 	wait_until 30 test -e "$2.ready"
 }
@@ -247,10 +247,16 @@ write_ikud_conf "ike-dscp CS6;"
 retunnel
 wire_reset "$ENB"
 wire_reset "$GW"
+# receivers on both sides: no ICMP error (CS6, ECN bits kept) joins the count
+rx_start "$ENB" "$dir/rx_enb" 10.1.0.1
+rx_start "$GW" "$dir/rx_gw" 10.2.0.1 s1
 for tos in 0xb8 0x88 0xc0 0x02 0x03; do	# EF AF41 CS6 ECT(0) CE
 	ip netns exec "$GW" python3 "$UDP_TX" send 10.2.0.1 10.1.0.1 10 $tos 64 s1 >/dev/null
 	ip netns exec "$ENB" python3 "$UDP_TX" send 10.1.0.1 10.2.0.1 10 $tos >/dev/null
 done
+rx_wait
+check_eq "$(cat "$dir/rx_enb") $(cat "$dir/rx_gw")" "received 50 received 50" \
+	"the marked datagrams cross the tunnel both ways"
 for side in "$ENB:gateway to eNodeB" "$GW:eNodeB to gateway"; do
 	ns=${side%%:*}
 	what=${side#*:}

@@ -7,7 +7,8 @@
 #       SRC, as fast as the socket takes them, with IP_TOS / IPV6_TCLASS TOS
 #       (default 0), bound to the VRF device when given; prints "sent N"
 #   udp_tx.py recv ADDR SECONDS [VRF [READY]]
-#       counts datagrams to ADDR port 9 until SECONDS pass without one;
+#       counts datagrams to ADDR port 9 until SECONDS pass without one
+#       (60 s for the first: a slow guest takes seconds to start a sender);
 #       prints "received N"; creates the file READY once it listens
 import socket, sys
 
@@ -44,7 +45,7 @@ def send(src, dst, count, tos=0, size=64, vrf=""):
 def recv(addr, secs, vrf="", ready=""):
     s = sock(addr, vrf)
     s.bind((addr, 9))
-    s.settimeout(secs)
+    s.settimeout(60)
     if ready:
         open(ready, "w").close()
     n = 0
@@ -52,6 +53,7 @@ def recv(addr, secs, vrf="", ready=""):
         while True:
             s.recv(65536)
             n += 1
+            s.settimeout(secs)
     except socket.timeout:
         pass
     print("received", n)
