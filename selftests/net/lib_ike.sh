@@ -5,8 +5,8 @@
 # $dir/strongswan.conf and $dir/swanctl.conf, and names its CHILD_SA "c".
 #
 #   start_ikud / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
-#   ctl REQUEST                   ikud's control socket: one line in, JSON out
-#   ctl_at SOCKET REQUEST         the same for another ikud's socket
+#   ctl ARGS                      sgwctl -j ike ARGS on ikud's control socket
+#   ctl_at SOCKET ARGS            the same for another ikud's socket
 #   json EXPR                     a Python expression over JSON on stdin ("j")
 #   ike_count [SOCKET], child_count [SOCKET], failures REASON, gw_states,
 #   gw_policies
@@ -35,15 +35,7 @@ stop_ikud() {	# [SIGNAL], TERM by default
 }
 at_exit stop_ikud
 
-ctl_at() {	# SOCKET REQUEST...: any ikud's control socket
-	python3 - "$1" "${*:2}" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-print(s.makefile().read(), end="")
-EOF
-}
+ctl_at() { "$SGWCTL" -j ike socket "$1" "${@:2}"; }
 
 ctl() { ctl_at "$dir/ikud.sock" "$@"; }
 
