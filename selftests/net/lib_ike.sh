@@ -7,7 +7,6 @@
 #   start_ikud / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
 #   ctl ARGS                      sgwctl -j ike ARGS on ikud's control socket
 #   ctl_at SOCKET ARGS            the same for another ikud's socket
-#   json EXPR                     a Python expression over JSON on stdin ("j")
 #   ike_count [SOCKET], child_count [SOCKET], failures REASON, gw_states,
 #   gw_policies
 #   write_strongswan_conf [LINE...]   $dir/strongswan.conf, extra charon lines
@@ -39,20 +38,15 @@ ctl_at() { "$SGWCTL" -j ike socket "$1" "${@:2}"; }
 
 ctl() { ctl_at "$dir/ikud.sock" "$@"; }
 
-json() {
-	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
-}
-
 # established IKE SAs and installed CHILD_SAs of the ikud at SOCKET (default
 # $dir/ikud.sock)
 ike_count() {
-	ctl_at "${1:-$dir/ikud.sock}" sa show |
-		json "len([s for s in j['sas'] if s['state']=='established'])"
+	ctl_at "${1:-$dir/ikud.sock}" sa show | jq '[.sas[] | select(.state == "established")] | length'
 }
 child_count() {
-	ctl_at "${1:-$dir/ikud.sock}" sa show | json "sum(len(s['children']) for s in j['sas'])"
+	ctl_at "${1:-$dir/ikud.sock}" sa show | jq '[.sas[].children[]] | length'
 }
-failures() { ctl stats | json "j['failures']['$1']"; }
+failures() { ctl stats | jq --arg r "$1" '.failures[$r]'; }
 gw_states() { ip -n "$GW" xfrm state | grep -c '^src'; }
 # policies of tunnels (not the per-socket bypass policies of the IKE sockets)
 gw_policies() { ip -n "$GW" xfrm policy | grep -cE '^\s+dir (in|out|fwd) '; }
