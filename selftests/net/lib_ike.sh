@@ -4,7 +4,8 @@
 # (charon's netns), writes $dir/ikud.conf (control socket $dir/ikud.sock),
 # $dir/strongswan.conf and $dir/swanctl.conf, and names its CHILD_SA "c".
 #
-#   start_ikud / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
+#   start_ikud [-q] / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
+#                                 (-q: at the configuration's level, not debug)
 #   ctl ARGS                      sgwctl -j ike ARGS on ikud's control socket
 #   ctl_at SOCKET ARGS            the same for another ikud's socket
 #   ike_count [SOCKET], child_count [SOCKET], failures REASON, gw_states,
@@ -20,7 +21,9 @@ IKUD_PID=
 CHARON_PID=
 
 start_ikud() {
-	ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" -d >>"$dir/ikud.log" 2>&1 &
+	local debug=-d
+	[ "${1:-}" != -q ] || debug=
+	ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" $debug >>"$dir/ikud.log" 2>&1 &
 	IKUD_PID=$!
 	wait_until 10 test -S "$dir/ikud.sock"
 }
@@ -80,7 +83,10 @@ at_exit stop_charon
 # $dir/strongswan.conf: charon with Debian's plugins, no routes or virtual
 # IPs of its own, a log in $dir/charon.log; each argument is one more line
 # of the charon section (retransmission settings and the like).
+# SWAN_LOG="DEFAULT IKE" sets the log levels (default "1 2"; "-1 -1": none).
 write_strongswan_conf() {
+	local levels
+	read -r -a levels <<<"${SWAN_LOG:-1 2}"
 	{
 		printf 'charon {\n\tload_modular = yes\n\tinstall_routes = no\n\tinstall_virtual_ip = no\n'
 		[ $# = 0 ] || printf '\t%s\n' "$@"
@@ -91,8 +97,8 @@ write_strongswan_conf() {
 	filelog {
 		charon {
 			path = $dir/charon.log
-			default = 1
-			ike = 2
+			default = ${levels[0]}
+			ike = ${levels[1]}
 			append = yes
 			flush_line = yes
 		}
