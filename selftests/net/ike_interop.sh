@@ -13,16 +13,17 @@
 # Cases: strongSwan initiating to ikud (responder) with a matrix of
 # algorithms; ping crosses the tunnel and the XFRM counters prove it;
 # CHILD_SA and IKE_SA rekeying by strongSwan with traffic running; delete
-# from strongSwan; delete from ikud (sgw control socket); wrong PSK, no
-# common proposal and an unacceptable traffic selector fail with the right
-# notify and leave nothing in the kernel; DPD notices a killed peer; ikud
+# from strongSwan; delete from ikud (its control socket: root's alone, a
+# malformed request refused and nothing changed); wrong PSK, no common
+# proposal and an unacceptable traffic selector fail with the right notify
+# and leave nothing in the kernel; DPD notices a killed peer; ikud
 # initiating to strongSwan.
 #
 # sgw-timeout: 1500
 
 source "$(dirname "$0")/lib.sh"
 
-require_cmd ip jq python3 swanctl nsenter unshare
+require_cmd ip jq python3 swanctl nsenter unshare setpriv
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 [ -x "$IKUD" ] || skip "$IKUD not built"
 require_module esp4 xfrm_interface dummy
@@ -179,6 +180,17 @@ check_eq "$(gw_policies)" 0 "no policy left"
 echo "# delete from ikud (control socket)"
 initiate
 log_test $? "strongSwan re-establishes"
+check_eq "$(stat -c %a "$dir/ikud.sock")" 700 "the control socket is root's alone"
+out=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$SGWCTL" ike socket "$dir/ikud.sock" \
+	sa terminate all 2>&1)
+check_eq "$?" 2 "an unprivileged user cannot reach ikud"
+echo "$out" | grep -q '^Error: cannot reach ikud at .*: Permission denied$'
+log_test $? "sgwctl says why ($out)"
+out=$(ctl sa terminate id 0x1 2>&1)
+check_eq "$?" 2 "ikud refuses an id that is not decimal"
+echo "$out" | grep -q "^Error: ike sa terminate: selector 'id': bad value '0x1' (a decimal number)$"
+log_test $? "sgwctl prints ikud's error ($out)"
+check_eq "$(ike_count)/$(gw_states)" 1/2 "refused requests changed nothing"
 ctl sa terminate all >/dev/null
 wait_until 10 sh -c "! nsenter -t $CHARON_PID -m -n swanctl --list-sas | grep -q ESTABLISHED"
 swan --list-sas | grep -q ESTABLISHED
