@@ -152,15 +152,21 @@ check_eq $? 1 "sgwctl refuses a malformed SPI"
 
 # --- a tunnel deleted at the primary is withdrawn within 2 s --------------------
 
+# The clock starts when gw1 has removed the route, i.e. when ikud has the
+# peer's DELETE (as in ike_rri): the time swanctl and charon take to send
+# it is the eNodeB's, not the gateway's, and under emulation it alone may
+# pass 1.5 s.
+gw1_lacks() { ! secgw_routes 1 | grep -q "^$1 "; }
 secgw_swan --terminate --ike enb5-p >/dev/null 2>&1 &
 bg=$!
+wait_until 10 gw1_lacks 10.100.0.5
+log_test $? "eNodeB 5 deletes its primary tunnel: gw1 removes its route"
 ms=$(ms_until csr_fib_via_backup 10.100.0.5)
 wait $bg
-check_range "$ms" 0 2000 "eNodeB 5 deletes its primary tunnel: the CSR forwards via the backup within 2 s (ms)"
+check_range "$ms" 0 2000 "the CSR forwards via the backup within 2 s (ms)"
 wait_until 5 csr_best_via 10.100.0.5 "${SECGW_CORE[2]}"
 log_test $? "CSR: eNodeB 5 now best via the backup in BGP"
 check_eq "$(secgw_csr_paths | grep -c "^10\.100\.0\.5/32 ${SECGW_CORE[1]} ")" 0 "CSR: the primary's path is withdrawn"
-check_eq "$(secgw_routes 1 | grep -c '^10\.100\.0\.5 ')" 0 "gw1: its route is gone"
 tx2=$(tx_packets 2)
 mme_ping 5
 log_test $? "the MME still reaches eNodeB 5"
