@@ -4,7 +4,7 @@
 # IKE setup rate of ikud against strongSwan initiators (run in the VM:
 #   selftests/vm/run -- bench/ike_setup_rate.sh [TUNNELS]).
 #
-#   enb netns: one charon with TUNNELS connections     gw netns: ikud
+#   $ENB: one charon with TUNNELS connections          $GW: ikud
 #   (ids enbK.enb.example.net, inner 10.1.X.Y/32)  ---  192.0.2.1, if_id 42
 #
 # Method: every connection has start_action=start, so loading them makes
@@ -12,35 +12,26 @@
 # CHILD_SA each). We time from the load to the last IKE SA ikud reports
 # established, and read the CPU time ikud and charon used (utime+stime from
 # /proc) for it. Under TCG absolute numbers mean little: compare ikud's CPU
-# per tunnel with charon's, measured in the same run.
+# per tunnel with charon's, measured in the same run. Both log only what
+# their configuration asks (notice for ikud, nothing for charon).
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/../selftests/net/lib.sh"
+source "$SGW_TOP/selftests/net/lib_ike.sh"
+
 N=${1:-200}
-IKUD=${IKUD:-$TOP/build/ikud}
 PSK="bench-secret-0123456789"
+
+require_cmd ip jq swanctl nsenter unshare
+require_module esp4 xfrm_interface
 dir=$(mktemp -d /tmp/ike_bench.XXXXXX)
-ENB=ikb-enb-$$
-GW=ikb-gw-$$
-
-cleanup() {
-	[ -n "$IKUD_PID" ] && kill "$IKUD_PID" 2>/dev/null
-	[ -n "$CHARON_PID" ] && kill "$CHARON_PID" 2>/dev/null
-	sleep 1
-	ip netns del "$ENB" 2>/dev/null
-	ip netns del "$GW" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
-modprobe -q esp4; modprobe -q xfrm_interface; modprobe -q dummy
-ip netns add "$ENB"; ip netns add "$GW"
-ip -n "$ENB" link set lo up; ip -n "$GW" link set lo up
-ip link add veth-e netns "$ENB" type veth peer name veth-g netns "$GW"
-ip -n "$ENB" addr add 192.0.2.2/24 dev veth-e
-ip -n "$GW" addr add 192.0.2.1/24 dev veth-g
-ip -n "$ENB" link set veth-e up; ip -n "$GW" link set veth-g up
-ip -n "$GW" link add ipsec0 type xfrm dev veth-g if_id 42
-ip -n "$GW" link set ipsec0 up
+at_exit "rm -rf $dir"
+setup_ns ENB GW || exit 1
+ip link add veth-e netns "$ENB" type veth peer name veth-g netns "$GW" &&
+ip -n "$ENB" addr add 192.0.2.2/24 dev veth-e &&
+ip -n "$GW" addr add 192.0.2.1/24 dev veth-g &&
+ip -n "$ENB" link set veth-e up && ip -n "$GW" link set veth-g up &&
+ip -n "$GW" link add ipsec0 type xfrm dev veth-g if_id 42 &&
+ip -n "$GW" link set ipsec0 up || exit 1
 
 cat >"$dir/ikud.conf" <<EOF
 log-level notice;
@@ -56,21 +47,7 @@ gateway s1 {
 }
 EOF
 
-cat >"$dir/strongswan.conf" <<EOF
-charon {
-	load_modular = yes
-	install_routes = no
-	install_virtual_ip = no
-	plugins {
-		include /etc/strongswan.d/charon/*.conf
-	}
-	syslog {
-		daemon {
-			default = -1
-		}
-	}
-}
-EOF
+SWAN_LOG="-1 -1" write_strongswan_conf
 {
 	echo "connections {"
 	for ((k = 1; k <= N; k++)); do
@@ -105,43 +82,26 @@ EOF
 cpu_ms() {	# utime + stime of a process, in ms
 	awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"
 }
-ctl() {
-	python3 - "$dir/ikud.sock" "$*" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-print(s.makefile().read(), end="")
-EOF
-}
-established() { ctl stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["ike_established"])'; }
+stat_of() { ctl stats | jq ".$1"; }
 
-ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" >"$dir/ikud.log" 2>&1 &
-IKUD_PID=$!
-ip netns exec "$ENB" unshare -m sh -c \
-	"mount -t tmpfs none /run && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/charon" \
-	>/dev/null 2>&1 &
-CHARON_PID=$!
-for i in $(seq 100); do
-	[ -S "$dir/ikud.sock" ] && nsenter -t "$CHARON_PID" -m -n swanctl --stats >/dev/null 2>&1 && break
-	sleep 0.2
-done
+start_ikud -q || { cat "$dir/ikud.log"; exit 1; }
+start_charon || { echo "charon did not start"; exit 1; }
 
 ikud0=$(cpu_ms "$IKUD_PID"); charon0=$(cpu_ms "$CHARON_PID")
 t0=$(date +%s%N)
-nsenter -t "$CHARON_PID" -m -n swanctl --load-all --file "$dir/swanctl.conf" >/dev/null
-while [ "$(established)" -lt "$N" ] && [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt 600 ]; do
+load_swan
+while [ "$(stat_of ike_established)" -lt "$N" ] && [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt 600 ]; do
 	sleep 0.5
 done
 t1=$(date +%s%N)
 ikud1=$(cpu_ms "$IKUD_PID"); charon1=$(cpu_ms "$CHARON_PID")
-got=$(established)
+got=$(stat_of ike_established)
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
 echo "tunnels requested:        $N"
-echo "IKE SAs established:      $got (CHILD_SAs: $(ctl stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["child_sas"])'))"
+echo "IKE SAs established:      $got (CHILD_SAs: $(stat_of child_sas))"
 echo "wall time:                $secs s"
 echo "setup rate:               $(awk -v n="$got" -v s="$secs" 'BEGIN { printf "%.1f", n / s }') tunnels/s"
 echo "ikud CPU:                 $((ikud1 - ikud0)) ms ($(awk -v c=$((ikud1 - ikud0)) -v n="$got" 'BEGIN { printf "%.2f", c / n }') ms per tunnel)"
 echo "charon CPU (initiator):   $((charon1 - charon0)) ms ($(awk -v c=$((charon1 - charon0)) -v n="$got" 'BEGIN { printf "%.2f", c / n }') ms per tunnel)"
-echo "ikud peak setups/s (1 s): $(ctl stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["setups_per_second_peak"])')"
-echo "kernel SAs in gw netns:   $(ip -n "$GW" xfrm state | grep -c '^src')"
+echo "ikud peak setups/s (1 s): $(stat_of setups_per_second_peak)"
+echo "kernel SAs in gw netns:   $(gw_states)"

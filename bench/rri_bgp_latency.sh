@@ -33,45 +33,18 @@ ip -n "$gw" link set g0 master s1 up && ip -n "$gw" addr add 10.100.1.1/30 dev g
 ip -n "$csr" link set c0 master s1 up && ip -n "$csr" addr add 10.100.1.2/30 dev c0 ||
 	exit 1
 
-bgp() {	# bgp ROUTER_ID PEER
-	cat <<EOF
-router bgp 65000 vrf s1
- bgp router-id $1
- no bgp default ipv4-unicast
- neighbor $2 remote-as internal
- neighbor $2 timers 3 9
- neighbor $2 timers connect 1
- address-family ipv4 unicast
-  neighbor $2 activate
-  neighbor $2 advertisement-interval 0
-EOF
-}
 frr_start "$gw" "hostname gw" "hostname gw
-ip prefix-list ENB-S1 seq 10 permit 10.200.0.0/16 ge 32
-route-map RRI-S1 permit 10
- match ip address prefix-list ENB-S1
- match metric $METRIC
- set local-preference 200
-$(bgp 10.255.0.1 10.100.1.2)
-  redistribute kernel route-map RRI-S1" &&
+$(frr_rri_map RRI-S1 10.200.0.0/16 200 "$METRIC")
+$(frr_bgp_vrf s1 10.255.0.1 RRI-S1 10.100.1.2)" &&
 frr_start "$csr" "hostname csr" "hostname csr
-$(bgp 10.255.0.3 10.100.1.1)" || exit 1
+$(frr_bgp_vrf s1 10.255.0.3 - 10.100.1.1)" || exit 1
 wait_until 60 frr_bgp_established "$csr" s1 10.100.1.1 || { echo "BGP not established"; exit 1; }
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# time_to PRESENT(1|0) PREFIX: ms until the CSR's VRF table has / lacks it.
-time_to() {
-	local start=$(now_ms) i out
-	for ((i = 0; i < 500; i++)); do
-		out=$(ip -n "$csr" route show vrf s1 "$2")
-		if { [ "$1" = 1 ] && [ -n "$out" ]; } || { [ "$1" = 0 ] && [ -z "$out" ]; }; then
-			echo $(($(now_ms) - start))
-			return
-		fi
-		sleep 0.02
-	done
-	echo 10000
-}
+at_csr() { ip -n "$csr" route show vrf s1 "$1" | grep -q .; }
+gone_at_csr() { ! at_csr "$1"; }
+# ms until the CSR's VRF table has (at_csr) or lacks (gone_at_csr) PREFIX;
+# 10000 if it does not happen within 10 s
+time_to() { local ms; ms=$(ms_until -i 20 "$@"); echo "${ms:-10000}"; }
 stats() {
 	sort -n | awk '{ v[NR] = $1 } END { printf "min %d ms, median %d ms, max %d ms (n=%d)\n", v[1], v[int((NR + 1) / 2)], v[NR], NR }'
 }
@@ -80,9 +53,9 @@ add=() del=()
 for ((i = 1; i <= samples; i++)); do
 	p=10.200.1.$i/32
 	"$XFRM_TOOL" -n "$gw" route-add prefix $p vrf s1 dev ipsec0 proto "$PROTO" metric "$METRIC" || exit 1
-	add+=("$(time_to 1 $p)")
+	add+=("$(time_to at_csr $p)")
 	"$XFRM_TOOL" -n "$gw" route-del prefix $p vrf s1 dev ipsec0 proto "$PROTO" metric "$METRIC" || exit 1
-	del+=("$(time_to 0 $p)")
+	del+=("$(time_to gone_at_csr $p)")
 done
 echo "announce (gw kernel route -> csr FIB): $(printf '%s\n' "${add[@]}" | stats)"
 echo "withdraw (gw route deleted -> gone from csr FIB): $(printf '%s\n' "${del[@]}" | stats)"

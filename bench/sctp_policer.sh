@@ -30,10 +30,10 @@
 # (61 ms for 15k at 2mbit) wastes tokens, so the small burst under-delivers for
 # reasons outside the policer, and the larger one shows its precision.
 
+source "$(dirname "$0")/../selftests/net/lib.sh"
+
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-SGWCTL=$top/build/sgwctl
-BLAST=$top/build/progs/pkt_blast
+BLAST=$SGW_TOP/build/progs/pkt_blast
 secs=${1:-2}
 rounds=${2:-7}
 size=200
@@ -41,43 +41,34 @@ dst=10.139.15.1
 
 die() { echo "sctp_policer: $*" >&2; exit 1; }
 [ -x "$SGWCTL" ] && [ -x "$BLAST" ] || die "build first (make)"
-command -v nft >/dev/null || die "nft missing"
-modprobe -q vrf || die "no vrf module"
+require_cmd nft jq python3
+require_module vrf
+modprobe -r sgw 2>/dev/null
+at_exit "modprobe -r sgw"
 tmp=$(mktemp -d)
+at_exit "rm -rf $tmp"
 
 ns() { ip netns exec "$@"; }
-cleanup() {
-	ip netns del enb 2>/dev/null
-	ip netns del gw 2>/dev/null
-	ip netns del mme 2>/dev/null
-	modprobe -r sgw 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-cleanup
-tmp=$(mktemp -d)
-
-ip netns add enb && ip netns add gw && ip netns add mme || die "netns"
-ip link add e0 netns enb type veth peer name g0 netns gw
-ip link add g1 netns gw type veth peer name m0 netns mme
-ip -n gw link add s1 type vrf table 10
-ip -n gw link set g0 master s1
-ip -n gw link set g1 master s1
-for n in enb gw mme; do ip -n $n link set lo up; done
-ip -n enb addr add 10.10.0.2/24 dev e0
-ip -n gw addr add 10.10.0.1/24 dev g0
-ip -n gw addr add 10.20.0.1/24 dev g1
-ip -n enb link set e0 up
-ip -n gw link set s1 up
-ip -n gw link set g0 up
-ip -n gw link set g1 up
-ip -n mme link set m0 up
-ns gw sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+setup_ns enb gw mme || die "netns"
+ip link add e0 netns "$enb" type veth peer name g0 netns "$gw"
+ip link add g1 netns "$gw" type veth peer name m0 netns "$mme"
+ip -n "$gw" link add s1 type vrf table 10
+ip -n "$gw" link set g0 master s1
+ip -n "$gw" link set g1 master s1
+ip -n "$enb" addr add 10.10.0.2/24 dev e0
+ip -n "$gw" addr add 10.10.0.1/24 dev g0
+ip -n "$gw" addr add 10.20.0.1/24 dev g1
+ip -n "$enb" link set e0 up
+ip -n "$gw" link set s1 up
+ip -n "$gw" link set g0 up
+ip -n "$gw" link set g1 up
+ip -n "$mme" link set m0 up
+ns "$gw" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
 	net.ipv4.conf.g0.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-m0mac=$(ip -n mme -br link show m0 | awk '{print $3}')
-g0mac=$(ip -n gw -br link show g0 | awk '{print $3}')
-ip -n gw neigh add 10.20.0.2 lladdr "$m0mac" dev g1 nud permanent
-ip -n gw route add 10.128.0.0/9 via 10.20.0.2 dev g1 table 10
+m0mac=$(ip -n "$mme" -br link show m0 | awk '{print $3}')
+g0mac=$(ip -n "$gw" -br link show g0 | awk '{print $3}')
+ip -n "$gw" neigh add 10.20.0.2 lladdr "$m0mac" dev g1 nud permanent
+ip -n "$gw" route add 10.128.0.0/9 via 10.20.0.2 dev g1 table 10
 
 # Prefix lists: 10 and 10,000 /24s; the MME (10.139.15.1) is in both.
 python3 - "$tmp" <<'EOF'
@@ -92,21 +83,21 @@ for name, l in (("10", small), ("10000", big)):
 EOF
 
 rx_packets() {
-	ns mme cat /sys/class/net/m0/statistics/rx_packets
+	ns "$mme" cat /sys/class/net/m0/statistics/rx_packets
 }
 
 # blast PROTO SIZE SECONDS PPS NSRC: print "delivered_pps seconds delivered"
 blast() {
 	local before after out sent t
 	before=$(rx_packets)
-	out=$(ns enb "$BLAST" e0 "$g0mac" 10.10.0.2 "$dst" "$1" "$2" "$3" "$4" "$5") || die "pkt_blast failed"
+	out=$(ns "$enb" "$BLAST" e0 "$g0mac" 10.10.0.2 "$dst" "$1" "$2" "$3" "$4" "$5") || die "pkt_blast failed"
 	sleep 0.2
 	after=$(rx_packets)
 	t=$(awk '{print $4}' <<<"$out")
 	awk -v d=$((after - before)) -v t="$t" 'BEGIN { printf "%.0f %s %d\n", d / t, t, d }'
 }
 
-sgwctl() { "$SGWCTL" -n gw "$@" || die "sgwctl $*"; }
+sgwctl() { "$SGWCTL" -n "$gw" "$@" || die "sgwctl $*"; }
 
 # nftables: both sets loaded once, in a table without base chain (no hook,
 # no cost); a configuration adds a base chain using one of them.
@@ -117,7 +108,7 @@ table ip sgwbench {
 	set srcs { type ipv4_addr; size 1024; flags dynamic,timeout; timeout 60s; }
 }
 EOF
-ns gw nft -f "$tmp/ruleset.nft" || die "nft -f"
+ns "$gw" nft -f "$tmp/ruleset.nft" || die "nft -f"
 
 # nft_on LISTSIZE persrc|agg [RATE_BYTES BURST_BYTES]
 nft_on() {
@@ -131,10 +122,10 @@ nft_on() {
 		"chain pre { type filter hook prerouting priority filter; policy accept;" \
 		"iifname \"s1\" ip protocol sctp ip daddr @mme$1 counter $action counter drop" \
 		"}" "}" >"$tmp/chain.nft"
-	ns gw nft -f "$tmp/chain.nft" || die "nft rule"
+	ns "$gw" nft -f "$tmp/chain.nft" || die "nft rule"
 }
 nft_off() {
-	ns gw nft delete chain ip sgwbench pre || die "nft delete"
+	ns "$gw" nft delete chain ip sgwbench pre || die "nft delete"
 }
 
 declare -A res
@@ -185,7 +176,7 @@ offered_pps=$((5 * rate_bps / 8 / psize))
 window=$((3 * secs))
 steady_rate() { # prints the delivered rate in bits/s over the window
 	local pid r0 r1 t0 t1
-	ns enb "$BLAST" e0 "$g0mac" 10.10.0.2 "$dst" sctp "$psize" $((window + 4)) "$offered_pps" 1 >/dev/null &
+	ns "$enb" "$BLAST" e0 "$g0mac" 10.10.0.2 "$dst" sctp "$psize" $((window + 4)) "$offered_pps" 1 >/dev/null &
 	pid=$!
 	sleep 3
 	t0=$(date +%s.%N); r0=$(rx_packets)
@@ -202,10 +193,8 @@ for b in 15k 150k; do
 	sgwctl prefix-list add mme $(cat "$tmp/list10")
 	sgwctl policer add bench vrf s1 dst-list mme rate 2mbit burst "$b"
 	steady[sgw-$b]=$(steady_rate)
-	steady[sgw-$b-counters]=$("$SGWCTL" -n gw -j policer show bench | python3 -c '
-import json, sys
-p = json.load(sys.stdin)[0]
-print(p["matched_packets"], p["passed_packets"], p["dropped_packets"])')
+	steady[sgw-$b-counters]=$("$SGWCTL" -n "$gw" -j policer show bench |
+		jq -r '.[0] | "\(.matched_packets) \(.passed_packets) \(.dropped_packets)"')
 	modprobe -r sgw
 	nft_on 10 agg $((rate_bps / 8)) "$bytes"
 	steady[nft-$b]=$(steady_rate)

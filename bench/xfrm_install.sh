@@ -10,15 +10,13 @@
 #
 # Prints one line per method: SAs installed and SAs per second.
 
+source "$(dirname "$0")/../selftests/net/lib.sh"
+
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-tool=$top/build/progs/xfrm_tool
+tool=$SGW_TOP/build/progs/xfrm_tool
 count=${1:-20000}
 modprobe -q -a esp4 xfrm_user || true
-
-ns=xbench-$$
-ip netns add "$ns"
-trap 'ip netns del "$ns"' EXIT
+setup_ns ns || exit 1
 
 rate() { # rate NAME SECONDS
 	awk -v n="$count" -v s="$2" -v m="$1" 'BEGIN { printf "%-28s %6d SAs %8.0f SAs/s\n", m, n, n / s }'

@@ -229,7 +229,7 @@ struct gw_socks {
 enum inbox_kind {
 	INBOX_PACKET,		/* a datagram for an SA this shard owns */
 	INBOX_TERMINATE,	/* sgwctl ike sa terminate */
-	INBOX_REKEY,		/* ctl sa rekey */
+	INBOX_REKEY,		/* sgwctl ike sa rekey */
 	INBOX_PURGE_ID,		/* INITIAL_CONTACT: drop this identity's SAs */
 	INBOX_RELOAD,		/* new configuration */
 	INBOX_STOP,		/* shut down */
@@ -293,7 +293,7 @@ static inline void sa_fail(struct shard *s, enum fail_reason r)
 }
 
 /*
- * Test aid (ctl "test collision"): who wins the next simultaneous rekeys
+ * Test aid (control "test-collision"): who wins the next simultaneous rekeys
  * (RFC 7296 §2.8.1, §2.8.2). The winner is decided by the nonces, so the
  * first four octets of our rekey nonces are forced (all 0x00 or 0xff); the
  * other 28 stay random, well above the 128 bits §2.10 asks for.
@@ -316,7 +316,7 @@ struct daemon {
 	pthread_cond_t reload_cond;
 	unsigned int reload_pending;
 	uint64_t start_ms;
-	atomic_int collision_bias;	/* enum collision_bias, set by ctl */
+	atomic_int collision_bias;	/* enum collision_bias, set by control.c */
 };
 
 /*
@@ -333,7 +333,7 @@ struct daemon {
  *   trap                                  configured peers: at once or on traffic
  *   dispatch                              a datagram to its exchange
  *   shard                                 a worker's loop
- *   ctl, main                             control socket, start-up, signals
+ *   control, main                         control socket, start-up, signals
  */
 
 /* log.c (log.h has the rest) */
@@ -560,8 +560,41 @@ void shard_join_free(struct shard *s);
 int shard_open_sockets(struct shard *s);
 void shard_setup_done(struct shard *s);
 
-/* ctl.c */
-int ctl_open(const char *path);
-void ctl_serve(struct daemon *d, int listen_fd);
+/* control.c */
+#define CONTROL_REQUEST_MAX 4096	/* bytes of one request */
+
+enum control_command {
+	CONTROL_SA_SHOW,
+	CONTROL_SA_TERMINATE,
+	CONTROL_SA_REKEY,
+	CONTROL_STATS,
+	CONTROL_RELOAD,
+	CONTROL_TEST_COLLISION,
+};
+
+/* A request of the control socket, checked field by field. */
+struct control_request {
+	enum control_command command;
+	/* SA_TERMINATE, SA_REKEY: as the shards read them (inbox_msg) */
+	char selector[sizeof(((struct inbox_msg *)0)->sel_kind)];
+	char value[sizeof(((struct inbox_msg *)0)->sel_value)];
+	enum collision_bias bias;	/* TEST_COLLISION */
+};
+
+enum control_parse {
+	CONTROL_PARSE_OK,
+	CONTROL_PARSE_MORE,	/* a valid start: more bytes must come */
+	CONTROL_PARSE_ERROR,	/* the reason in err */
+};
+
+/* Parse the bytes of a request received so far; pure, changes nothing. */
+enum control_parse control_request_parse(const char *buf, size_t len,
+					 struct control_request *req, char *err,
+					 size_t errlen);
+int control_open(const char *path);
+/* Accept one client and serve it. */
+void control_serve(struct daemon *d, int listen_fd);
+/* Serve one connected, non-blocking client; the caller closes fd. */
+void control_serve_client(struct daemon *d, int fd);
 
 #endif

@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 		log_err("%s", err);
 		return 1;
 	}
-	ctl_fd = ctl_open(ctl_path ? ctl_path : d.conf->c.control);
+	ctl_fd = control_open(ctl_path ? ctl_path : d.conf->c.control);
 	if (ctl_fd < 0) {
 		log_err("control socket %s: %s", ctl_path ? ctl_path : d.conf->c.control,
 			strerror(errno));
@@ -255,7 +255,7 @@ int main(int argc, char **argv)
 			break;
 		for (k = 0; k < n; k++) {
 			if (evs[k].data.fd == ctl_fd) {
-				ctl_serve(&d, ctl_fd);
+				control_serve(&d, ctl_fd);
 				continue;
 			}
 			for (;;) {

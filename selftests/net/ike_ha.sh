@@ -23,7 +23,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_frr.sh"
 
-require_cmd ip python3 swanctl nsenter unshare vtysh "$FRR_SBIN/zebra" "$FRR_SBIN/bgpd"
+require_cmd ip jq swanctl nsenter unshare vtysh "$FRR_SBIN/zebra" "$FRR_SBIN/bgpd"
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 [ -x "$IKUD" ] || skip "$IKUD not built"
 require_module esp4 vrf xfrm_interface bridge
@@ -39,7 +39,7 @@ N=${SGW_HA_ENB:-20}
 csr_count() { secgw_csr_paths | awk "$1 { n++ } END { print n + 0 }"; }
 csr_count_is() { [ "$(csr_count "$2")" = "$1" ]; }
 # The CSR's FIB forwards PREFIX via the backup: cheap enough (no vtysh, no
-# python) to time a withdrawal by polling.
+# jq) to time a withdrawal by polling.
 csr_fib_via_backup() { ip -n "$CSR" route show vrf s1 "$1" | grep -q "via ${SECGW_CORE[2]} "; }
 csr_best_via() { secgw_csr_paths | grep -q "^$1/32 $2 .* best$"; }
 PRIMARY_BEST="\$2 == \"${SECGW_CORE[1]}\" && \$3 == 200 && \$4 == $SECGW_METRIC && \$5 == \"best\""
@@ -48,7 +48,7 @@ VIA_PRIMARY="\$2 == \"${SECGW_CORE[1]}\""
 
 tx_packets() {	# packets sent into the tunnels of gateway G
 	ip -n "$(secgw_gw_ns "$1")" -s -j link show ipsec0 |
-		json "j[0]['stats64']['tx']['packets']"
+		jq '.[0].stats64.tx.packets'
 }
 mme_ping() {	# ping eNodeB K's inner address from the MME
 	ip netns exec "$MME" ping -c 1 -W 2 "10.100.0.$1" >/dev/null 2>&1
@@ -63,15 +63,9 @@ mme_ping_all() {
 
 # Routes of gateway G that no installed CHILD_SA claims ("" when none).
 stale_routes() {
-	local g=$1
-	python3 - <(secgw_routes "$g") <(secgw_ctl "$g" sa show) <<'EOF'
-import json, sys
-routes = {l.split()[0] for l in open(sys.argv[1]) if l.strip()}
-routes = {r if "/" in r else r + "/32" for r in routes}
-sas = json.load(open(sys.argv[2]))["sas"]
-claimed = {ts for s in sas for c in s["children"] for ts in c["remote_ts"]}
-print(" ".join(sorted(routes - claimed)))
-EOF
+	comm -23 <(secgw_routes "$1" | awk '{ print ($1 ~ /\//) ? $1 : $1 "/32" }' | sort -u) \
+		<(secgw_ctl "$1" sa show | jq -r '.sas[].children[].remote_ts[]' | sort -u) |
+		paste -sd ' '
 }
 
 dump_logs() {
@@ -136,10 +130,10 @@ check_eq $(($(tx_packets 2) - tx2)) 0 "none through the backup's"
 # --- the operator rekeys a tunnel: it stays, so does its route ------------------
 
 enb1_spi() {
-	secgw_ctl 1 sa show | json "[c['spi_in'] for s in j['sas'] \
-		if s['remote_id'] == 'fqdn:enb1.enb.example.net' for c in s['children']][0]"
+	secgw_ctl 1 sa show |
+		jq -r '[.sas[] | select(.remote_id == "fqdn:enb1.enb.example.net") | .children[].spi_in][0]'
 }
-child_rekeys() { secgw_ctl 1 stats | json "j['child_rekeys']"; }
+child_rekeys() { secgw_ctl 1 stats | jq .child_rekeys; }
 spi=$(enb1_spi) rekeys=$(child_rekeys)
 ip netns exec "$GW1" "$SGWCTL" ike socket "$dir/ikud-gw1.sock" sa rekey child "$spi" >/dev/null
 log_test $? "sgwctl ike sa rekey child $spi (eNodeB 1 on the primary)"
@@ -158,15 +152,21 @@ check_eq $? 1 "sgwctl refuses a malformed SPI"
 
 # --- a tunnel deleted at the primary is withdrawn within 2 s --------------------
 
+# The clock starts when gw1 has removed the route, i.e. when ikud has the
+# peer's DELETE (as in ike_rri): the time swanctl and charon take to send
+# it is the eNodeB's, not the gateway's, and under emulation it alone may
+# pass 1.5 s.
+gw1_lacks() { ! secgw_routes 1 | grep -q "^$1 "; }
 secgw_swan --terminate --ike enb5-p >/dev/null 2>&1 &
 bg=$!
+wait_until 10 gw1_lacks 10.100.0.5
+log_test $? "eNodeB 5 deletes its primary tunnel: gw1 removes its route"
 ms=$(ms_until csr_fib_via_backup 10.100.0.5)
 wait $bg
-check_range "$ms" 0 2000 "eNodeB 5 deletes its primary tunnel: the CSR forwards via the backup within 2 s (ms)"
+check_range "$ms" 0 2000 "the CSR forwards via the backup within 2 s (ms)"
 wait_until 5 csr_best_via 10.100.0.5 "${SECGW_CORE[2]}"
 log_test $? "CSR: eNodeB 5 now best via the backup in BGP"
 check_eq "$(secgw_csr_paths | grep -c "^10\.100\.0\.5/32 ${SECGW_CORE[1]} ")" 0 "CSR: the primary's path is withdrawn"
-check_eq "$(secgw_routes 1 | grep -c '^10\.100\.0\.5 ')" 0 "gw1: its route is gone"
 tx2=$(tx_packets 2)
 mme_ping 5
 log_test $? "the MME still reaches eNodeB 5"
@@ -211,14 +211,14 @@ check_eq "$(mme_ping_all)" "$N" "the MME reaches every eNodeB"
 
 # --- the eNodeBs vanish: DPD removes their tunnels and routes ----------------------
 
-dead_before=$(secgw_ctl 2 stats | json "j['failures']['dead_peer']")
+dead_before=$(secgw_ctl 2 stats | jq .failures.dead_peer)
 kill -KILL "$SECGW_CHARON_PID"
 wait "$SECGW_CHARON_PID" 2>/dev/null
 SECGW_CHARON_PID=
 echo "# charon killed: no DELETE is sent, the gateways' DPD (every 5 s, 3 tries) notices"
 wait_until 90 children_are 1 0 && wait_until 30 children_are 2 0
 check_eq "$(secgw_child_count 1)/$(secgw_child_count 2)" 0/0 "DPD removed every tunnel on both gateways"
-check_eq $(($(secgw_ctl 2 stats | json "j['failures']['dead_peer']") - dead_before)) "$N" \
+check_eq $(($(secgw_ctl 2 stats | jq .failures.dead_peer) - dead_before)) "$N" \
 	"gw2 counted $N dead peers"
 check_eq "$(secgw_routes 1 | grep -c .)/$(secgw_routes 2 | grep -c .)" 0/0 \
 	"no route left on either gateway"

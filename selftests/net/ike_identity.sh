@@ -27,7 +27,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-require_cmd ip python3 swanctl nsenter unshare
+require_cmd ip jq swanctl nsenter unshare
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 [ -x "$IKUD" ] || skip "$IKUD not built"
 require_module esp4 vrf xfrm_interface dummy
@@ -137,7 +137,8 @@ at_exit stop_atk
 
 # "UID REMOTE_ID" of the IKE SAs holding 10.1.0.1/32
 owner_of_enb1() {
-	ctl sa show | json "' '.join('%s %s' % (s['id'], s['remote_id']) for s in j['sas'] for c in s['children'] if '10.1.0.1/32' in c['remote_ts'])"
+	ctl sa show | jq -r '[.sas[] | select(any(.children[].remote_ts[]; . == "10.1.0.1/32")) |
+		"\(.id) \(.remote_id)"] | join(" ")'
 }
 # the tunnel endpoint of the outbound policy of 10.1.0.1/32
 out_policy_dst() {

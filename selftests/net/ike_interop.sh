@@ -13,16 +13,17 @@
 # Cases: strongSwan initiating to ikud (responder) with a matrix of
 # algorithms; ping crosses the tunnel and the XFRM counters prove it;
 # CHILD_SA and IKE_SA rekeying by strongSwan with traffic running; delete
-# from strongSwan; delete from ikud (sgw control socket); wrong PSK, no
-# common proposal and an unacceptable traffic selector fail with the right
-# notify and leave nothing in the kernel; DPD notices a killed peer; ikud
+# from strongSwan; delete from ikud (its control socket: root's alone, a
+# malformed request refused and nothing changed); wrong PSK, no common
+# proposal and an unacceptable traffic selector fail with the right notify
+# and leave nothing in the kernel; DPD notices a killed peer; ikud
 # initiating to strongSwan.
 #
 # sgw-timeout: 1500
 
 source "$(dirname "$0")/lib.sh"
 
-require_cmd ip python3 swanctl nsenter unshare
+require_cmd ip jq python3 swanctl nsenter unshare setpriv
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 [ -x "$IKUD" ] || skip "$IKUD not built"
 require_module esp4 xfrm_interface dummy
@@ -135,7 +136,7 @@ ping_ok 5
 log_test $? "ping 10.1.0.1 -> 10.2.0.1 crosses the tunnel"
 after=$(xfrm_in_packets)
 check_range "$((after - before))" 5 1000 "inbound ESP SA counted the pings"
-rx=$(ip -n "$GW" -s -j link show ipsec0 | json "j[0]['stats64']['rx']['packets']")
+rx=$(ip -n "$GW" -s -j link show ipsec0 | jq '.[0].stats64.rx.packets')
 check_range "$rx" 5 1000 "packets decrypted into ipsec0 (if_id 42)"
 mode=$(ip -n "$GW" xfrm state | grep -c 'mode tunnel')
 check_eq "$mode" 2 "SAs in tunnel mode"
@@ -153,7 +154,7 @@ log_test $? "strongSwan rekeys the CHILD_SA"
 sleep 1
 ping_ok 3
 log_test $? "traffic after CHILD_SA rekey"
-check_eq "$(ctl stats | json "j['child_rekeys']")" 1 "ikud counted one CHILD_SA rekey"
+check_eq "$(ctl stats | jq .child_rekeys)" 1 "ikud counted one CHILD_SA rekey"
 wait_eq 10 2 gw_states
 check_eq "$(gw_states)" 2 "old ESP SAs deleted after the rekey"
 check_eq "$(gw_policies)" 3 "policies kept across the rekey"
@@ -161,7 +162,7 @@ check_eq "$(gw_policies)" 3 "policies kept across the rekey"
 swan --rekey --ike gw >/dev/null 2>&1
 log_test $? "strongSwan rekeys the IKE SA"
 wait_eq 10 1 ike_count
-check_eq "$(ctl stats | json "j['ike_rekeys']")" 1 "ikud counted one IKE SA rekey"
+check_eq "$(ctl stats | jq .ike_rekeys)" 1 "ikud counted one IKE SA rekey"
 check_eq "$(ike_count)" 1 "one IKE SA after the rekey"
 check_eq "$(child_count)" 1 "the CHILD_SA moved to the new IKE SA"
 ping_ok 3
@@ -179,6 +180,17 @@ check_eq "$(gw_policies)" 0 "no policy left"
 echo "# delete from ikud (control socket)"
 initiate
 log_test $? "strongSwan re-establishes"
+check_eq "$(stat -c %a "$dir/ikud.sock")" 700 "the control socket is root's alone"
+out=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$SGWCTL" ike socket "$dir/ikud.sock" \
+	sa terminate all 2>&1)
+check_eq "$?" 2 "an unprivileged user cannot reach ikud"
+echo "$out" | grep -q '^Error: cannot reach ikud at .*: Permission denied$'
+log_test $? "sgwctl says why ($out)"
+out=$(ctl sa terminate id 0x1 2>&1)
+check_eq "$?" 2 "ikud refuses an id that is not decimal"
+echo "$out" | grep -q "^Error: ike sa terminate: selector 'id': bad value '0x1' (a decimal number)$"
+log_test $? "sgwctl prints ikud's error ($out)"
+check_eq "$(ike_count)/$(gw_states)" 1/2 "refused requests changed nothing"
 ctl sa terminate all >/dev/null
 wait_until 10 sh -c "! nsenter -t $CHARON_PID -m -n swanctl --list-sas | grep -q ESTABLISHED"
 swan --list-sas | grep -q ESTABLISHED
@@ -191,10 +203,10 @@ write_strongswan aes128gcm16-prfsha256-ecp256 aes128gcm16-ecp256 "$PSK" 10.1.0.1
 load_swan
 initiate
 log_test $? "strongSwan establishes"
-spi_before=$(ctl sa show | json "j['sas'][0]['spi_r']")
+spi_before=$(ctl sa show | jq -r '.sas[0].spi_r')
 kill -HUP "$IKUD_PID"
 sleep 1
-check_eq "$(ctl sa show | json "j['sas'][0]['spi_r']")" "$spi_before" "same configuration: the IKE SA stays"
+check_eq "$(ctl sa show | jq -r '.sas[0].spi_r')" "$spi_before" "same configuration: the IKE SA stays"
 check_eq "$(gw_states)" 2 "same configuration: its ESP SAs stay"
 ping_ok 2
 log_test $? "traffic still flows after the reload"
@@ -251,8 +263,8 @@ load_swan
 initiate
 log_test $? "strongSwan establishes"
 ip netns exec "$ENB" ping -c 100 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 >"$dir/ping2.out" 2>&1
-check_range "$(ctl stats | json "j['child_rekeys']")" 1 10 "ikud rekeyed the CHILD_SA on the kernel's soft expiry"
-check_range "$(ctl stats | json "j['ike_rekeys']")" 1 10 "ikud rekeyed the IKE SA"
+check_range "$(ctl stats | jq .child_rekeys)" 1 10 "ikud rekeyed the CHILD_SA on the kernel's soft expiry"
+check_range "$(ctl stats | jq .ike_rekeys)" 1 10 "ikud rekeyed the IKE SA"
 check_eq "$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$dir/ping2.out")" 100 "no ping lost across ikud's rekeys (100 sent in 20 s)"
 check_eq "$(ike_count)" 1 "one IKE SA"
 check_eq "$(gw_states)" 2 "two ESP SAs (old ones deleted)"
@@ -352,19 +364,19 @@ ip -n "$ENB" xfrm state flush
 ip -n "$ENB" xfrm policy flush
 
 echo "# hostile and repeated IKE_SA_INIT requests (raw UDP)"
-invalid_before=$(ctl stats | json "j['rx_invalid']")
+invalid_before=$(ctl stats | jq .rx_invalid)
 ip netns exec "$ENB" python3 "$SGW_TOP/selftests/net/ike_probe.py" 192.0.2.1 hostile >"$dir/probe.out" 2>&1
 probe() { awk -v k="$1" '$1 == k { print $2 }' "$dir/probe.out"; }
 check_eq "$(probe init_answered)" 1 "a hand-made IKE_SA_INIT (modp2048) is answered"
 check_eq "$(probe retransmit_same_answer)" 1 "its retransmission gets the same response"
-check_range "$(ctl stats | json "j['cached_replies']")" 1 100 "ikud answered from its cache"
+check_range "$(ctl stats | jq .cached_replies)" 1 100 "ikud answered from its cache"
 check_eq "$(probe truncated_ignored)" 1 "a truncated message is dropped"
 check_eq "$(probe bad_length_ignored)" 1 "a wrong length field is dropped"
 check_eq "$(probe unknown_critical)" 1 "an unknown critical payload gets UNSUPPORTED_CRITICAL_PAYLOAD"
 check_eq "$(probe bad_ke_len)" 7 "a KE of the wrong length gets INVALID_SYNTAX"
 check_eq "$(probe unknown_spi_ignored)" 1 "a message for an unknown SPI is dropped"
 check_eq "$(probe oversized_init_ignored)" 1 "an oversized IKE_SA_INIT is dropped"
-check_range "$(( $(ctl stats | json "j['rx_invalid']") - invalid_before ))" 2 100 "ikud counted the invalid messages"
+check_range "$(( $(ctl stats | jq .rx_invalid) - invalid_before ))" 2 100 "ikud counted the invalid messages"
 kill -0 "$IKUD_PID"
 log_test $? "ikud still runs"
 

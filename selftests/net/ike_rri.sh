@@ -43,7 +43,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_frr.sh"
 source "$(dirname "$0")/lib_ike.sh"
 
-require_cmd ip python3 swanctl nsenter unshare ss vtysh "$FRR_SBIN/zebra" "$FRR_SBIN/bgpd"
+require_cmd ip jq python3 swanctl nsenter unshare ss vtysh "$FRR_SBIN/zebra" "$FRR_SBIN/bgpd"
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 [ -x "$IKUD" ] || skip "$IKUD not built"
 require_module esp4 vrf xfrm_interface dummy
@@ -165,13 +165,25 @@ EOF
 # routes of ikud's protocol in a table: "PREFIX DEV METRIC" lines, sorted
 rri_routes() {	# TABLE [-6]
 	ip -n "$GW" ${2:-} -j route show table "$1" proto 250 |
-		python3 -c 'import json,sys
-for r in sorted(json.load(sys.stdin), key=lambda r: r["dst"]):
-	print(r["dst"], r.get("dev"), r.get("metric", 0))'
+		jq -r 'sort_by(.dst)[] | "\(.dst) \(.dev) \(.metric // 0)"'
 }
 rri_count() { ip -n "$GW" route show table "$1" proto 250 | grep -c .; }
 has_route() { ip -n "$GW" route show table "$1" proto 250 "$2" | grep -q .; }
-ts_failures() { ctl stats | json "j['failures']['ts_unacceptable']"; }
+ts_failures() { failures ts_unacceptable; }
+# "GATEWAY VRF REMOTE_TS ROUTE ROUTES" of each CHILD_SA of the identity ID
+# (a part of its name)
+children_of() {	# ID
+	ctl sa show | jq -r --arg id "$1" '.sas[] | select(.remote_id | contains($id)) |
+		. as $s | .children[] | "\($s.gateway) \($s.vrf) \(.remote_ts[0]) \(.route) \(.routes)"'
+}
+spis_in_of() {	# ID: the inbound SPIs of its CHILD_SAs, oldest first
+	ctl sa show | jq -r --arg id "$1" '.sas[] | select(.remote_id | contains($id)) | .children[].spi_in'
+}
+sas_of() {	# ID: how many IKE SAs it has
+	ctl sa show | jq --arg id "$1" '[.sas[] | select(.remote_id | contains($id))] | length'
+}
+children_of_are() { [ "$(children_of "$1" | grep -c .)" = "$2" ]; }	# ID N
+sas_of_are() { [ "$(sas_of "$1")" = "$2" ]; }	# ID N
 
 # ping from a VRF: raw ICMP socket bound to the VRF device and a source
 vrf_ping() {	# VRF SRC DST
@@ -309,10 +321,9 @@ check_eq "$(ip -n "$GW" route show table main proto 250 | grep -c .)" 0 \
 	"no route of ours in the main table"
 ip -n "$GW" route show table $S1_TABLE proto 250 | grep -q '10.3.0.1'
 log_test $((! $?)) "the X2 prefix is not in vrf s1"
-check_eq "$(ctl stats | json "j['routes']['s1'], j['routes']['x2']")" "3 1" \
+check_eq "$(ctl stats | jq -r '"\(.routes.s1) \(.routes.x2)"')" "3 1" \
 	"sgwctl ike stats counts routes per gateway"
-show=$(ctl sa show | json "[(s['gateway'], s['vrf'], c['remote_ts'][0], c['route'], c['routes']) for s in j['sas'] for c in s['children'] if 'enb2.' in s['remote_id']][0]")
-check_eq "$show" "('s1', 's1', '10.1.0.2/32', 'installed', 1)" \
+check_eq "$(children_of enb2. | head -n1)" "s1 s1 10.1.0.2/32 installed 1" \
 	"sa show: gateway, vrf, inner prefix and route state of enb2"
 "$SGWCTL" ike socket "$dir/ikud.sock" sa show 2>/dev/null | grep -q 'gateway x2 vrf x2 .*' &&
 	"$SGWCTL" ike socket "$dir/ikud.sock" sa show | grep -q 'route installed (1)'
@@ -333,7 +344,7 @@ enb_ping 10.1.0.3 10.2.0.1
 log_test $? "ping enb3 -> 10.2.0.1 (reply via the route)"
 
 echo "# a CHILD_SA rekey keeps the route, without a gap"
-spi_before=$(ctl sa show | json "[c['spi_in'] for s in j['sas'] for c in s['children'] if 'enb1.' in s['remote_id']][0]")
+spi_before=$(spis_in_of enb1. | head -n1)
 ip -n "$GW" monitor route >"$dir/monitor" 2>/dev/null &
 monitor=$!
 ( end=$((SECONDS + 8)); miss=0; n=0
@@ -346,15 +357,14 @@ swan --rekey --child enb1 >/dev/null 2>&1
 log_test $? "strongSwan rekeys enb1's CHILD_SA"
 wait $watcher
 read -r miss polls <"$dir/watch"
-spi_after=$(ctl sa show | json "[c['spi_in'] for s in j['sas'] for c in s['children'] if 'enb1.' in s['remote_id']][-1]")
+spi_after=$(spis_in_of enb1. | tail -n1)
 [ "$spi_after" != "$spi_before" ]
 log_test $? "enb1 has a new CHILD_SA ($spi_before -> $spi_after)"
 check_eq "$miss" 0 "route 10.1.0.1/32 never missing during the rekey ($polls polls)"
 kill $monitor; wait $monitor 2>/dev/null
 check_eq "$(grep -c '^Deleted.*10\.1\.0\.1 ' "$dir/monitor")" 0 \
 	"rtnetlink: no RTM_DELROUTE for 10.1.0.1/32 during the rekey"
-enb1_children_count() { ctl sa show | json "sum(len(s['children']) for s in j['sas'] if 'enb1.' in s['remote_id'])"; }
-wait_eq 10 1 enb1_children_count
+wait_until 10 children_of_are enb1. 1
 check_eq "$(rri_count $S1_TABLE)" 3 "still three routes in vrf s1 after the rekey"
 vrf_ping s1 10.2.0.1 10.1.0.1
 log_test $? "ping vrf s1 -> enb1 after the rekey"
@@ -379,7 +389,7 @@ check_eq "$(rri_routes $S1_TABLE | tr '\n' ';')" "10.1.0.1 ipsec-s1 1024;" \
 	"terminated from ikud: enb3's route gone"
 wait_eq 5 "10.1.0.1/32 10.100.1.1 200;" csr_enb_paths
 check_eq "$(csr_enb_paths)" "10.1.0.1/32 10.100.1.1 200;" "CSR: only enb1's /32 left"
-check_eq "$(ctl stats | json "j['routes']['s1']")" 1 "stats: one route left on s1"
+check_eq "$(ctl stats | jq .routes.s1)" 1 "stats: one route left on s1"
 
 echo "# claims that must not become routes"
 ts0=$(ts_failures)
@@ -416,7 +426,8 @@ ip -n "$GW" route del 10.1.0.4/32 table $S1_TABLE
 echo "# the same identity reconnecting (INITIAL_CONTACT) takes its route over, no withdraw"
 # "SHARD SPI_IN ROUTE ROUTES" of enb1's CHILD_SAs (the shard is the top byte of our SPI)
 enb1_children() {
-	ctl sa show | json "'\\n'.join('%s %s %s %d' % (s['spi_r'][:2], c['spi_in'], c['route'], c['routes']) for s in j['sas'] for c in s['children'] if 'enb1.' in s['remote_id'])"
+	ctl sa show | jq -r '.sas[] | select(.remote_id | contains("enb1.")) |
+		.spi_r[0:2] as $shard | .children[] | "\($shard) \(.spi_in) \(.route) \(.routes)"'
 }
 # Add and remove a marker route in a spare table until the monitor printed
 # it (the monitor may not listen yet): every route event before the marker
@@ -438,9 +449,8 @@ stop_charon KILL
 start_enbs
 up enb1
 log_test $? "enb1 reconnects after losing its state"
-enb1_ike_count() { ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])"; }
-wait_eq 10 1 enb1_ike_count
-check_eq "$(ctl sa show | json "len([s for s in j['sas'] if 'enb1.' in s['remote_id']])")" 1 \
+wait_until 10 sas_of_are enb1. 1
+check_eq "$(sas_of enb1.)" 1 \
 	"the old enb1 tunnel was replaced"
 monitor_mark 198.18.0.2
 log_test $? "ip monitor printed every route event of the reconnection"
@@ -463,8 +473,7 @@ up enb6
 log_test $? "enb6 claiming fd00:1::6/128 establishes"
 check_eq "$(rri_routes $S1_TABLE -6 | tr '\n' ';')" "fd00:1::6 ipsec-s1 1024;" \
 	"vrf s1: an IPv6 route via ipsec-s1, proto 250, default metric"
-show=$(ctl sa show | json "[(c['remote_ts'][0], c['route'], c['routes']) for s in j['sas'] for c in s['children'] if 'enb6.' in s['remote_id']][0]")
-check_eq "$show" "('fd00:1::6/128', 'installed', 1)" "sa show: enb6's inner prefix and route state"
+check_eq "$(children_of enb6. | head -n1 | cut -d' ' -f3-)" "fd00:1::6/128 installed 1" "sa show: enb6's inner prefix and route state"
 ip netns exec "$ENB" ping -6 -c 2 -i 0.3 -W 2 -I fd00:1::6 fd00:2::1 >/dev/null 2>&1
 log_test $? "ping enb6 fd00:1::6 -> fd00:2::1 (reply via the IPv6 route)"
 up default6

@@ -21,7 +21,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-require_cmd ip tc python3
+require_cmd ip tc jq
 [ -x "$IKUD" ] || skip "$IKUD not built"
 require_module esp4 xfrm_interface dummy sch_netem sch_prio cls_u32
 
@@ -97,9 +97,9 @@ at_exit stop_enb
 # the initiator's control socket; ctl (lib_ike.sh) is the gateway's
 ectl() { ctl_at "$dir/enb.sock" "$@"; }
 # "spi_i spi_r child_in child_out" of the only IKE SA, as a side sees it
-view() { "$1" sa show | json "' '.join([j['sas'][0]['spi_i'], j['sas'][0]['spi_r'],
-	j['sas'][0]['children'][0]['spi_in'], j['sas'][0]['children'][0]['spi_out']])
-	if len(j['sas']) == 1 and len(j['sas'][0]['children']) == 1 else 'none'"; }
+view() { "$1" sa show | jq -r 'if (.sas | length) == 1 and (.sas[0].children | length) == 1
+	then .sas[0] | "\(.spi_i) \(.spi_r) \(.children[0].spi_in) \(.children[0].spi_out)"
+	else "none" end'; }
 # the two views agree: same IKE SPIs, each side's inbound SPI is the other's outbound
 views_agree() {
 	local g e
@@ -108,7 +108,7 @@ views_agree() {
 	[ "${#g[@]}" = 4 ] && [ "${#e[@]}" = 4 ] &&
 	[ "${g[0]} ${g[1]}" = "${e[0]} ${e[1]}" ] && [ "${g[2]}" = "${e[3]}" ] && [ "${g[3]}" = "${e[2]}" ]
 }
-sides() { echo "$(ike_count)/$(ectl sa show | json "len(j['sas'])")"; }
+sides() { echo "$(ike_count)/$(ectl sa show | jq '.sas | length')"; }
 states() { echo "$(ip -n "$GW" xfrm state | grep -c '^src')/$(ip -n "$ENB" xfrm state | grep -c '^src')"; }
 pinger() {
 	ip netns exec "$ENB" ping -c 100 -i 0.1 -W 2 -I 10.1.0.1 10.2.0.1 >"$dir/ping.out" 2>&1 &
@@ -123,9 +123,9 @@ start_ikud || { cat "$dir/ikud.log"; log_test 1 "the gateway's ikud starts"; tes
 start_enb || { cat "$dir/enb.log"; log_test 1 "the initiator's ikud starts"; test_exit; }
 wait_until 30 views_agree
 log_test $? "one IKE SA and one CHILD_SA on each side, the same SPIs"
-check_eq "$(ctl sa show | json "j['sas'][0]['role']")/$(ectl sa show | json "j['sas'][0]['role']")" \
+check_eq "$(ctl sa show | jq -r '.sas[0].role')/$(ectl sa show | jq -r '.sas[0].role')" \
 	responder/initiator "roles"
-check_eq "$(ctl sa show | json "j['sas'][0]['proposal']")" aes256gcm16-prfsha384-ecp384 "the IKE proposal"
+check_eq "$(ctl sa show | jq -r '.sas[0].proposal')" aes256gcm16-prfsha384-ecp384 "the IKE proposal"
 wait_until 5 sh -c "ip -n $GW route show proto 250 | grep -q '^10.1.0.1 dev ipsec0'"
 log_test $? "gateway: route to the initiator's 10.1.0.1 via ipsec0 (RRI)"
 wait_until 5 sh -c "ip -n $ENB route show proto 250 | grep -q '^10.2.0.0/24 dev ipsec0'"
@@ -138,8 +138,8 @@ ctl test collision win >/dev/null && ectl test collision lose >/dev/null
 log_test $? "the gateway is biased to win, the initiator to lose"
 delay_ike 2s 2s
 pinger
-ctl sa rekey child "$(ctl sa show | json "j['sas'][0]['children'][0]['spi_in']")" >/dev/null
-ectl sa rekey child "$(ectl sa show | json "j['sas'][0]['children'][0]['spi_in']")" >/dev/null
+ctl sa rekey child "$(ctl sa show | jq -r '.sas[0].children[0].spi_in')" >/dev/null
+ectl sa rekey child "$(ectl sa show | jq -r '.sas[0].children[0].spi_in')" >/dev/null
 wait_until 30 logged ikud "rekey collision: the peer's is redundant"
 log_test $? "gateway: the initiator's new CHILD_SA is redundant"
 wait_until 30 logged enb "rekey collision: ours is redundant"
@@ -160,14 +160,14 @@ pinger
 gw_rekey_started() {
 	local n=$1 i
 	for ((i = 0; i < 10; i++)); do
-		ctl sa rekey ike "$(ctl sa show | json "j['sas'][0]['id']")" >/dev/null
+		ctl sa rekey ike "$(ctl sa show | jq '.sas[0].id')" >/dev/null
 		wait_until 1 sh -c "[ \$(grep -c 'rekeying IKE SA' '$dir/ikud.log') -gt $n ]" && return 0
 	done
 	return 1
 }
 gw_rekey_started "$(grep -c 'rekeying IKE SA' "$dir/ikud.log")"
 log_test $? "the gateway starts rekeying the IKE SA"
-ectl sa rekey ike "$(ectl sa show | json "j['sas'][0]['id']")" >/dev/null
+ectl sa rekey ike "$(ectl sa show | jq '.sas[0].id')" >/dev/null
 wait_until 30 logged ikud "IKE SA rekey collision: the peer's new SA is redundant"
 log_test $? "gateway: the initiator's new IKE SA is redundant"
 wait_until 30 logged enb "IKE SA rekey collision: our new SA is redundant"

@@ -25,7 +25,7 @@
 # sgw-timeout: 600
 source "$(dirname "$0")/lib.sh"
 
-require_cmd ip tc nft python3 swanctl nsenter unshare
+require_cmd ip tc nft jq python3 swanctl nsenter unshare
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 [ -x "$IKUD" ] || skip "$IKUD not built"
 require_module esp4 esp6 vrf xfrm_interface dummy sch_netem nf_tables
@@ -84,7 +84,7 @@ NFT
 }
 wire() {	# NETNS COUNTER: packets
 	ip netns exec "$1" nft -j list counter inet wire "$2" |
-		python3 -c 'import json,sys; print([o["counter"]["packets"] for o in json.load(sys.stdin)["nftables"] if "counter" in o][0])'
+		jq '.nftables[] | select(.counter) | .counter.packets'
 }
 wire_reset() { ip netns exec "$1" nft reset counters table inet wire >/dev/null; }
 wire_counters "$ENB" veth-e

@@ -11,8 +11,8 @@
 #   wait_eq SECS WANT CMD... poll until CMD prints WANT or SECS pass (CMD runs
 #                      anew each time, unlike wait_until SECS test "$(CMD)" ...)
 #   now_ms             milliseconds of the wall clock
-#   ms_until CMD...    milliseconds until CMD succeeds (polled every 50 ms,
-#                      at most 10 s); "" if it never does
+#   ms_until [-i MS] CMD...   milliseconds until CMD succeeds (polled every
+#                      MS ms, default 50, for at most 10 s); "" if it never does
 #   test_exit          exit 0 if all passed, 1 otherwise
 #
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
@@ -140,11 +140,16 @@ now_ms() {
 }
 
 ms_until() {
-	local t0 i
+	local t0 i poll=50 pause
+	if [ "$1" = -i ]; then
+		poll=$2
+		shift 2
+	fi
+	pause=$(awk -v ms="$poll" 'BEGIN { print ms / 1000 }')
 	t0=$(now_ms)
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 10000 / poll; i++)); do
 		"$@" >/dev/null 2>&1 && { echo $(($(now_ms) - t0)); return 0; }
-		sleep 0.05
+		sleep "$pause"
 	done
 	echo ""
 	return 1

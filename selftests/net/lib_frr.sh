@@ -79,29 +79,21 @@ frr_config() {
 frr_bgp_established() {
 	local ns=$1 vrf=$2 peer=$3
 	frr_vtysh "$ns" "show bgp vrf $vrf neighbors $peer json" |
-		python3 -c 'import json,sys
-d = json.load(sys.stdin)
-sys.exit(0 if d.get(sys.argv[1], {}).get("bgpState") == "Established" else 1)' "$peer"
+		jq -e --arg peer "$peer" '.[$peer].bgpState == "Established"' >/dev/null
 }
 
 frr_bgp_paths() {
 	local ns=$1 vrf=$2
 	frr_vtysh "$ns" "show bgp vrf $vrf ipv4 json" |
-		python3 -c 'import json,sys
-d = json.load(sys.stdin)
-for pfx, paths in d.get("routes", {}).items():
-    for p in paths:
-        nh = next((n.get("ip") for n in p.get("nexthops", [])), "-")
-        print(pfx, nh, p.get("locPrf", "-"), p.get("metric", "-"),
-              "best" if p.get("bestpath") else "-")' | sort -V
+		jq -r '(.routes // {}) | to_entries[] | .key as $pfx | .value[] |
+			"\($pfx) \(.nexthops[0].ip // "-") \(.locPrf // "-") \(.metric // "-")" +
+			(if .bestpath then " best" else " -" end)' | sort -V
 }
 
 frr_rib_has() {
 	local ns=$1 vrf=$2 prefix=$3 proto=$4
 	frr_vtysh "$ns" "show ip route vrf $vrf $prefix json" |
-		python3 -c 'import json,sys
-d = json.load(sys.stdin)
-sys.exit(0 if any(r.get("protocol") == sys.argv[2] for r in d.get(sys.argv[1], [])) else 1)' "$prefix" "$proto"
+		jq -e --arg pfx "$prefix" --arg proto "$proto" 'any(.[$pfx][]?; .protocol == $proto)' >/dev/null
 }
 
 frr_rri_map() {

@@ -4,10 +4,10 @@
 # (charon's netns), writes $dir/ikud.conf (control socket $dir/ikud.sock),
 # $dir/strongswan.conf and $dir/swanctl.conf, and names its CHILD_SA "c".
 #
-#   start_ikud / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
-#   ctl REQUEST                   ikud's control socket: one line in, JSON out
-#   ctl_at SOCKET REQUEST         the same for another ikud's socket
-#   json EXPR                     a Python expression over JSON on stdin ("j")
+#   start_ikud [-q] / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
+#                                 (-q: at the configuration's level, not debug)
+#   ctl ARGS                      sgwctl -j ike ARGS on ikud's control socket
+#   ctl_at SOCKET ARGS            the same for another ikud's socket
 #   ike_count [SOCKET], child_count [SOCKET], failures REASON, gw_states,
 #   gw_policies
 #   write_strongswan_conf [LINE...]   $dir/strongswan.conf, extra charon lines
@@ -21,7 +21,9 @@ IKUD_PID=
 CHARON_PID=
 
 start_ikud() {
-	ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" -d >>"$dir/ikud.log" 2>&1 &
+	local debug=-d
+	[ "${1:-}" != -q ] || debug=
+	ip netns exec "$GW" "$IKUD" -c "$dir/ikud.conf" $debug >>"$dir/ikud.log" 2>&1 &
 	IKUD_PID=$!
 	wait_until 10 test -S "$dir/ikud.sock"
 }
@@ -35,32 +37,19 @@ stop_ikud() {	# [SIGNAL], TERM by default
 }
 at_exit stop_ikud
 
-ctl_at() {	# SOCKET REQUEST...: any ikud's control socket
-	python3 - "$1" "${*:2}" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-print(s.makefile().read(), end="")
-EOF
-}
+ctl_at() { "$SGWCTL" -j ike socket "$1" "${@:2}"; }
 
 ctl() { ctl_at "$dir/ikud.sock" "$@"; }
-
-json() {
-	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
-}
 
 # established IKE SAs and installed CHILD_SAs of the ikud at SOCKET (default
 # $dir/ikud.sock)
 ike_count() {
-	ctl_at "${1:-$dir/ikud.sock}" sa show |
-		json "len([s for s in j['sas'] if s['state']=='established'])"
+	ctl_at "${1:-$dir/ikud.sock}" sa show | jq '[.sas[] | select(.state == "established")] | length'
 }
 child_count() {
-	ctl_at "${1:-$dir/ikud.sock}" sa show | json "sum(len(s['children']) for s in j['sas'])"
+	ctl_at "${1:-$dir/ikud.sock}" sa show | jq '[.sas[].children[]] | length'
 }
-failures() { ctl stats | json "j['failures']['$1']"; }
+failures() { ctl stats | jq --arg r "$1" '.failures[$r]'; }
 gw_states() { ip -n "$GW" xfrm state | grep -c '^src'; }
 # policies of tunnels (not the per-socket bypass policies of the IKE sockets)
 gw_policies() { ip -n "$GW" xfrm policy | grep -cE '^\s+dir (in|out|fwd) '; }
@@ -94,7 +83,10 @@ at_exit stop_charon
 # $dir/strongswan.conf: charon with Debian's plugins, no routes or virtual
 # IPs of its own, a log in $dir/charon.log; each argument is one more line
 # of the charon section (retransmission settings and the like).
+# SWAN_LOG="DEFAULT IKE" sets the log levels (default "1 2"; "-1 -1": none).
 write_strongswan_conf() {
+	local levels
+	read -r -a levels <<<"${SWAN_LOG:-1 2}"
 	{
 		printf 'charon {\n\tload_modular = yes\n\tinstall_routes = no\n\tinstall_virtual_ip = no\n'
 		[ $# = 0 ] || printf '\t%s\n' "$@"
@@ -105,8 +97,8 @@ write_strongswan_conf() {
 	filelog {
 		charon {
 			path = $dir/charon.log
-			default = 1
-			ike = 2
+			default = ${levels[0]}
+			ike = ${levels[1]}
 			append = yes
 			flush_line = yes
 		}

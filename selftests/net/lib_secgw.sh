@@ -5,7 +5,7 @@
 # their inner prefixes over BGP (FRR) to a router that reaches the MME.
 # Used by the ike_ha kselftest and by tools/demo/secgw-demo. Source after
 # lib.sh and lib_frr.sh; set $dir (scratch directory) first. It brings
-# lib_ike.sh (ctl_at, json, write_strongswan_conf).
+# lib_ike.sh (ctl_at, write_strongswan_conf, charon_spawn, swan_at).
 #
 #  $ENB: eNodeB k, one charon            $GW1 primary (lp 200)        $CSR          $MME
 #  outer 192.0.2.(10+k) on bridge tr     tr-g 192.0.2.1               VRF s1
@@ -24,7 +24,7 @@
 #   secgw_net N             namespaces, links, addresses, VRFs
 #   secgw_frr               zebra and bgpd on both gateways and the CSR
 #   secgw_ikud_start G      ikud on gateway G (1 or 2); secgw_ikud_stop G [SIG]
-#   secgw_ctl G REQUEST     ikud's control socket on gateway G (JSON out)
+#   secgw_ctl G ARGS        sgwctl -j ike ARGS on gateway G's ikud
 #   secgw_charon_start      charon in $ENB with enbk-p and enbk-b, k = 1..N
 #   secgw_swan ARGS         swanctl against that charon
 #   secgw_initiate CONN...  initiate the given connections, a few at a time
@@ -187,11 +187,7 @@ secgw_charon_start() {
 		echo "}"
 		echo "secrets { ike-secgw { secret = \"$SECGW_PSK\" } }"
 	} >"$dir/swanctl.conf"
-	ip netns exec "$ENB" unshare -m sh -c \
-		"mount -t tmpfs none /run && STRONGSWAN_CONF=$dir/strongswan.conf exec /usr/lib/ipsec/charon" \
-		>>"$dir/charon.out" 2>&1 &
-	SECGW_CHARON_PID=$!
-	wait_until 20 secgw_swan --stats &&
+	charon_spawn SECGW_CHARON_PID "$ENB" "$dir/strongswan.conf" &&
 	secgw_swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1
 }
 
@@ -202,7 +198,7 @@ secgw_charon_stop() {
 	SECGW_CHARON_PID=
 }
 
-secgw_swan() { nsenter -t "$SECGW_CHARON_PID" -m -n swanctl "$@"; }
+secgw_swan() { swan_at "$SECGW_CHARON_PID" "$@"; }
 
 # At most $SECGW_PARALLEL setups at a time: under emulation a burst of
 # setups outlasts the eNodeBs' retransmission budget.

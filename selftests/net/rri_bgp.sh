@@ -39,7 +39,7 @@ N=24				# eNodeBs (distinct /32 inner prefixes)
 LP_PRIMARY=200
 LP_BACKUP=150
 
-require_cmd ip python3 vtysh "$FRR_SBIN/zebra" "$FRR_SBIN/bgpd"
+require_cmd ip jq vtysh "$FRR_SBIN/zebra" "$FRR_SBIN/bgpd"
 [ -x "$XFRM_TOOL" ] || skip "$XFRM_TOOL not built (make)"
 require_module vrf xfrm_interface
 [ -n "$PROTO" ] && [ -n "$METRIC" ] || { echo "cannot read $RTPROTO_H"; exit 1; }

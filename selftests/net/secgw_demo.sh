@@ -10,7 +10,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-require_cmd swanctl python3 nsenter vtysh
+require_cmd swanctl python3 jq nsenter vtysh
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 
 out=$(SGW_DEMO_ENB=4 "$SGW_TOP/tools/demo/secgw-demo" 2>&1)

@@ -17,7 +17,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-require_cmd ip nft ping
+require_cmd ip nft jq ping
 require_module esp4 vrf xfrm_interface
 
 PINGS=5
@@ -82,7 +82,7 @@ log_test $? "wire counters installed"
 
 wire_counter() {
 	ip netns exec "$enb" nft -j list counter inet wire "$1" |
-		python3 -c 'import json,sys; print([o["counter"]["packets"] for o in json.load(sys.stdin)["nftables"] if "counter" in o][0])'
+		jq '[.nftables[] | select(.counter) | .counter.packets][0]'
 }
 
 sa_packets() { # sa_packets NS SPI: packets the SA has processed
@@ -98,7 +98,7 @@ check_eq "$(sa_packets "$gw" 192.0.2.1 192.0.2.2 0x2001)" "$PINGS" "gateway outb
 check_eq "$(wire_counter esp_pkts)" "$PINGS" "ESP packets seen on the wire at the eNodeB"
 check_eq "$(wire_counter icmp_pkts)" 0 "no clear ICMP on the wire"
 
-rx=$(ip -n "$gw" -s -j link show ipsec0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])')
+rx=$(ip -n "$gw" -s -j link show ipsec0 | jq '.[0].stats64.rx.packets')
 check_eq "$rx" "$PINGS" "decrypted packets entered through the xfrm interface"
 
 # Without the gateway's SAs, nothing may get through in the clear.

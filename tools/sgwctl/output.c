@@ -3,6 +3,7 @@
  * Text and JSON output of sgwctl (see output.h), JSON through json-c.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <json-c/json.h>
@@ -226,10 +227,37 @@ void print_size(enum output_type t, const char *key, const char *label,
 	}
 }
 
+void print_float(enum output_type t, const char *key, const char *label,
+		 double value, int decimals)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.*f", decimals, value);
+	if (json_mode) {
+		if (t & PRINT_JSON)
+			attach(key, json_object_new_double_s(value, buf));
+	} else if (t & PRINT_FP) {
+		text_item(label, buf);
+	}
+}
+
 void print_label(const char *word)
 {
 	if (!json_mode)
 		text_item(word, NULL);
+}
+
+void print_textf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (json_mode)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	text_item(buf, NULL);
 }
 
 void print_nl(unsigned int indent)

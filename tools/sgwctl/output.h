@@ -51,8 +51,14 @@ void print_rate(enum output_type t, const char *key, const char *label,
 /* JSON: bytes; text: "label 15k". */
 void print_size(enum output_type t, const char *key, const char *label,
 		uint64_t bytes);
+/* JSON: a number with DECIMALS digits after the point; text: "label 9.5". */
+void print_float(enum output_type t, const char *key, const char *label,
+		 double value, int decimals);
 /* Text only: a word on its own ("packets:"). */
 void print_label(const char *word);
+/* Text only: one item made by a format ("5:", "age 12s", "10.0.0.1[500]"),
+ * beside the values printed for JSON alone. */
+void print_textf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Text only: end the line; indent > 0 starts the next one indented. */
 void print_nl(unsigned int indent);
 
