@@ -48,36 +48,12 @@ gateway s1 {
 EOF
 
 SWAN_LOG="-1 -1" write_strongswan_conf
-{
-	echo "connections {"
-	for ((k = 1; k <= N; k++)); do
-		cat <<EOF
-	c$k {
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
-		proposals = aes128gcm16-prfsha256-ecp256
-		local {
-			auth = psk
-			id = enb$k.enb.example.net
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.1
-		}
-		children {
-			c$k {
-				local_ts = 10.1.$((k / 250)).$((k % 250 + 1))/32
-				remote_ts = 10.2.0.0/24
-				esp_proposals = aes128gcm16
-				start_action = start
-			}
-		}
-	}
-EOF
-	done
-	echo "}"
-	printf 'secrets {\n\tike-1 {\n\t\tsecret = "%s"\n\t}\n}\n' "$PSK"
-} >"$dir/swanctl.conf"
+conns=()
+for ((k = 1; k <= N; k++)); do
+	conns+=("$(swan_conn "c$k" lid="enb$k.enb.example.net" child="c$k" \
+		lts="10.1.$((k / 250)).$((k % 250 + 1))/32" ch.start_action=start)")
+done
+swan_conf "$dir/swanctl.conf" "$PSK" "${conns[@]}"
 
 cpu_ms() {	# utime + stime of a process, in ms
 	awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"

@@ -62,36 +62,12 @@ gateway s1 {
 CONF
 write_strongswan_conf "retransmit_tries = 4" "retransmit_timeout = 2" "retransmit_base = 1.4"
 enb_conn() {	# I
-	cat <<CONN
-	enb$1 {
-		version = 2
-		local_addrs = 192.0.2.$(($1 + 9))
-		remote_addrs = 192.0.2.1
-		proposals = aes128gcm16-prfsha256-ecp256
-		local {
-			auth = psk
-			id = enb$1.enb.example.net
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.1
-		}
-		children {
-			enb$1 {
-				local_ts = 10.1.0.$1/32
-				remote_ts = 10.2.0.0/24
-				esp_proposals = aes128gcm16
-			}
-		}
-	}
-CONN
+	swan_conn "enb$1" laddr=192.0.2.$(($1 + 9)) lid="enb$1.enb.example.net" \
+		lts="10.1.0.$1/32" child="enb$1"
 }
-{
-	echo "connections {"
-	for i in $(seq 1 $N); do enb_conn "$i"; done
-	echo "}"
-	echo "secrets { ike-1 { secret = \"$PSK\" } }"
-} >"$dir/swanctl.conf"
+conns=()
+for i in $(seq 1 $N); do conns+=("$(enb_conn "$i")"); done
+swan_conf "$dir/swanctl.conf" "$PSK" "${conns[@]}"
 
 start_ikud || { log_test 1 "ikud starts"; test_exit; }
 start_charon && load_swan

@@ -64,9 +64,7 @@ ip -n "$ATK" addr add 10.1.0.9/32 dev lo
 ip -n "$ATK" route add default via 192.0.3.1
 
 cat >"$dir/ikud.conf" <<EOF
-log-level debug;
-control $dir/ikud.sock;
-workers 2;
+$(write_ikud_head)
 gateway s1 {
 	local 192.0.2.1;
 	vrf s1;
@@ -83,52 +81,19 @@ gateway s1 {
 EOF
 
 # conn NAME ID LOCAL_ADDR LOCAL_TS
-conn() {
-	cat <<EOF
-	$1 {
-		version = 2
-		local_addrs = $3
-		remote_addrs = 192.0.2.1
-		proposals = aes128gcm16-prfsha256-ecp256
-		local {
-			auth = psk
-			id = $2
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.1
-		}
-		children {
-			$1 {
-				local_ts = $4
-				remote_ts = 10.2.0.0/24
-				esp_proposals = aes128gcm16-ecp256
-			}
-		}
-	}
-EOF
-}
+conn() { swan_conn "$1" lid="$2" laddr="$3" lts="$4" child="$1" esp=aes128gcm16-ecp256; }
 write_strongswan_conf "retransmit_tries = 2" "retransmit_timeout = 2"
 sed "s|$dir/charon.log|$dir/charon-atk.log|" "$dir/strongswan.conf" >"$dir/strongswan-atk.conf"
-{
-	echo "connections {"
-	conn enb1 enb1.enb.example.net 192.0.2.2 10.1.0.1/32
-	echo "}"
-	echo "secrets { ike-1 { secret = \"$OWN_PSK\" } }"
-} >"$dir/swanctl.conf"
+swan_conf "$dir/swanctl.conf" "$OWN_PSK" "$(conn enb1 enb1.enb.example.net 192.0.2.2 10.1.0.1/32)"
 # One charon, one identity per connection: every key of it is the group key.
-{
-	echo "connections {"
-	conn upper ENB1.enb.example.net 192.0.3.2 10.1.0.1/32
-	conn domain enb1.ENB.EXAMPLE.NET 192.0.3.2 10.1.0.1/32
-	conn enb9 enb9.enb.example.net 192.0.3.2 10.1.0.9/32
-	conn steal enb9.enb.example.net 192.0.3.2 10.1.0.1/32
-	conn wide enb9.enb.example.net 192.0.3.2 10.1.0.0/24
-	conn second enb9.enb.example.net 192.0.3.2 10.1.0.10/32
-	conn third enb9.enb.example.net 192.0.3.2 10.1.0.11/32
-	echo "}"
-	echo "secrets { ike-1 { secret = \"$GROUP_PSK\" } }"
-} >"$dir/swanctl-atk.conf"
+swan_conf "$dir/swanctl-atk.conf" "$GROUP_PSK" \
+	"$(conn upper ENB1.enb.example.net 192.0.3.2 10.1.0.1/32)" \
+	"$(conn domain enb1.ENB.EXAMPLE.NET 192.0.3.2 10.1.0.1/32)" \
+	"$(conn enb9 enb9.enb.example.net 192.0.3.2 10.1.0.9/32)" \
+	"$(conn steal enb9.enb.example.net 192.0.3.2 10.1.0.1/32)" \
+	"$(conn wide enb9.enb.example.net 192.0.3.2 10.1.0.0/24)" \
+	"$(conn second enb9.enb.example.net 192.0.3.2 10.1.0.10/32)" \
+	"$(conn third enb9.enb.example.net 192.0.3.2 10.1.0.11/32)"
 
 atk() { swan_at "$ATK_PID" "$@"; }
 atk_up() { timeout 30 nsenter -t "$ATK_PID" -m -n swanctl --initiate --child "$1" >>"$dir/initiate-atk.out" 2>&1; }

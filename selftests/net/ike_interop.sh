@@ -53,9 +53,7 @@ source "$(dirname "$0")/lib_ike.sh"
 
 write_ikud_conf() {	# $1: extra gateway lines
 	cat >"$dir/ikud.conf" <<EOF
-log-level debug;
-control $dir/ikud.sock;
-workers 2;
+$(write_ikud_head)
 gateway s1 {
 	local 192.0.2.1;
 	xfrm-interface ipsec0 if_id 42;
@@ -71,41 +69,11 @@ EOF
 
 # --- strongSwan ---------------------------------------------------------------
 
-write_strongswan() {	# $1 ike proposals, $2 esp proposals, $3 psk, $4 local_ts, $5 extra
+# the eNodeB "gw" with IKE proposals, ESP proposals, key, local_ts
+gw_conn() { swan_conn gw ike="$1" esp="$2" lts="$3" c.rekey_time=0 ch.rekey_time=0; }
+write_strongswan() {	# IKE ESP PSK LOCAL_TS
 	write_strongswan_conf "retransmit_tries = 4" "retransmit_timeout = 2"
-	cat >"$dir/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = 2
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
-		proposals = $1
-		rekey_time = 0
-		$5
-		local {
-			auth = psk
-			id = enb1.enb.example.net
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.1
-		}
-		children {
-			c {
-				local_ts = $4
-				remote_ts = 10.2.0.0/24
-				esp_proposals = $2
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-1 {
-		secret = "$3"
-	}
-}
-EOF
+	swan_conf "$dir/swanctl.conf" "$3" "$(gw_conn "$1" "$2" "$4")"
 }
 
 # --- tests -------------------------------------------------------------------
@@ -235,14 +203,8 @@ load_swan
 initiate
 log_test $? "enb1 holds 10.1.0.1/32"
 ts_before=$(failures ts_unacceptable)
-sed -e 's/^\tgw {/\tgw2 {/' -e 's/id = enb1.enb.example.net/id = enb2.enb.example.net/' \
-	-e 's/^\t\t\tc {/\t\t\tc2 {/' "$dir/swanctl.conf" | sed -n '/^connections/,/^}/p' |
-	sed '1d;$d' >"$dir/gw2.part"
-python3 - "$dir/swanctl.conf" "$dir/gw2.part" <<'PYEOF'
-import sys
-conf, part = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-open(sys.argv[1], "w").write(conf.replace("connections {\n", "connections {\n" + part, 1))
-PYEOF
+swan_conf "$dir/swanctl.conf" "$PSK" "$(gw_conn aes128gcm16-prfsha256-ecp256 aes128gcm16-ecp256 10.1.0.1/32)" \
+	"$(swan_conn gw2 lid=enb2.enb.example.net child=c2 esp=aes128gcm16-ecp256 c.rekey_time=0 ch.rekey_time=0)"
 load_swan
 timeout 60 nsenter -t "$CHARON_PID" -m -n swanctl --initiate --child c2 >/dev/null 2>&1
 log_test $((! $?)) "enb2 claiming 10.1.0.1/32 fails"

@@ -86,40 +86,10 @@ EOC
 
 # --- strongSwan ---------------------------------------------------------------
 
-write_strongswan() {	# $1 ike proposals, $2 esp proposals
+write_strongswan() {	# IKE ESP: proposals of the eNodeB "gw"
 	write_strongswan_conf "retransmit_tries = 5" "retransmit_timeout = 2"
-	cat >"$dir/swanctl.conf" <<EOC
-connections {
-	gw {
-		version = 2
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
-		proposals = $1
-		rekey_time = 0
-		local {
-			auth = psk
-			id = enb1.enb.example.net
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.1
-		}
-		children {
-			c {
-				local_ts = 10.1.0.1/32
-				remote_ts = 10.2.0.0/24
-				esp_proposals = $2
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-1 {
-		secret = "$PSK"
-	}
-}
-EOC
+	swan_conf "$dir/swanctl.conf" "$PSK" \
+		"$(swan_conn gw ike="$1" esp="$2" c.rekey_time=0 ch.rekey_time=0)"
 }
 
 # SCTP packets that arrived decrypted through ipsec0 (nftables counter)

@@ -113,30 +113,11 @@ EOF
 
 write_strongswan_conf "retransmit_tries = 3" "keep_alive = 5s"
 conn() {	# NAME ID LOCAL REMOTE INNER ESP
-	cat <<EOF
-	$1 {
-		version = 2
-		local_addrs = $3
-		remote_addrs = $4
-		proposals = aes128gcm16-prfsha256-ecp256
-		local { auth = psk
-			id = $2 }
-		remote { auth = psk
-			id = $4 }
-		children { $1 {
-			local_ts = $5
-			remote_ts = 10.2.0.0/24
-			esp_proposals = $6 } }
-	}
-EOF
+	swan_conn "$1" lid="$2" laddr="$3" raddr="$4" lts="$5" esp="$6" child="$1"
 }
-{
-	echo "connections {"
-	conn nat enb1.enb.example.net 172.16.0.2 192.0.2.1 10.1.0.1/32 aes128gcm16-esn
-	conn v6 enb2.enb.example.net 2001:db8::2 2001:db8::1 10.1.0.2/32 aes128gcm16
-	echo "}"
-	echo "secrets { ike-1 { secret = \"$PSK\" } }"
-} >"$dir/swanctl.conf"
+swan_conf "$dir/swanctl.conf" "$PSK" \
+	"$(conn nat enb1.enb.example.net 172.16.0.2 192.0.2.1 10.1.0.1/32 aes128gcm16-esn)" \
+	"$(conn v6 enb2.enb.example.net 2001:db8::2 2001:db8::1 10.1.0.2/32 aes128gcm16)"
 
 start_ikud || { cat "$dir/ikud.log"; log_test 1 "ikud starts"; test_exit; }
 start_charon && load_swan

@@ -48,9 +48,7 @@ ip -n "$GW" route add 10.1.0.0/24 dev veth-g src 10.2.0.1
 
 write_ikud_conf() {	# START (now | on-traffic)
 	cat >"$dir/ikud.conf" <<CONF
-log-level debug;
-control $dir/ikud.sock;
-workers 2;
+$(write_ikud_head)
 gateway x2 {
 	local 192.0.2.1;
 	local-id gw.example.net;
@@ -66,32 +64,8 @@ gateway x2 {
 CONF
 }
 write_strongswan_conf
-cat >"$dir/swanctl.conf" <<SWAN
-connections {
-	x2 {
-		version = 2
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
-		proposals = aes128gcm16-prfsha256-ecp256
-		local {
-			auth = psk
-			id = peer.example.net
-		}
-		remote {
-			auth = psk
-			id = gw.example.net
-		}
-		children {
-			c {
-				local_ts = 10.1.0.0/24
-				remote_ts = 10.2.0.0/24
-				esp_proposals = aes128gcm16
-			}
-		}
-	}
-}
-secrets { ike-1 { secret = "$PSK" } }
-SWAN
+swan_conf "$dir/swanctl.conf" "$PSK" "$(swan_conn x2 lid=peer.example.net rid=gw.example.net \
+	lts=10.1.0.0/24)"
 
 gw_ping() { ip netns exec "$GW" ping -c "${1:-1}" -i 0.2 -W 1 -I 10.2.0.1 10.1.0.1 >/dev/null 2>&1; }
 # the trap's or the tunnel's outbound policy, with the reqid of its template

@@ -100,31 +100,11 @@ ip -n "$GW" addr add 10.100.1.1/30 dev g-csr
 ip -n "$CSR" link set c-gw master s1 up
 ip -n "$CSR" addr add 10.100.1.2/30 dev c-gw
 
-bgp_vrf_s1() {	# ROUTER_ID PEER [REDISTRIBUTE_ROUTE_MAP]
-	cat <<EOF
-router bgp 65000 vrf s1
- bgp router-id $1
- no bgp default ipv4-unicast
- neighbor $2 remote-as internal
- neighbor $2 timers 3 9
- neighbor $2 timers connect 1
- address-family ipv4 unicast
-  neighbor $2 activate
-  neighbor $2 advertisement-interval 0
-EOF
-	[ -n "${3:-}" ] && echo "  redistribute kernel route-map $3"
-	echo " exit-address-family"
-}
 frr_start "$GW" "hostname gw" "hostname gw
-ip prefix-list ENB-S1 seq 10 permit 10.1.0.0/16 ge 32
-route-map RRI-S1 permit 10
- match ip address prefix-list ENB-S1
- match metric 1024
- set local-preference 200
-route-map RRI-S1 deny 100
-$(bgp_vrf_s1 10.255.0.1 10.100.1.2 RRI-S1)" &&
+$(frr_rri_map RRI-S1 10.1.0.0/16 200 1024)
+$(frr_bgp_vrf s1 10.255.0.1 RRI-S1 10.100.1.2)" &&
 frr_start "$CSR" "hostname csr" "hostname csr
-$(bgp_vrf_s1 10.255.0.3 10.100.1.1)" || { log_test 1 "FRR starts in the gateway and the CSR"; test_exit; }
+$(frr_bgp_vrf s1 10.255.0.3 - 10.100.1.1)" || { log_test 1 "FRR starts in the gateway and the CSR"; test_exit; }
 # "PREFIX NEXTHOP LOCPREF;" of the eNodeB prefixes at the CSR
 csr_enb_paths() { frr_bgp_paths "$CSR" s1 | awk '/^10\.1\./ { print $1, $2, $3 }' | tr '\n' ';'; }
 csr_fib_absent() { [ -z "$(ip -n "$CSR" route show vrf s1 "$1")" ]; }
@@ -134,9 +114,7 @@ csr_lacks() { ! frr_bgp_paths "$CSR" s1 | grep -q "^$1 "; }
 
 write_ikud_conf() {	# $1: xfrm interface of gateway s1
 	cat >"$dir/ikud.conf" <<EOF
-log-level debug;
-control $dir/ikud.sock;
-workers 2;
+$(write_ikud_head)
 gateway s1 {
 	local 192.0.2.1;
 	vrf s1;
@@ -215,52 +193,26 @@ EOF
 
 # conn NAME ID LOCAL REMOTE LOCAL_TS REMOTE_TS
 conn() {
-	cat <<EOF
-	$1 {
-		version = 2
-		local_addrs = $3
-		remote_addrs = $4
-		proposals = aes128gcm16-prfsha256-ecp256
-		rekey_time = 0
-		local {
-			auth = psk
-			id = $2
-		}
-		remote {
-			auth = psk
-			id = $4
-		}
-		children {
-			$1 {
-				local_ts = $5
-				remote_ts = $6
-				esp_proposals = aes128gcm16-ecp256
-				rekey_time = 0
-			}
-		}
-	}
-EOF
+	swan_conn "$1" lid="$2" laddr="$3" raddr="$4" lts="$5" rts="$6" child="$1" \
+		esp=aes128gcm16-ecp256 c.rekey_time=0 ch.rekey_time=0
 }
 
 write_strongswan_conf "retransmit_tries = 3" "retransmit_timeout = 2"
-{
-	echo "connections {"
-	for n in 1 2 3; do
-		conn enb$n enb$n.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.$n/32 10.2.0.0/24
-	done
-	conn enbx enbx.enb.example.net 198.51.100.2 198.51.100.1 10.3.0.1/32 10.4.0.0/24
-	conn enb6 enb6.enb.example.net 192.0.2.2 192.0.2.1 fd00:1::6/128 fd00:2::/64
-	conn outside bad1.enb.example.net 192.0.2.2 192.0.2.1 172.16.0.1/32 10.2.0.0/24
-	conn default bad2.enb.example.net 192.0.2.2 192.0.2.1 0.0.0.0/0 10.2.0.0/24
-	conn steal bad3.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.1/32 10.2.0.0/24
-	conn cover bad4.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.0/24 10.2.0.0/24
-	conn default6 bad5.enb.example.net 192.0.2.2 192.0.2.1 ::/0 fd00:2::/64
-	conn outside6 bad6.enb.example.net 192.0.2.2 192.0.2.1 2001:db8::6/128 fd00:2::/64
-	conn cover6 bad7.enb.example.net 192.0.2.2 192.0.2.1 fd00:1::/64 fd00:2::/64
-	conn occupied enb4.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.4/32 10.2.0.0/24
-	echo "}"
-	echo "secrets { ike-1 { secret = \"$PSK\" } }"
-} >"$dir/swanctl.conf"
+conns=()
+for n in 1 2 3; do
+	conns+=("$(conn enb$n enb$n.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.$n/32 10.2.0.0/24)")
+done
+conns+=("$(conn enbx enbx.enb.example.net 198.51.100.2 198.51.100.1 10.3.0.1/32 10.4.0.0/24)")
+conns+=("$(conn enb6 enb6.enb.example.net 192.0.2.2 192.0.2.1 fd00:1::6/128 fd00:2::/64)")
+conns+=("$(conn outside bad1.enb.example.net 192.0.2.2 192.0.2.1 172.16.0.1/32 10.2.0.0/24)")
+conns+=("$(conn default bad2.enb.example.net 192.0.2.2 192.0.2.1 0.0.0.0/0 10.2.0.0/24)")
+conns+=("$(conn steal bad3.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.1/32 10.2.0.0/24)")
+conns+=("$(conn cover bad4.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.0/24 10.2.0.0/24)")
+conns+=("$(conn default6 bad5.enb.example.net 192.0.2.2 192.0.2.1 ::/0 fd00:2::/64)")
+conns+=("$(conn outside6 bad6.enb.example.net 192.0.2.2 192.0.2.1 2001:db8::6/128 fd00:2::/64)")
+conns+=("$(conn cover6 bad7.enb.example.net 192.0.2.2 192.0.2.1 fd00:1::/64 fd00:2::/64)")
+conns+=("$(conn occupied enb4.enb.example.net 192.0.2.2 192.0.2.1 10.1.0.4/32 10.2.0.0/24)")
+swan_conf "$dir/swanctl.conf" "$PSK" "${conns[@]}"
 
 # charon with the connections loaded
 start_enbs() { start_charon && load_swan; }

@@ -16,7 +16,8 @@
 # - tunnel-mtu: 1900-byte inner packets to the eNodeB leave as outer IP
 #   fragments without it; with tunnel-mtu 1400 they are fragmented before
 #   encryption and no ESP fragment crosses the link (IPv4 and IPv6), and
-#   1400-byte packets pass whole.
+#   1400-byte packets pass whole; without it, the first oversized IPv6
+#   packet is lost to the xfrm interface's Packet Too Big.
 # - DSCP and ECN: EF, AF41, CS6 of inner packets appear on the outer ESP
 #   header in both directions (the kernel's tunnel mode), ECN ECT(0) is
 #   copied, CE is sent as ECT(0) (the kernel's encapsulation, recorded);
@@ -92,9 +93,7 @@ wire_counters "$GW" veth-g
 
 write_ikud_conf() {	# EXTRA GATEWAY LINES
 	cat >"$dir/ikud.conf" <<CONF
-log-level debug;
-control $dir/ikud.sock;
-workers 2;
+$(write_ikud_head)
 gateway s1 {
 	local 192.0.2.1;
 	vrf s1;
@@ -109,33 +108,8 @@ gateway s1 {
 CONF
 }
 write_strongswan_conf "retransmit_tries = 3" "retransmit_timeout = 2"
-cat >"$dir/swanctl.conf" <<SWAN
-connections {
-	enb1 {
-		version = 2
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
-		proposals = aes128gcm16-prfsha256-ecp256
-		local {
-			auth = psk
-			id = enb1.enb.example.net
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.1
-		}
-		children {
-			c {
-				local_ts = 10.1.0.1/32,fd00:1::1/128
-				remote_ts = 10.2.0.0/24,fd00:2::/64
-				esp_proposals = aes128gcm16
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets { ike-1 { secret = "$PSK" } }
-SWAN
+swan_conf "$dir/swanctl.conf" "$PSK" "$(swan_conn enb1 lts=10.1.0.1/32,fd00:1::1/128 \
+	rts=10.2.0.0/24,fd00:2::/64 ch.rekey_time=0)"
 
 # The tunnel anew, under the current ikud.conf (SIGHUP, then a new CHILD_SA).
 retunnel() {
@@ -230,8 +204,17 @@ for mtu in none 1400; do
 	rx_wait
 	frags=$(wire "$ENB" w_esp_frag)
 	echo "# tunnel-mtu $mtu: outer ESP fragments $frags; received $(cat "$dir/rx4") (IPv4), $(cat "$dir/rx6") (IPv6) of 10 each"
-	check_eq "$(cat "$dir/rx4") $(cat "$dir/rx6")" "received 10 received 10" \
-		"tunnel-mtu $mtu: 1400- and 1900-byte packets reach the eNodeB"
+	rx4=$(cut -d' ' -f2 "$dir/rx4")
+	rx6=$(cut -d' ' -f2 "$dir/rx6")
+	if [ "$mtu" = none ]; then
+		# the xfrm interface answers the first oversized IPv6 packet with
+		# Packet Too Big (it is lost); the sender learns the path MTU
+		check_eq "$rx4" 10 "no tunnel-mtu: IPv4 1400- and 1900-byte packets reach the eNodeB"
+		check_range "$rx6" 9 10 "no tunnel-mtu: IPv6 ones, but the first too big"
+	else
+		check_eq "$rx4 $rx6" "10 10" \
+			"tunnel-mtu $mtu: every 1400- and 1900-byte packet reaches the eNodeB"
+	fi
 	if [ "$mtu" = none ]; then
 		[ "$frags" -gt 0 ]
 		log_test $? "without tunnel-mtu, large packets leave as outer fragments ($frags)"

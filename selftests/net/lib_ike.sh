@@ -10,7 +10,11 @@
 #   ctl_at SOCKET ARGS            the same for another ikud's socket
 #   ike_count [SOCKET], child_count [SOCKET], failures REASON, gw_states,
 #   gw_policies
+#   write_ikud_head               the global lines of $dir/ikud.conf (debug
+#                                 log, control socket, two workers)
 #   write_strongswan_conf [LINE...]   $dir/strongswan.conf, extra charon lines
+#   swan_conn NAME [KEY=VALUE...] one swanctl connection (see below)
+#   swan_conf FILE PSK CONN...    a swanctl.conf of swan_conn connections
 #   start_charon / stop_charon [SIG]   charon in $ENB with a private /run
 #   swan ARGS, load_swan, initiate, xfrm_in_packets, ping_ok [COUNT]
 #   charon_spawn VAR NETNS CONF / swan_at PID ARGS   a further charon
@@ -79,6 +83,58 @@ stop_charon() {	# [SIGNAL], TERM by default
 	CHARON_PID=
 }
 at_exit stop_charon
+
+write_ikud_head() {
+	printf 'log-level debug;\ncontrol %s/ikud.sock;\nworkers 2;\n' "$dir"
+}
+
+# swan_conn NAME [KEY=VALUE...]: one swanctl connection, IKEv2 with PSK both
+# ways and one CHILD_SA. Keys, with their defaults:
+#   laddr=192.0.2.2 raddr=192.0.2.1 lid=enb1.enb.example.net rid=RADDR
+#   ike=aes128gcm16-prfsha256-ecp256 esp=aes128gcm16 lts=10.1.0.1/32
+#   rts=10.2.0.0/24 child=c (the CHILD_SA's name)
+#   c.KEY=VALUE, ch.KEY=VALUE: one more line of the connection, of the CHILD_SA
+swan_conn() {
+	local name=$1 laddr=192.0.2.2 raddr=192.0.2.1 lid=enb1.enb.example.net rid=
+	local ike=aes128gcm16-prfsha256-ecp256 esp=aes128gcm16 lts=10.1.0.1/32
+	local rts=10.2.0.0/24 child=c conn_lines="" child_lines="" kv
+	shift
+	for kv; do
+		case $kv in
+		laddr=*) laddr=${kv#*=} ;;
+		raddr=*) raddr=${kv#*=} ;;
+		lid=*) lid=${kv#*=} ;;
+		rid=*) rid=${kv#*=} ;;
+		ike=*) ike=${kv#*=} ;;
+		esp=*) esp=${kv#*=} ;;
+		lts=*) lts=${kv#*=} ;;
+		rts=*) rts=${kv#*=} ;;
+		child=*) child=${kv#*=} ;;
+		c.*=*) kv=${kv#c.}; conn_lines+="		${kv%%=*} = ${kv#*=}"$'\n' ;;
+		ch.*=*) kv=${kv#ch.}; child_lines+="				${kv%%=*} = ${kv#*=}"$'\n' ;;
+		*) echo "swan_conn: unknown '$kv'" >&2; return 1 ;;
+		esac
+	done
+	printf '\t%s {\n\t\tversion = 2\n\t\tlocal_addrs = %s\n\t\tremote_addrs = %s\n' \
+		"$name" "$laddr" "$raddr"
+	printf '\t\tproposals = %s\n%s' "$ike" "$conn_lines"
+	printf '\t\tlocal {\n\t\t\tauth = psk\n\t\t\tid = %s\n\t\t}\n' "$lid"
+	printf '\t\tremote {\n\t\t\tauth = psk\n\t\t\tid = %s\n\t\t}\n' "${rid:-$raddr}"
+	printf '\t\tchildren {\n\t\t\t%s {\n\t\t\t\tlocal_ts = %s\n' "$child" "$lts"
+	printf '\t\t\t\tremote_ts = %s\n\t\t\t\tesp_proposals = %s\n%s' "$rts" "$esp" "$child_lines"
+	printf '\t\t\t}\n\t\t}\n\t}\n'
+}
+
+# swan_conf FILE PSK CONN...: a swanctl.conf with these connections
+# (swan_conn's output) and one IKE key for all of them
+swan_conf() {
+	{
+		echo "connections {"
+		printf '%s\n' "${@:3}"
+		echo "}"
+		printf 'secrets {\n\tike-1 {\n\t\tsecret = "%s"\n\t}\n}\n' "$2"
+	} >"$1"
+}
 
 # $dir/strongswan.conf: charon with Debian's plugins, no routes or virtual
 # IPs of its own, a log in $dir/charon.log; each argument is one more line

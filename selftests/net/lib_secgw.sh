@@ -153,40 +153,21 @@ secgw_routes() {
 # retransmissions (2, 2.8, 3.9 and 5.5 s), so that an eNodeB gives up a dead
 # gateway in about 16 s and re-initiates (dpd_action restart).
 secgw_conn() {	# K G SUFFIX
-	cat <<EOF
-	enb$1-$3 {
-		version = 2
-		local_addrs = 192.0.2.$((10 + $1))
-		remote_addrs = 192.0.2.$2
-		proposals = aes128gcm16-prfsha256-ecp256
-		dpd_delay = 2s
-		local { auth = psk
-			id = enb$1.enb.example.net }
-		remote { auth = psk
-			id = 192.0.2.$2 }
-		children { s1 {
-			local_ts = 10.100.0.$1/32
-			remote_ts = 10.9.0.0/24
-			esp_proposals = aes128gcm16-ecp256
-			priority = $((1000 * $2))
-			dpd_action = restart } }
-	}
-EOF
+	swan_conn "enb$1-$3" laddr=192.0.2.$((10 + $1)) raddr=192.0.2.$2 \
+		lid="enb$1.enb.example.net" lts="10.100.0.$1/32" rts=10.9.0.0/24 \
+		esp=aes128gcm16-ecp256 child=s1 c.dpd_delay=2s ch.priority=$((1000 * $2)) \
+		ch.dpd_action=restart
 }
 
 secgw_charon_start() {
 	local k
 	write_strongswan_conf "retransmit_tries = 3" "retransmit_timeout = 2.0" \
 		"retransmit_base = 1.4"
-	{
-		echo "connections {"
-		for ((k = 1; k <= SECGW_N; k++)); do
-			secgw_conn "$k" 1 p
-			secgw_conn "$k" 2 b
-		done
-		echo "}"
-		echo "secrets { ike-secgw { secret = \"$SECGW_PSK\" } }"
-	} >"$dir/swanctl.conf"
+	local conns=()
+	for ((k = 1; k <= SECGW_N; k++)); do
+		conns+=("$(secgw_conn "$k" 1 p)" "$(secgw_conn "$k" 2 b)")
+	done
+	swan_conf "$dir/swanctl.conf" "$SECGW_PSK" "${conns[@]}"
 	charon_spawn SECGW_CHARON_PID "$ENB" "$dir/strongswan.conf" &&
 	secgw_swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1
 }
