@@ -24,6 +24,8 @@
 #include <sys/socket.h>
 #include <syslog.h>
 
+#include <openssl/crypto.h>
+
 #define MAX_WORDS 32
 #define MAX_WORD 512
 
@@ -395,15 +397,39 @@ static int add_prefixes(struct parser *ps, const struct stmt *st,
 	return add_prefixes_from(ps, st, 1, arr, n);
 }
 
-/* psk "secret" [for id ID]; psk 0xHEX [for id ID]; */
-static int gw_psk(struct parser *ps, const struct stmt *st,
-		  struct ike_conf_gateway *gw)
+/*
+ * The key table one entry longer. It lives in OpenSSL's secure heap when the
+ * program set one up (locked, never swapped, ikud does), else in the normal
+ * heap; the old copy is wiped, not left behind by realloc.
+ */
+static struct ike_conf_psk *grow_psks(struct ike_conf_gateway *gw)
 {
-	struct ike_conf_psk k, *na;
+	size_t cap = gw->psks_cap ? gw->psks_cap * 2 : 4;
+	struct ike_conf_psk *na;
+
+	if (gw->n_psks < gw->psks_cap)
+		return &gw->psks[gw->n_psks++];
+	na = OPENSSL_secure_zalloc(cap * sizeof(*na));
+	if (!na)
+		na = OPENSSL_zalloc(cap * sizeof(*na));	/* secure heap full */
+	if (!na)
+		return NULL;
+	if (gw->psks) {
+		memcpy(na, gw->psks, gw->n_psks * sizeof(*na));
+		OPENSSL_secure_clear_free(gw->psks, gw->psks_cap * sizeof(*na));
+	}
+	gw->psks = na;
+	gw->psks_cap = cap;
+	return &na[gw->n_psks++];
+}
+
+/* psk "secret" [for id ID]; psk 0xHEX [for id ID]; */
+static int psk_parse(struct parser *ps, const struct stmt *st,
+		     const struct ike_conf_gateway *gw, struct ike_conf_psk *k)
+{
 	const char *s = st->w[1];
 	size_t len = strlen(s), i;
 
-	memset(&k, 0, sizeof(k));
 	if (st->n != 2 && !(st->n == 5 && !strcmp(st->w[2], "for") &&
 			    !strcmp(st->w[3], "id")))
 		return perr(ps, st->line, "usage: psk \"SECRET\" [for id IDENTITY];");
@@ -417,31 +443,43 @@ static int gw_psk(struct parser *ps, const struct stmt *st,
 
 			if (hi < 0 || lo < 0)
 				return perr(ps, st->line, "bad hexadecimal key");
-			k.secret[k.len++] = (uint8_t)(hi << 4 | lo);
+			k->secret[k->len++] = (uint8_t)(hi << 4 | lo);
 		}
 	} else {
 		if (!st->quoted[1])
 			return perr(ps, st->line, "quote the key: psk \"...\" (or 0xHEX)");
 		if (len > IKE_CONF_PSK_MAX)
 			return perr(ps, st->line, "key longer than %d bytes", IKE_CONF_PSK_MAX);
-		memcpy(k.secret, s, len);
-		k.len = (uint16_t)len;
+		memcpy(k->secret, s, len);
+		k->len = (uint16_t)len;
 	}
 	/* RFC 7296 §2.15: short keys are brute-forceable from one exchange. */
-	if (k.len < 8)
+	if (k->len < 8)
 		return perr(ps, st->line, "key shorter than 8 bytes");
-	if (st->n == 5 && ike_id_pattern_parse(st->w[4], &k.id, NULL, 0))
+	if (st->n == 5 && ike_id_pattern_parse(st->w[4], &k->id, NULL, 0))
 		return perr(ps, st->line, "'%s' is not an identity", st->w[4]);
 	for (i = 0; i < gw->n_psks; i++)
-		if (ike_id_pattern_equal(&gw->psks[i].id, &k.id))
+		if (ike_id_pattern_equal(&gw->psks[i].id, &k->id))
 			return perr(ps, st->line, "second key for the same identity");
-	na = grow(gw->psks, gw->n_psks, sizeof(*na));
-	if (!na)
-		return perr(ps, st->line, "out of memory");
-	gw->psks = na;
-	gw->psks[gw->n_psks++] = k;
-	memset(&k, 0, sizeof(k));
 	return 0;
+}
+
+static int gw_psk(struct parser *ps, const struct stmt *st, struct ike_conf_gateway *gw)
+{
+	struct ike_conf_psk k, *slot;
+	int r;
+
+	memset(&k, 0, sizeof(k));
+	r = psk_parse(ps, st, gw, &k);
+	if (!r) {
+		slot = grow_psks(gw);
+		if (slot)
+			*slot = k;
+		else
+			r = perr(ps, st->line, "out of memory");
+	}
+	explicit_bzero(&k, sizeof(k));
+	return r;
 }
 
 static int gw_dpd(struct parser *ps, const struct stmt *st,
@@ -898,6 +936,7 @@ static int parse_gateway(struct parser *ps, const struct stmt *head,
 			break;
 		}
 	}
+	explicit_bzero(st, sizeof(*st));	/* its words may have been a key */
 	free(st);
 	if (r < 0)
 		return -1;
@@ -1003,6 +1042,7 @@ int ike_conf_parse(const char *name, const char *text, struct ike_conf *conf,
 		}
 	if (r == 0 && closed)
 		r = perr(&ps, st->line, "'}' without a block");
+	explicit_bzero(st, sizeof(*st));
 	free(st);
 	if (r < 0) {
 		ike_conf_free(conf);
@@ -1076,9 +1116,8 @@ void ike_conf_free(struct ike_conf *conf)
 	for (i = 0; i < conf->n_gateways; i++) {
 		struct ike_conf_gateway *gw = &conf->gateways[i];
 
-		if (gw->psks)
-			explicit_bzero(gw->psks, gw->n_psks * sizeof(*gw->psks));
-		free(gw->psks);
+		/* wipes and frees normal and secure heap alike */
+		OPENSSL_secure_clear_free(gw->psks, gw->psks_cap * sizeof(*gw->psks));
 		for (size_t k = 0; k < gw->n_peers; k++)
 			free(gw->peers[k].ts);
 		free(gw->peers);

@@ -49,7 +49,7 @@ struct ike_conf_gateway {
 	bool legacy_groups;		/* allow MODP-1024 (group 2) */
 	struct ike_id_pattern local_id;	/* any: the local address */
 	struct ike_conf_psk *psks;
-	size_t n_psks;
+	size_t n_psks, psks_cap;
 	struct sgw_prefix *remote_ts;	/* what peers may claim */
 	size_t n_remote_ts;
 	struct sgw_prefix *local_ts;	/* what we offer */

@@ -25,6 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
+/* OpenSSL's locked heap for the pre-shared keys: a few thousand of them
+ * (520 bytes each); a larger table goes to the normal heap */
+#define IKUD_SECURE_HEAP	(4 << 20)
+
 #define DEFAULT_CONF "/etc/sgw/ikud.conf"
 
 
@@ -145,7 +151,7 @@ int main(int argc, char **argv)
 {
 	const char *conf_path = DEFAULT_CONF, *ctl_path = NULL;
 	bool check = false, debug = false;
-	int workers = -1, opt, sfd, ctl_fd, epfd, ret = 0;
+	int workers = -1, opt, sfd, ctl_fd, epfd, ret = 0, secure_heap;
 	struct daemon d;
 	char err[512];
 	sigset_t sigs;
@@ -169,6 +175,9 @@ int main(int argc, char **argv)
 	}
 	memset(&d, 0, sizeof(d));
 	d.conf_path = conf_path;
+	/* the pre-shared keys go to locked pages (ike_conf.c); SA keys do not:
+	 * 100,000 tunnels would need far more than RLIMIT_MEMLOCK allows */
+	secure_heap = CRYPTO_secure_malloc_init(IKUD_SECURE_HEAP, 64);
 	policy_reqids_init(&d);
 	if (config_load(conf_path, &d.conf, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -181,6 +190,9 @@ int main(int argc, char **argv)
 	}
 	log_setup(!debug && d.conf->c.log_syslog, debug ? LOG_DEBUG : d.conf->c.log_level);
 	protect_memory();
+	if (!secure_heap)
+		log_warn("no locked memory for the pre-shared keys (RLIMIT_MEMLOCK, "
+			 "CAP_IPC_LOCK): they may be swapped out");
 	check_conf_mode(conf_path);
 	if (ike_crypto_init() || sgw_hash_init()) {
 		log_err("OpenSSL lacks an algorithm ikud needs");
