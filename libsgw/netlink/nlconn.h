@@ -62,12 +62,15 @@ struct nlconn_err {
 /*
  * Does buf (len bytes left) start with a whole message? libmnl's
  * mnl_nlmsg_ok() casts nlmsg_len to int, so a length above INT_MAX passes;
- * this does not.
+ * this does not. libmnl's attribute walkers read up to the aligned end of
+ * the message (mnl_nlmsg_get_payload_tail()), so that must be in the buffer
+ * too: the kernel pads every message it sends.
  */
 static inline bool nlconn_msg_ok(const struct nlmsghdr *nlh, int len)
 {
 	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
-	       nlh->nlmsg_len <= (unsigned int)len;
+	       (((uint64_t)nlh->nlmsg_len + NLMSG_ALIGNTO - 1) & ~(uint64_t)(NLMSG_ALIGNTO - 1)) <=
+		       (uint64_t)len;
 }
 
 void nlconn_err_clear(struct nlconn_err *err);

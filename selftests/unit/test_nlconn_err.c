@@ -207,6 +207,22 @@ static void test_dump_done_with_error(void **state)
 	assert_string_equal(err.msg, "no such policer");
 }
 
+/* A message is whole only with its padding: libmnl reads to the aligned end. */
+static void test_msg_ok_needs_padding(void **state)
+{
+	uint32_t buf[16] = { 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+	(void)state;
+	nlh->nlmsg_len = 62;
+	assert_false(nlconn_msg_ok(nlh, 62));
+	assert_true(nlconn_msg_ok(nlh, 64));
+	nlh->nlmsg_len = 0xfffffffe;	/* aligned, it would wrap to 0 */
+	assert_false(nlconn_msg_ok(nlh, 64));
+	nlh->nlmsg_len = 8;		/* shorter than its header */
+	assert_false(nlconn_msg_ok(nlh, 64));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_policy_range),
 		cmocka_unit_test(test_plain_ack_and_uncapped),
 		cmocka_unit_test(test_dump_done_with_error),
+		cmocka_unit_test(test_msg_ok_needs_padding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
