@@ -5,8 +5,10 @@
  * Locking: configuration changes of a namespace run under sgw_net.lock
  * (taken by the netlink handlers, the netdevice notifier and the namespace
  * exit; never while holding RTNL is it taken *before* RTNL). The packet path
- * only reads RCU-published snapshots: the policer table, each policer's
- * configuration and each prefix list's prefix set.
+ * only reads what is published under RCU: the namespace's list of
+ * policers, each policer's configuration and each prefix list's prefix
+ * set. Nothing on the way out of the packet path (deleting a policer, a
+ * VRF or a namespace going) allocates memory, so it cannot fail.
  */
 #ifndef _SGW_H
 #define _SGW_H
@@ -73,7 +75,7 @@ struct sgw_pstats {
 };
 
 struct sgw_policer {
-	struct list_head node;		/* sgw_net.policers, name order */
+	struct list_head node;		/* sgw_net.policers (RCU), name order */
 	char name[SGW_NAME_MAX];
 	struct sgw_pcfg __rcu *cfg;
 	struct sgw_bucket bucket;
@@ -85,21 +87,13 @@ struct sgw_policer {
 	struct rcu_head rcu;
 };
 
-/* What the packet path walks: the policers of the namespace, name order. */
-struct sgw_ptable {
-	unsigned int n;
-	struct rcu_head rcu;
-	struct sgw_policer *pol[];
-};
-
 struct sgw_net {
 	struct net *net;
 	struct mutex lock;
 	struct list_head plists;
 	unsigned int n_plists;
-	struct list_head policers;
+	struct list_head policers;	/* RCU: the packet path walks it */
 	unsigned int n_policers;
-	struct sgw_ptable __rcu *ptable;
 };
 
 extern unsigned int sgw_net_id;

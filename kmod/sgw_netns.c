@@ -28,7 +28,6 @@ static int __net_init sgw_net_init(struct net *net)
 	mutex_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->plists);
 	INIT_LIST_HEAD(&sn->policers);
-	RCU_INIT_POINTER(sn->ptable, NULL);
 	return sgw_hook_net_init(net);
 }
 
@@ -40,15 +39,11 @@ static void __net_exit sgw_net_pre_exit(struct net *net)
 static void __net_exit sgw_net_exit(struct net *net)
 {
 	struct sgw_net *sn = sgw_pernet(net);
-	struct sgw_ptable *tab;
 
 	mutex_lock(&sn->lock);
 	sgw_policer_flush(sn);
 	sgw_plist_flush(sn);
-	tab = rcu_replace_pointer(sn->ptable, NULL, lockdep_is_held(&sn->lock));
 	mutex_unlock(&sn->lock);
-	if (tab)
-		kfree_rcu(tab, rcu);
 }
 
 static struct pernet_operations sgw_net_ops = {

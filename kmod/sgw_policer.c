@@ -65,25 +65,6 @@ static struct sgw_policer *sgw_policer_find(struct sgw_net *sn,
 	return NULL;
 }
 
-/* Publishes the packet path's view of the policers (name order). */
-static int sgw_ptable_publish(struct sgw_net *sn)
-{
-	struct sgw_ptable *old, *tab;
-	struct sgw_policer *pol;
-	unsigned int i = 0;
-
-	tab = kzalloc(struct_size(tab, pol, sn->n_policers), GFP_KERNEL);
-	if (!tab)
-		return -ENOMEM;
-	list_for_each_entry(pol, &sn->policers, node)
-		tab->pol[i++] = pol;
-	tab->n = i;
-	old = rcu_replace_pointer(sn->ptable, tab, lockdep_is_held(&sn->lock));
-	if (old)
-		kfree_rcu(old, rcu);
-	return 0;
-}
-
 static void sgw_policer_free_cb(struct rcu_head *head)
 {
 	struct sgw_policer *pol = container_of(head, struct sgw_policer, rcu);
@@ -375,15 +356,9 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	list_for_each_entry(pos, &sn->policers, node)
 		if (strcmp(pos->name, pol->name) > 0)
 			break;
-	list_add_tail(&pol->node, &pos->node);
+	/* Published: the packet path may meet it from here on. */
+	list_add_tail_rcu(&pol->node, &pos->node);
 	sn->n_policers++;
-	err = sgw_ptable_publish(sn);
-	if (err) {
-		list_del(&pol->node);
-		sn->n_policers--;
-		sgw_srctab_free_rcu(tab);
-		goto unlock;
-	}
 	sgw_pcfg_hold(cfg);
 	sgw_policer_event(net, sn, SGW_EVENT_CREATED, pol);
 	mutex_unlock(&sn->lock);
@@ -470,25 +445,17 @@ fail:
 	return err;
 }
 
-/* Unlinks pol and frees it after a grace period. Under sn->lock. */
+/*
+ * Unlinks pol and frees it after a grace period, without allocating: a
+ * deletion cannot fail, and no other policer stops working. Under sn->lock.
+ */
 static void sgw_policer_remove(struct net *net, struct sgw_net *sn,
 			       struct sgw_policer *pol, bool notify)
 {
 	if (notify)
 		sgw_policer_event(net, sn, SGW_EVENT_DELETED, pol);
-	list_del(&pol->node);
+	list_del_rcu(&pol->node);
 	sn->n_policers--;
-	if (sgw_ptable_publish(sn)) {
-		/* No memory for a smaller table: hide every policer rather
-		 * than keep a pointer to a freed one.
-		 */
-		struct sgw_ptable *old;
-
-		old = rcu_replace_pointer(sn->ptable, NULL,
-					  lockdep_is_held(&sn->lock));
-		if (old)
-			kfree_rcu(old, rcu);
-	}
 	sgw_pcfg_put(sgw_pcfg(sn, pol));
 	sgw_srctab_free_rcu(sgw_psrc(sn, pol));
 	call_rcu(&pol->rcu, sgw_policer_free_cb);
@@ -686,25 +653,20 @@ unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
 {
 	struct sgw_net *sn = sgw_pernet(net);
 	const struct sgw_pcfg *cfg, *best_cfg = NULL;
-	struct sgw_policer *best = NULL;
-	const struct sgw_ptable *tab;
+	struct sgw_policer *pol, *best = NULL;
 	int score, best_score = -1;
 	struct sgw_srctab *srctab;
-	unsigned int i;
 	u64 now;
 	bool ok;
 
-	tab = rcu_dereference(sn->ptable);
-	if (!tab)
-		return NF_ACCEPT;
-	for (i = 0; i < tab->n; i++) {
-		cfg = rcu_dereference(tab->pol[i]->cfg);
+	list_for_each_entry_rcu(pol, &sn->policers, node) {
+		cfg = rcu_dereference(pol->cfg);
 		if (cfg->vrf_ifindex != vrf)
 			continue;
 		score = sgw_policer_score(cfg, family, dst, src, init);
 		if (score > best_score) {
 			best_score = score;
-			best = tab->pol[i];
+			best = pol;
 			best_cfg = cfg;
 		}
 	}
