@@ -94,6 +94,8 @@ struct sgw_net {
 	unsigned int n_plists;
 	struct list_head policers;	/* RCU: the packet path walks it */
 	unsigned int n_policers;
+	bool defrag;			/* nf_defrag enabled for the policers */
+	bool dying;			/* past .pre_exit: no more hooks */
 };
 
 extern unsigned int sgw_net_id;
@@ -192,6 +194,7 @@ int sgw_policer_sources_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int sgw_policer_sources_done(struct netlink_callback *cb);
 void sgw_policer_flush(struct sgw_net *sn);
 void sgw_policer_vrf_gone(struct sgw_net *sn, int ifindex);
+void sgw_policer_net_dying(struct sgw_net *sn);
 unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
 				const struct sgw_key *dst,
 				const struct sgw_key *src, bool init,
@@ -200,5 +203,7 @@ unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
 /* sgw_hook.c */
 int sgw_hook_net_init(struct net *net);
 void sgw_hook_net_exit(struct net *net);
+int sgw_hook_defrag_enable(struct net *net);
+void sgw_hook_defrag_disable(struct net *net);
 
 #endif /* _SGW_H */

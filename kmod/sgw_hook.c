@@ -10,6 +10,14 @@
  * pass). Looped-back packets were counted when they left.
  *
  * Everything that is not SCTP leaves after one compare of the protocol.
+ *
+ * Fragments: while a namespace has policers, nf_defrag reassembles IPv4
+ * and IPv6 datagrams just ahead of these hooks (priority -400 against our
+ * -399), as connection tracking does, so a policer charges a datagram
+ * once, whole, and forwarding sends it on cut as it came. A fragment that
+ * still reaches a hook (a socket with IP_NODEFRAG sending fragments it cut
+ * itself) is charged by its own bytes to the policer its addresses select,
+ * in both families alike; only a first fragment can be an INIT.
  */
 
 #include <linux/ip.h>
@@ -21,6 +29,8 @@
 #include <linux/sctp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "sgw.h"
 
@@ -126,8 +136,10 @@ static unsigned int sgw_hook_v6(void *priv, struct sk_buff *skb,
 				      sizeof(struct ipv6hdr), 0);
 	if (likely(!ipv6_ext_hdr(nexthdr) || nexthdr == NEXTHDR_NONE))
 		return NF_ACCEPT;
-	if (ipv6_find_hdr(skb, &thoff, IPPROTO_SCTP, &fragoff, NULL) !=
-	    IPPROTO_SCTP)
+	/* The upper-layer protocol, also of a non-first fragment, which has
+	 * no transport header (thoff is then left at 0, and unused).
+	 */
+	if (ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL) != IPPROTO_SCTP)
 		return NF_ACCEPT;
 	return sgw_hook_sctp6(skb, state, thoff, fragoff);
 }
@@ -168,4 +180,24 @@ int sgw_hook_net_init(struct net *net)
 void sgw_hook_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, sgw_hook_ops, ARRAY_SIZE(sgw_hook_ops));
+}
+
+/* Reassembly ahead of the hooks, for a namespace that has policers. */
+int sgw_hook_defrag_enable(struct net *net)
+{
+	int err;
+
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		nf_defrag_ipv4_disable(net);
+	return err;
+}
+
+void sgw_hook_defrag_disable(struct net *net)
+{
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
 }

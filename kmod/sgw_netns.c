@@ -34,6 +34,7 @@ static int __net_init sgw_net_init(struct net *net)
 static void __net_exit sgw_net_pre_exit(struct net *net)
 {
 	sgw_hook_net_exit(net);
+	sgw_policer_net_dying(sgw_pernet(net));
 }
 
 static void __net_exit sgw_net_exit(struct net *net)

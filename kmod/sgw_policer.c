@@ -54,6 +54,35 @@ static void sgw_pcfg_put(struct sgw_pcfg *cfg)
 		cfg->src->users--;
 }
 
+/*
+ * Policers charge whole datagrams: a namespace reassembles fragments ahead
+ * of the hooks from its first policer on (see sgw_hook.c). Under sn->lock.
+ */
+static int sgw_policer_defrag_on(struct sgw_net *sn,
+				 struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (sn->defrag || sn->dying)
+		return 0;
+	err = sgw_hook_defrag_enable(sn->net);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot enable IP reassembly");
+		return err;
+	}
+	sn->defrag = true;
+	return 0;
+}
+
+/* ... and no longer after its last one. Under sn->lock. */
+static void sgw_policer_defrag_off(struct sgw_net *sn)
+{
+	if (!sn->defrag || sn->n_policers)
+		return;
+	sgw_hook_defrag_disable(sn->net);
+	sn->defrag = false;
+}
+
 static struct sgw_policer *sgw_policer_find(struct sgw_net *sn,
 					    const char *name)
 {
@@ -348,6 +377,11 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 			goto unlock;
 		}
 	}
+	err = sgw_policer_defrag_on(sn, info->extack);
+	if (err) {
+		sgw_srctab_free_rcu(tab);
+		goto unlock;
+	}
 	strscpy(pol->name, nla_data(info->attrs[SGW_POLICER_A_NAME]),
 		sizeof(pol->name));
 	sgw_bucket_init(&pol->bucket, cfg);
@@ -456,6 +490,7 @@ static void sgw_policer_remove(struct net *net, struct sgw_net *sn,
 		sgw_policer_event(net, sn, SGW_EVENT_DELETED, pol);
 	list_del_rcu(&pol->node);
 	sn->n_policers--;
+	sgw_policer_defrag_off(sn);
 	sgw_pcfg_put(sgw_pcfg(sn, pol));
 	sgw_srctab_free_rcu(sgw_psrc(sn, pol));
 	call_rcu(&pol->rcu, sgw_policer_free_cb);
@@ -590,6 +625,18 @@ void sgw_policer_vrf_gone(struct sgw_net *sn, int ifindex)
 	list_for_each_entry_safe(pol, tmp, &sn->policers, node)
 		if (sgw_pcfg(sn, pol)->vrf_ifindex == ifindex)
 			sgw_policer_remove(sn->net, sn, pol, true);
+	mutex_unlock(&sn->lock);
+}
+
+/* At .pre_exit, once the hooks are gone: no reassembly for them either. */
+void sgw_policer_net_dying(struct sgw_net *sn)
+{
+	mutex_lock(&sn->lock);
+	sn->dying = true;
+	if (sn->defrag) {
+		sgw_hook_defrag_disable(sn->net);
+		sn->defrag = false;
+	}
 	mutex_unlock(&sn->lock);
 }
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Per-VRF SCTP policing by sgw.ko: rate accuracy under overload, counters,
-# VRF isolation, per-source buckets, INIT-aware policing, IPv6, rate change
+# VRF isolation, per-source buckets, INIT-aware policing, IPv6, datagrams
+# fragmented at MTU 1500 (IPv4 and IPv6) charged whole, rate change
 # under traffic, traffic decrypted from an xfrm interface, traffic the
 # gateway sends itself, and cleanup (VRF deletion, netns deletion,
 # modprobe -r) under traffic.
@@ -238,6 +239,39 @@ test_ipv6() {
 	sgw policer del mme6
 }
 
+# frag SRC DST: 4000-byte SCTP datagrams, cut into fragments by the
+# sender's kernel at MTU 1500, at 5x a 1 Mbit/s policer: the policer
+# charges each datagram once, whole, and what the MME reassembles stays
+# within rate x time + burst.
+frag() {
+	local src=$1 dst=$2 dgram=4000 burst=15000 m0 sent secs lo hi got
+	sgw policer add frag-s1 vrf s1 dst-list mme rate 1mbit burst $burst
+	m0=$(rx "$MME")
+	gen "$ENB" "$tmp/frag" -s "$src" -d "$dst" -l $dgram -r $((5 * RATE)) -t 5
+	wait
+	sleep 0.5
+	sent=$(sent_pkts "$tmp/frag")
+	secs=$(sent_secs "$tmp/frag")
+	got=$((($(rx "$MME") - m0) * dgram))
+	hi=$(awk -v r=$RATE -v s="$secs" -v b=$burst 'BEGIN { printf "%.0f", (r / 8 * s + b) * 1.05 }')
+	lo=$(awk -v r=$RATE -v s="$secs" -v z="$(stalled_secs "$tmp/frag")" 'BEGIN { printf "%.0f", r / 8 * (s - z) * 0.9 }')
+	check_range "$got" "$lo" "$hi" "bytes reassembled by the MME: rate x time + burst (+5%, -10% and stalls)"
+	check_eq "$(pstat frag-s1 matched_packets)" "$sent" "each datagram charged once"
+	check_eq "$(pstat frag-s1 matched_bytes)" "$((sent * dgram))" "charged by its full length"
+	check_eq "$(pstat frag-s1 passed_bytes)" "$got" "the MME received what passed"
+	sgw policer del frag-s1
+}
+
+test_frag4() {
+	echo "IPv4 fragments: 4000-byte datagrams over MTU 1500, 5x overload"
+	frag 10.0.1.2 10.0.2.2
+}
+
+test_frag6() {
+	echo "IPv6 fragments: 4000-byte datagrams over MTU 1500, 5x overload"
+	frag fd00:1::2 fd00:2::2
+}
+
 test_rate_change() {
 	local r1 r2 sent
 	echo "rate change under traffic keeps counters"
@@ -453,8 +487,9 @@ test_rmmod() {
 }
 
 setup
-for t in ${SGW_POLICER_TESTS:-overload under_rate other_vrf ipv6 rate_change \
-	per_source chunk_init selection xfrm local vrf_delete netns_delete rmmod}; do
+for t in ${SGW_POLICER_TESTS:-overload under_rate other_vrf ipv6 frag4 frag6 \
+	rate_change per_source chunk_init selection xfrm local \
+	vrf_delete netns_delete rmmod}; do
 	"test_$t"
 	[ -z "${SGW_POLICER_DEBUG:-}" ] || sgw -s policer show
 done
