@@ -87,6 +87,20 @@ struct sgw_policer {
 	struct rcu_head rcu;
 };
 
+/*
+ * An SCTP packet as a policer sees it. A GSO packet is several packets on
+ * the wire: segs of them, len bytes in all with the headers of each.
+ */
+struct sgw_pkt {
+	u8 family;
+	bool init;			/* its first chunk is INIT */
+	int vrf;			/* 0: default VRF */
+	struct sgw_key dst;
+	struct sgw_key src;
+	unsigned int len;
+	unsigned int segs;
+};
+
 struct sgw_net {
 	struct net *net;
 	struct mutex lock;
@@ -175,8 +189,8 @@ int sgw_pcfg_set_rate(struct sgw_pcfg *cfg, u64 rate, u32 burst);
 struct sgw_srctab *sgw_srctab_alloc(u32 max);
 void sgw_srctab_free_rcu(struct sgw_srctab *tab);
 bool sgw_srctab_conform(struct sgw_policer *pol, struct sgw_srctab *tab,
-			const struct sgw_pcfg *cfg, u8 family,
-			const struct sgw_key *src, unsigned int len, u64 now);
+			const struct sgw_pcfg *cfg, const struct sgw_pkt *pkt,
+			u64 now);
 void sgw_srctab_reset(struct sgw_srctab *tab);
 u32 sgw_srctab_count(struct sgw_srctab *tab);
 int sgw_srctab_dump(struct sk_buff *skb, struct netlink_callback *cb,
@@ -195,10 +209,7 @@ int sgw_policer_sources_done(struct netlink_callback *cb);
 void sgw_policer_flush(struct sgw_net *sn);
 void sgw_policer_vrf_gone(struct sgw_net *sn, int ifindex);
 void sgw_policer_net_dying(struct sgw_net *sn);
-unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
-				const struct sgw_key *dst,
-				const struct sgw_key *src, bool init,
-				unsigned int len);
+unsigned int sgw_policer_police(struct net *net, const struct sgw_pkt *pkt);
 
 /* sgw_hook.c */
 int sgw_hook_net_init(struct net *net);

@@ -7,6 +7,14 @@
  * time, up to the time the burst takes at that rate. The cost per byte is
  * precomputed with SGW_NSB_SHIFT fractional bits, so the packet path does a
  * multiply and a shift, never a division.
+ *
+ * A packet conforms when the bucket holds its cost, or, for a packet
+ * larger than the burst (a GSO packet of many segments, a reassembled
+ * datagram), when the bucket is full: it then takes the whole cost and
+ * leaves the bucket in debt, which time repays before anything else
+ * passes. Without that, such a packet could never pass; with it, a policer
+ * still passes at most rate x T + burst over any long interval T, and
+ * over a short one at most one such packet more.
  */
 
 #include <linux/math64.h>
@@ -47,7 +55,7 @@ bool __sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_pcfg *cfg,
 		toks += now - b->last;
 	b->last = max(now, b->last);
 	toks = min_t(s64, toks, cfg->burst_ns);
-	if (toks >= cost) {
+	if (toks >= min_t(s64, cost, cfg->burst_ns)) {
 		b->tokens = toks - cost;
 		return true;
 	}

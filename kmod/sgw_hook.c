@@ -75,24 +75,43 @@ static bool sgw_sctp_is_init(const struct sk_buff *skb, unsigned int thoff)
 	return ch && ch->type == SCTP_CID_INIT;
 }
 
+/*
+ * The size on the wire of an SCTP packet whose SCTP header is at thoff (a
+ * first fragment or a whole datagram). A GSO packet (SCTP hands a device
+ * several packets at once, veth passes them on whole) is gso_segs packets,
+ * each with its own copy of the IP and SCTP headers.
+ */
+static void sgw_pkt_size(struct sgw_pkt *pkt, const struct sk_buff *skb,
+			 unsigned int thoff)
+{
+	unsigned int hdrs = thoff - skb_network_offset(skb) +
+			    sizeof(struct sctphdr);
+
+	pkt->len = skb->len;
+	pkt->segs = 1;
+	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_segs > 1) {
+		pkt->segs = skb_shinfo(skb)->gso_segs;
+		pkt->len += (pkt->segs - 1) * hdrs;
+	}
+}
+
 static noinline unsigned int sgw_hook_sctp4(struct sk_buff *skb,
 					    const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct sgw_key dst, src;
-	bool init = false;
-	int vrf;
+	unsigned int thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	struct sgw_pkt pkt = { .family = AF_INET, .len = skb->len, .segs = 1 };
 
-	vrf = sgw_hook_vrf(skb, state);
-	if (vrf < 0)
+	pkt.vrf = sgw_hook_vrf(skb, state);
+	if (pkt.vrf < 0)
 		return NF_ACCEPT;
-	if (!(iph->frag_off & htons(IP_OFFSET)))
-		init = sgw_sctp_is_init(skb, skb_network_offset(skb) +
-					ip_hdrlen(skb));
-	sgw_key_from_v4(&dst, iph->daddr);
-	sgw_key_from_v4(&src, iph->saddr);
-	return sgw_policer_police(state->net, AF_INET, vrf, &dst, &src, init,
-				  skb->len);
+	if (!(iph->frag_off & htons(IP_OFFSET))) {
+		pkt.init = sgw_sctp_is_init(skb, thoff);
+		sgw_pkt_size(&pkt, skb, thoff);
+	}
+	sgw_key_from_v4(&pkt.dst, iph->daddr);
+	sgw_key_from_v4(&pkt.src, iph->saddr);
+	return sgw_policer_police(state->net, &pkt);
 }
 
 static unsigned int sgw_hook_v4(void *priv, struct sk_buff *skb,
@@ -109,19 +128,18 @@ static noinline unsigned int sgw_hook_sctp6(struct sk_buff *skb,
 					    unsigned short fragoff)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct sgw_key dst, src;
-	bool init = false;
-	int vrf;
+	struct sgw_pkt pkt = { .family = AF_INET6, .len = skb->len, .segs = 1 };
 
-	vrf = sgw_hook_vrf(skb, state);
-	if (vrf < 0)
+	pkt.vrf = sgw_hook_vrf(skb, state);
+	if (pkt.vrf < 0)
 		return NF_ACCEPT;
-	if (!fragoff)
-		init = sgw_sctp_is_init(skb, thoff);
-	sgw_key_from_v6(&dst, &ip6h->daddr);
-	sgw_key_from_v6(&src, &ip6h->saddr);
-	return sgw_policer_police(state->net, AF_INET6, vrf, &dst, &src, init,
-				  skb->len);
+	if (!fragoff) {
+		pkt.init = sgw_sctp_is_init(skb, thoff);
+		sgw_pkt_size(&pkt, skb, thoff);
+	}
+	sgw_key_from_v6(&pkt.dst, &ip6h->daddr);
+	sgw_key_from_v6(&pkt.src, &ip6h->saddr);
+	return sgw_policer_police(state->net, &pkt);
 }
 
 static unsigned int sgw_hook_v6(void *priv, struct sk_buff *skb,

@@ -652,26 +652,27 @@ void sgw_policer_flush(struct sgw_net *sn)
 /* ---- packet path ------------------------------------------------------- */
 
 /* Higher is more specific; see the rules at the top of this file. */
-static int sgw_policer_score(const struct sgw_pcfg *cfg, u8 family,
-			     const struct sgw_key *dst,
-			     const struct sgw_key *src, bool init)
+static int sgw_policer_score(const struct sgw_pcfg *cfg,
+			     const struct sgw_pkt *pkt)
 {
 	int dplen;
 
-	if (cfg->chunk == SGW_CHUNK_INIT && !init)
+	if (cfg->chunk == SGW_CHUNK_INIT && !pkt->init)
 		return -1;
-	dplen = sgw_lpm_match(rcu_dereference(cfg->dst->lpm), family, dst);
+	dplen = sgw_lpm_match(rcu_dereference(cfg->dst->lpm), pkt->family,
+			      &pkt->dst);
 	if (dplen < 0)
 		return -1;
 	if (cfg->src &&
-	    sgw_lpm_match(rcu_dereference(cfg->src->lpm), family, src) < 0)
+	    sgw_lpm_match(rcu_dereference(cfg->src->lpm), pkt->family,
+			  &pkt->src) < 0)
 		return -1;
 	return dplen * 4 + (cfg->src ? 2 : 0) +
 	       (cfg->chunk == SGW_CHUNK_INIT ? 1 : 0);
 }
 
 static void sgw_policer_count(struct sgw_policer *pol, bool pass,
-			      unsigned int len)
+			      const struct sgw_pkt *pkt)
 {
 	struct sgw_pstats *s;
 
@@ -679,24 +680,18 @@ static void sgw_policer_count(struct sgw_policer *pol, bool pass,
 	s = this_cpu_ptr(pol->stats);
 	u64_stats_update_begin(&s->syncp);
 	if (pass) {
-		s->passed_packets++;
-		s->passed_bytes += len;
+		s->passed_packets += pkt->segs;
+		s->passed_bytes += pkt->len;
 	} else {
-		s->dropped_packets++;
-		s->dropped_bytes += len;
+		s->dropped_packets += pkt->segs;
+		s->dropped_bytes += pkt->len;
 	}
 	u64_stats_update_end(&s->syncp);
 	local_bh_enable();
 }
 
-/*
- * The verdict for an SCTP packet of len bytes in VRF vrf (0: default).
- * Called under rcu_read_lock().
- */
-unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
-				const struct sgw_key *dst,
-				const struct sgw_key *src, bool init,
-				unsigned int len)
+/* The verdict for an SCTP packet. Called under rcu_read_lock(). */
+unsigned int sgw_policer_police(struct net *net, const struct sgw_pkt *pkt)
 {
 	struct sgw_net *sn = sgw_pernet(net);
 	const struct sgw_pcfg *cfg, *best_cfg = NULL;
@@ -708,9 +703,9 @@ unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
 
 	list_for_each_entry_rcu(pol, &sn->policers, node) {
 		cfg = rcu_dereference(pol->cfg);
-		if (cfg->vrf_ifindex != vrf)
+		if (cfg->vrf_ifindex != pkt->vrf)
 			continue;
-		score = sgw_policer_score(cfg, family, dst, src, init);
+		score = sgw_policer_score(cfg, pkt);
 		if (score > best_score) {
 			best_score = score;
 			best = pol;
@@ -722,10 +717,9 @@ unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
 	now = ktime_get_ns();
 	srctab = best_cfg->per_source ? rcu_dereference(best->sources) : NULL;
 	if (srctab)
-		ok = sgw_srctab_conform(best, srctab, best_cfg, family, src,
-					len, now);
+		ok = sgw_srctab_conform(best, srctab, best_cfg, pkt, now);
 	else
-		ok = sgw_bucket_conform(&best->bucket, best_cfg, len, now);
-	sgw_policer_count(best, ok, len);
+		ok = sgw_bucket_conform(&best->bucket, best_cfg, pkt->len, now);
+	sgw_policer_count(best, ok, pkt);
 	return ok ? NF_ACCEPT : NF_DROP;
 }

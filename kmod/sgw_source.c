@@ -167,36 +167,37 @@ static struct sgw_source *sgw_source_new(struct sgw_policer *pol,
 }
 
 /*
- * Charges a packet of len bytes from src to its own bucket. Without memory
- * for a new entry the packet is judged by the policer's shared bucket.
+ * Charges pkt to its source's bucket. Without memory for a new entry the
+ * packet is judged by the policer's shared bucket.
  */
 bool sgw_srctab_conform(struct sgw_policer *pol, struct sgw_srctab *tab,
-			const struct sgw_pcfg *cfg, u8 family,
-			const struct sgw_key *src, unsigned int len, u64 now)
+			const struct sgw_pcfg *cfg, const struct sgw_pkt *pkt,
+			u64 now)
 {
-	u32 h = sgw_src_hash(tab, src);
+	u32 h = sgw_src_hash(tab, &pkt->src);
 	struct sgw_source *s;
 	bool ok;
 
 	spin_lock_bh(&tab->lock);
 	sgw_srctab_reclaim(pol, tab, now, 2);
-	s = sgw_source_find(tab, family, src, h);
+	s = sgw_source_find(tab, pkt->family, &pkt->src, h);
 	if (s)
 		list_move(&s->lru, &tab->lru);
 	else
-		s = sgw_source_new(pol, tab, cfg, family, src, h, now);
+		s = sgw_source_new(pol, tab, cfg, pkt->family, &pkt->src, h,
+				   now);
 	if (!s) {
 		spin_unlock_bh(&tab->lock);
-		return sgw_bucket_conform(&pol->bucket, cfg, len, now);
+		return sgw_bucket_conform(&pol->bucket, cfg, pkt->len, now);
 	}
 	s->seen = now;
-	ok = __sgw_bucket_conform(&s->b, cfg, len, now);
+	ok = __sgw_bucket_conform(&s->b, cfg, pkt->len, now);
 	if (ok) {
-		s->passed_packets++;
-		s->passed_bytes += len;
+		s->passed_packets += pkt->segs;
+		s->passed_bytes += pkt->len;
 	} else {
-		s->dropped_packets++;
-		s->dropped_bytes += len;
+		s->dropped_packets += pkt->segs;
+		s->dropped_bytes += pkt->len;
 	}
 	spin_unlock_bh(&tab->lock);
 	return ok;

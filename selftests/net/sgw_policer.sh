@@ -3,10 +3,10 @@
 #
 # Per-VRF SCTP policing by sgw.ko: rate accuracy under overload, counters,
 # VRF isolation, per-source buckets, INIT-aware policing, IPv6, datagrams
-# fragmented at MTU 1500 (IPv4 and IPv6) charged whole, rate change
-# under traffic, traffic decrypted from an xfrm interface, traffic the
-# gateway sends itself, and cleanup (VRF deletion, netns deletion,
-# modprobe -r) under traffic.
+# fragmented at MTU 1500 (IPv4 and IPv6) charged whole, an association
+# whose GSO packets exceed the burst, rate change under traffic, traffic
+# decrypted from an xfrm interface, traffic the gateway sends itself, and
+# cleanup (VRF deletion, netns deletion, modprobe -r) under traffic.
 #
 #                    +------------------- GW ---------------------+
 #  ENB               |  vrf s1 (table 10)                         |     MME
@@ -320,6 +320,66 @@ assoc_up() {
 	[ "$(ip netns exec "$MME" cat /proc/net/sctp/assocs | wc -l)" -gt 1 ]
 }
 
+# sctp_stream SECS: an SCTP association from the eNodeB writes as fast as
+# it can for SECS seconds, then aborts (nothing trickles into the next
+# tests); prints the bytes the MME read. The sender's stack hands its veth
+# GSO packets of several SCTP packets (up to half its cwnd), which veth and
+# the VRF pass on whole.
+sctp_stream() {
+	ip netns exec "$MME" python3 - "$1" >"$tmp/stream-srv" <<-'EOF' &
+		import socket, sys
+		s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		s.bind(("10.0.2.2", 36413)); s.listen(1); s.settimeout(30)
+		n = 0
+		try:
+		    c, _ = s.accept(); c.settimeout(float(sys.argv[1]) + 20)
+		    while True:
+		        d = c.recv(65536)
+		        if not d:
+		            break
+		        n += len(d)
+		except OSError:		# the abort at the end, a time-out
+		    pass
+		print(n)
+	EOF
+	wait_until 30 ip netns exec "$MME" grep -q 36413 /proc/net/sctp/eps
+	ip netns exec "$ENB" python3 - "$1" <<-'EOF'
+		import socket, struct, sys, time
+		s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+		s.bind(("10.0.1.2", 0)); s.settimeout(10); s.connect(("10.0.2.2", 36413))
+		s.settimeout(1)
+		end = time.monotonic() + float(sys.argv[1])
+		while time.monotonic() < end:
+		    try:
+		        s.send(bytes(8000))
+		    except socket.timeout:
+		        pass
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+		s.close()
+	EOF
+	wait
+	cat "$tmp/stream-srv"
+}
+
+test_gso() {
+	local got
+	echo "GSO: packets larger than the burst conform"
+	# Far above what the association can send: a packet of at most the
+	# burst always finds the bucket full again; only packets larger than
+	# the burst (GSO packets of three segments or more) could be dropped.
+	sgw policer add gso-s1 vrf s1 dst-list mme rate 10gbit burst 3000
+	got=$(sctp_stream 5)
+	check_range "$got" 1000000 1000000000 "bytes the MME read in 5 s"
+	check_range "$(pstat gso-s1 dropped_bytes)" 0 "$(($(pstat gso-s1 matched_bytes) / 100))" \
+		"bytes dropped by a policer far above the flow's rate (at most 1%)"
+	check_range "$(pstat gso-s1 passed_bytes)" "$got" $((got * 11 / 10)) \
+		"passed bytes: the data and the headers of every segment"
+	check_range "$(pstat gso-s1 matched_packets)" "$(($(pstat gso-s1 matched_bytes) / 1500))" 100000000 \
+		"packets counted by segment (at most 1500 bytes each)"
+	sgw policer del gso-s1
+}
+
 test_chunk_init() {
 	local init pass sent msgs lo hi
 	echo "chunk init: an INIT flood is policed, an association keeps delivering DATA"
@@ -488,7 +548,7 @@ test_rmmod() {
 
 setup
 for t in ${SGW_POLICER_TESTS:-overload under_rate other_vrf ipv6 frag4 frag6 \
-	rate_change per_source chunk_init selection xfrm local \
+	rate_change per_source gso chunk_init selection xfrm local \
 	vrf_delete netns_delete rmmod}; do
 	"test_$t"
 	[ -z "${SGW_POLICER_DEBUG:-}" ] || sgw -s policer show
