@@ -45,8 +45,16 @@ struct sgw_plist {
 /* Token bucket in nanoseconds of credit (single rate, colour blind). */
 struct sgw_bucket {
 	spinlock_t lock;
-	s64 tokens;
+	s64 tokens;			/* below 0: a debt (see sgw_bucket.c) */
 	u64 last;
+};
+
+/* A bucket's rate and size, and what the packet path derives from them. */
+struct sgw_tb {
+	u64 rate;			/* bits/s */
+	u32 burst;			/* bytes */
+	u64 burst_ns;			/* credit of a full bucket */
+	u64 ns_per_byte;		/* << SGW_NSB_SHIFT */
 };
 
 /* A policer's configuration; replaced as a whole, never edited. */
@@ -57,12 +65,19 @@ struct sgw_pcfg {
 	u32 chunk;			/* enum sgw_chunk_mode */
 	bool per_source;
 	u32 max_sources;
-	u64 rate;			/* bits/s */
-	u32 burst;			/* bytes */
-	u64 burst_ns;			/* credit of a full bucket */
-	u64 ns_per_byte;		/* << SGW_NSB_SHIFT */
+	struct sgw_tb tb;		/* RATE, BURST: the policer's bucket, or
+					 * each source's with per_source */
+	u64 total_rate;			/* as configured, 0: automatic */
+	u32 total_burst;		/* as configured, 0: automatic */
+	struct sgw_tb total;		/* per_source: all sources together */
 	struct rcu_head rcu;
 };
+
+/* The parameters of a policer's own bucket (sgw_policer.bucket). */
+static inline const struct sgw_tb *sgw_pcfg_tb(const struct sgw_pcfg *cfg)
+{
+	return cfg->per_source ? &cfg->total : &cfg->tb;
+}
 
 #define SGW_NSB_SHIFT 24
 
@@ -78,7 +93,7 @@ struct sgw_policer {
 	struct list_head node;		/* sgw_net.policers (RCU), name order */
 	char name[SGW_NAME_MAX];
 	struct sgw_pcfg __rcu *cfg;
-	struct sgw_bucket bucket;
+	struct sgw_bucket bucket;	/* of sgw_pcfg_tb(cfg) */
 	struct sgw_pstats __percpu *stats;
 	struct sgw_srctab __rcu *sources; /* NULL without per-source */
 	atomic64_t evicted;
@@ -178,12 +193,15 @@ int sgw_plist_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void sgw_plist_flush(struct sgw_net *sn);
 
 /* sgw_bucket.c: token bucket arithmetic */
-void sgw_bucket_init(struct sgw_bucket *b, const struct sgw_pcfg *cfg);
-bool __sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_pcfg *cfg,
+int sgw_tb_set(struct sgw_tb *tb, u64 rate, u32 burst);
+void sgw_bucket_init(struct sgw_bucket *b, const struct sgw_tb *tb, u64 now);
+bool __sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_tb *tb,
 			  unsigned int len, u64 now);
-bool sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_pcfg *cfg,
+bool __sgw_bucket_conform2(struct sgw_bucket *a, const struct sgw_tb *ta,
+			   struct sgw_bucket *b, const struct sgw_tb *tb,
+			   unsigned int len, u64 now);
+bool sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_tb *tb,
 			unsigned int len, u64 now);
-int sgw_pcfg_set_rate(struct sgw_pcfg *cfg, u64 rate, u32 burst);
 
 /* sgw_source.c: per-source buckets */
 struct sgw_srctab *sgw_srctab_alloc(u32 max);

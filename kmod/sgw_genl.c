@@ -34,6 +34,16 @@ static struct netlink_range_validation sgw_burst_range = {
 	.max = SGW_BURST_MAX,
 };
 
+/* 0: automatic, else at least SGW_RATE_MIN (checked with the request). */
+static struct netlink_range_validation sgw_total_rate_range = {
+	.max = SGW_RATE_MAX,
+};
+
+/* 0: automatic, else SGW_BURST_MIN (1) or more. */
+static struct netlink_range_validation sgw_total_burst_range = {
+	.max = SGW_BURST_MAX,
+};
+
 static struct netlink_range_validation sgw_sources_range = {
 	.min = 1,
 	.max = SGW_SOURCES_MAX,
@@ -56,6 +66,10 @@ static const struct nla_policy sgw_policer_policy[SGW_POLICER_A_MAX + 1] = {
 	[SGW_POLICER_A_PER_SOURCE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SGW_POLICER_A_MAX_SOURCES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							    &sgw_sources_range),
+	[SGW_POLICER_A_TOTAL_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64,
+							   &sgw_total_rate_range),
+	[SGW_POLICER_A_TOTAL_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &sgw_total_burst_range),
 };
 
 /* Only the name: for requests that address one policer. */

@@ -190,12 +190,21 @@ static int sgw_policer_fill_attrs(struct sk_buff *skb, struct net *net,
 	    (cfg->src &&
 	     nla_put_string(skb, SGW_POLICER_A_SRC_LIST, cfg->src->name)) ||
 	    nla_put_u32(skb, SGW_POLICER_A_CHUNK, cfg->chunk) ||
-	    sgw_put_u64(skb, SGW_POLICER_A_RATE, cfg->rate, SGW_POLICER_A_PAD) ||
-	    nla_put_u32(skb, SGW_POLICER_A_BURST, cfg->burst) ||
+	    sgw_put_u64(skb, SGW_POLICER_A_RATE, cfg->tb.rate,
+			SGW_POLICER_A_PAD) ||
+	    nla_put_u32(skb, SGW_POLICER_A_BURST, cfg->tb.burst) ||
 	    nla_put_u8(skb, SGW_POLICER_A_PER_SOURCE, cfg->per_source) ||
 	    nla_put_u32(skb, SGW_POLICER_A_MAX_SOURCES, cfg->max_sources) ||
 	    nla_put_u32(skb, SGW_POLICER_A_SOURCES_COUNT,
 			sgw_srctab_count(sgw_psrc(sn, pol))))
+		return -EMSGSIZE;
+	if (cfg->per_source &&
+	    (sgw_put_u64(skb, SGW_POLICER_A_TOTAL_RATE, cfg->total.rate,
+			 SGW_POLICER_A_PAD) ||
+	     nla_put_u32(skb, SGW_POLICER_A_TOTAL_BURST, cfg->total.burst) ||
+	     nla_put_u8(skb, SGW_POLICER_A_TOTAL_AUTO,
+			(cfg->total_rate ? 0 : SGW_TOTAL_AUTO_RATE) |
+			(cfg->total_burst ? 0 : SGW_TOTAL_AUTO_BURST))))
 		return -EMSGSIZE;
 	if (stats && sgw_policer_fill_stats(skb, pol))
 		return -EMSGSIZE;
@@ -259,6 +268,45 @@ static int sgw_parse_list(struct sgw_net *sn, const struct nlattr *nla,
 }
 
 /*
+ * The total bucket of a per-source policer: as configured, or automatic
+ * (max_sources times the bucket of one source, within the limits), which
+ * caps what sources taking turns in the table can pass together at what
+ * a full table of steady sources could.
+ */
+static int sgw_pcfg_parse_total(struct sgw_pcfg *cfg, struct nlattr **tb,
+				struct netlink_ext_ack *extack)
+{
+	const struct nlattr *nr = tb[SGW_POLICER_A_TOTAL_RATE];
+	const struct nlattr *nb = tb[SGW_POLICER_A_TOTAL_BURST];
+	u64 rate, burst;
+
+	if (nr)
+		cfg->total_rate = nla_get_u64(nr);
+	if (nb)
+		cfg->total_burst = nla_get_u32(nb);
+	if (!cfg->per_source && (cfg->total_rate || cfg->total_burst)) {
+		if ((nr && cfg->total_rate) || (nb && cfg->total_burst)) {
+			NL_SET_ERR_MSG_ATTR(extack, nr && cfg->total_rate ? nr : nb,
+					    "a total rate or burst needs per-source");
+			return -EINVAL;
+		}
+		/* per-source turned off: the total goes back to automatic */
+		cfg->total_rate = 0;
+		cfg->total_burst = 0;
+	}
+	if (cfg->total_rate && cfg->total_rate < SGW_RATE_MIN) {
+		NL_SET_ERR_MSG_ATTR(extack, nr,
+				    "total rate below 1 kbit/s (0: automatic)");
+		return -ERANGE;
+	}
+	rate = cfg->total_rate ?:
+	       min_t(u64, cfg->tb.rate * cfg->max_sources, SGW_RATE_MAX);
+	burst = cfg->total_burst ?:
+		min_t(u64, (u64)cfg->tb.burst * cfg->max_sources, SGW_BURST_MAX);
+	return sgw_tb_set(&cfg->total, rate, burst);
+}
+
+/*
  * Applies the request's attributes to cfg (a copy of the current one, or
  * defaults for a new policer). Called under sn->lock.
  */
@@ -267,8 +315,8 @@ static int sgw_pcfg_parse(struct net *net, struct sgw_net *sn,
 {
 	struct nlattr **tb = info->attrs;
 	struct netlink_ext_ack *extack = info->extack;
-	u64 rate = cfg->rate;
-	u32 burst = cfg->burst;
+	u64 rate = cfg->tb.rate;
+	u32 burst = cfg->tb.burst;
 	int err;
 
 	if (tb[SGW_POLICER_A_VRF]) {
@@ -305,12 +353,12 @@ static int sgw_pcfg_parse(struct net *net, struct sgw_net *sn,
 	if (tb[SGW_POLICER_A_BURST])
 		burst = nla_get_u32(tb[SGW_POLICER_A_BURST]);
 	/* The policy bounds both; this only fills the derived fields. */
-	err = sgw_pcfg_set_rate(cfg, rate, burst);
+	err = sgw_tb_set(&cfg->tb, rate, burst);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "rate or burst out of range");
 		return err;
 	}
-	return 0;
+	return sgw_pcfg_parse_total(cfg, tb, extack);
 }
 
 static bool sgw_pcfg_needs_new_sources(const struct sgw_pcfg *a,
@@ -384,7 +432,7 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	strscpy(pol->name, nla_data(info->attrs[SGW_POLICER_A_NAME]),
 		sizeof(pol->name));
-	sgw_bucket_init(&pol->bucket, cfg);
+	sgw_bucket_init(&pol->bucket, sgw_pcfg_tb(cfg), ktime_get_ns());
 	RCU_INIT_POINTER(pol->cfg, cfg);
 	RCU_INIT_POINTER(pol->sources, tab);
 	list_for_each_entry(pos, &sn->policers, node)
@@ -719,7 +767,8 @@ unsigned int sgw_policer_police(struct net *net, const struct sgw_pkt *pkt)
 	if (srctab)
 		ok = sgw_srctab_conform(best, srctab, best_cfg, pkt, now);
 	else
-		ok = sgw_bucket_conform(&best->bucket, best_cfg, pkt->len, now);
+		ok = sgw_bucket_conform(&best->bucket, sgw_pcfg_tb(best_cfg),
+					pkt->len, now);
 	sgw_policer_count(best, ok, pkt);
 	return ok ? NF_ACCEPT : NF_DROP;
 }

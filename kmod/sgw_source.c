@@ -9,6 +9,12 @@
  * table sits under one spinlock: lookups, LRU moves and the bucket
  * arithmetic are a few dozen instructions. The table itself is
  * published under RCU and replaced (not edited) when the policer changes.
+ *
+ * Above the sources' buckets, the policer's own bucket holds the total of
+ * all sources (sgw_pcfg.total): a source that rotates its address, or many
+ * sources taking turns in a table too small for them, start afresh with a
+ * full bucket each time but cannot pass more than the total together.
+ * Lock order: the table's lock, then the policer's bucket's.
  */
 
 #include <linux/jhash.h>
@@ -158,7 +164,7 @@ static struct sgw_source *sgw_source_new(struct sgw_policer *pol,
 		return NULL;
 	s->key = *key;
 	s->family = family;
-	s->b.tokens = cfg->burst_ns;
+	s->b.tokens = cfg->tb.burst_ns;
 	s->b.last = now;
 	hlist_add_head(&s->hnode, &tab->heads[h]);
 	list_add(&s->lru, &tab->lru);
@@ -167,8 +173,9 @@ static struct sgw_source *sgw_source_new(struct sgw_policer *pol,
 }
 
 /*
- * Charges pkt to its source's bucket. Without memory for a new entry the
- * packet is judged by the policer's shared bucket.
+ * Charges pkt to its source's bucket and to the policer's total bucket: it
+ * passes if both hold its credit. Without memory for a new entry the
+ * packet is judged by the total bucket alone.
  */
 bool sgw_srctab_conform(struct sgw_policer *pol, struct sgw_srctab *tab,
 			const struct sgw_pcfg *cfg, const struct sgw_pkt *pkt,
@@ -188,10 +195,14 @@ bool sgw_srctab_conform(struct sgw_policer *pol, struct sgw_srctab *tab,
 				   now);
 	if (!s) {
 		spin_unlock_bh(&tab->lock);
-		return sgw_bucket_conform(&pol->bucket, cfg, pkt->len, now);
+		return sgw_bucket_conform(&pol->bucket, &cfg->total, pkt->len,
+					  now);
 	}
 	s->seen = now;
-	ok = __sgw_bucket_conform(&s->b, cfg, pkt->len, now);
+	spin_lock(&pol->bucket.lock);
+	ok = __sgw_bucket_conform2(&s->b, &cfg->tb, &pol->bucket, &cfg->total,
+				   pkt->len, now);
+	spin_unlock(&pol->bucket.lock);
 	if (ok) {
 		s->passed_packets += pkt->segs;
 		s->passed_bytes += pkt->len;

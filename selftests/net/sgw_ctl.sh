@@ -157,6 +157,34 @@ out=$(ctl -j -s policer show mme-s1)
 check_eq "$(jget '(d[0]["sources_count"], d[0]["sources"])' <<<"$out")" "(0, [])" \
 	"policer show -s: sources (none)"
 
+# The total bucket of a per-source policer: automatic, set, automatic again.
+totals() {
+	ctl -j policer show ps | jget '(d[0]["total_rate"], d[0]["total_burst"], d[0]["total_rate_auto"], d[0]["total_burst_auto"])'
+}
+ctl policer add ps vrf s2 dst-list mme rate 1mbit burst 1500 per-source max-sources 10
+check_eq "$(totals)" "(10000000, 15000, True, True)" "per-source: total automatic, max-sources x rate and burst"
+grep -q " total-rate 10mbit total-burst 15000" <<<"$(ctl policer show ps)"
+log_test $? "policer show (text) shows the total: $(ctl policer show ps | head -n1)"
+ctl policer set ps total-rate 5mbit && ctl policer set ps max-sources 20
+check_eq "$(totals)" "(5000000, 30000, False, True)" "total-rate set, total-burst still follows max-sources"
+ctl policer set ps total-rate auto total-burst 2k
+check_eq "$(totals)" "(20000000, 2048, True, False)" "total-rate auto again, total-burst set"
+ctl policer set ps no-per-source
+check_eq "$(totals)" "(None, None, None, None)" "no-per-source: no total"
+ctl policer set ps per-source
+check_eq "$(totals)" "(20000000, 30000, True, True)" "per-source again: the total is automatic"
+expect_fail "total without per-source (sgwctl)" 1 "'total-rate' needs 'per-source'" \
+	ctl policer add p2 vrf s1 dst-list mme rate 1mbit burst 1500 total-rate 1mbit
+expect_fail "total without per-source (kernel)" 2 "argument 'total-rate 1mbit'" \
+	ctl policer set mme-s1 total-rate 1mbit
+expect_fail "total rate below the minimum" 2 "argument 'total-rate 500bit'" \
+	ctl policer set ps total-rate 500bit
+expect_fail "total burst too large" 2 "argument 'total-burst 2g'" \
+	ctl policer set ps total-burst 2g
+expect_fail "malformed total rate" 1 "invalid total-rate 'fast'" \
+	ctl policer set ps total-rate fast
+ctl policer del ps
+
 # Counters, reset: SCTP the gateway sends itself, in the default VRF.
 ctl policer add local vrf default dst-list far rate 64kbit burst 3000 per-source
 send_sctp 198.51.100.2 50 1000

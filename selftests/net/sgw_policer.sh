@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Per-VRF SCTP policing by sgw.ko: rate accuracy under overload, counters,
-# VRF isolation, per-source buckets, INIT-aware policing, IPv6, datagrams
+# VRF isolation, per-source buckets and their total (sources taking turns
+# in a table too small for them), INIT-aware policing, IPv6, datagrams
 # fragmented at MTU 1500 (IPv4 and IPv6) charged whole, an association
 # whose GSO packets exceed the burst, rate change under traffic, traffic
 # decrypted from an xfrm interface, traffic the gateway sends itself, and
@@ -28,13 +29,14 @@ source "$(dirname "$0")/lib.sh"
 
 GEN=${SGW_SCTPGEN:-$SGW_TOP/build/progs/sgw_sctpgen}
 RXRATE=${SGW_RXRATE:-$SGW_TOP/build/progs/sgw_rxrate}
+BLAST=${SGW_PKT_BLAST:-$SGW_TOP/build/progs/pkt_blast}
 PKT=1000		# bytes per IPv4 packet, at the IP layer
 RATE=1000000		# policed rate, bits/s
 BURST=50000		# bytes: 400 ms at RATE, more than a TCG guest stalls
 
 require_cmd ip python3 jq
 [ -x "$SGWCTL" ] || skip "$SGWCTL not built"
-[ -x "$GEN" ] && [ -x "$RXRATE" ] || skip "$GEN or $RXRATE not built"
+[ -x "$GEN" ] && [ -x "$RXRATE" ] && [ -x "$BLAST" ] || skip "$GEN, $RXRATE or $BLAST not built"
 require_module sgw vrf sctp xfrm_interface esp4
 
 setup_ns ENB ENB2 GW MME MME2 || exit $KSFT_FAIL
@@ -312,6 +314,51 @@ test_per_source() {
 	sgw policer del mme-s1
 }
 
+# rotate NSRC SECS: 1000-byte packets from NSRC sources (10.0.1.100 on)
+# taking turns, each at twice the policer's 64 kbit/s, sent by a packet
+# socket (no neighbour resolution for the sources); prints "PACKETS SECONDS"
+# sent.
+rotate() {
+	local mac
+	mac=$(ip -n "$GW" -j link show g1 | jq -r '.[0].address')
+	ip netns exec "$ENB" "$BLAST" e0 "$mac" 10.0.1.100 10.0.2.2 sctp 1000 "$2" \
+		$(($1 * 16)) "$1" | awk '{ print $2, $4 }'
+}
+
+# check_total NAME OUT M0 TOTALRATE TOTALBURST DESC: the MME received at
+# most TOTALRATE x time + TOTALBURST (+5%), at least 90% of TOTALRATE x
+# time, of what rotate (output OUT) offered.
+check_total() {
+	local got hi lo secs
+	secs=$(awk '{ print $2 }' "$2")
+	got=$((($(rx "$MME") - $3) * 1000))
+	hi=$(awk -v r="$4" -v s="$secs" -v b="$5" 'BEGIN { printf "%.0f", (r / 8 * s + b) * 1.05 }')
+	lo=$(awk -v r="$4" -v s="$secs" 'BEGIN { printf "%.0f", r / 8 * s * 0.9 }')
+	check_range "$got" "$lo" "$hi" "$6 (offered $(($(awk '{ print $1 }' "$2") * 1000)) bytes)"
+	check_eq "$(pstat "$1" passed_bytes)" "$got" "the MME received what passed"
+}
+
+test_rotating_sources() {
+	local m0
+	echo "per-source: 64 sources taking turns in a 16-entry table cannot pass more than the total"
+	sgw policer add rot vrf s1 dst-list mme rate 64kbit burst 1500 per-source max-sources 16
+	check_eq "$(pstat rot total_rate),$(pstat rot total_burst)" "1024000,24000" \
+		"total by default: 16 sources x (64 kbit/s, 1500 bytes)"
+	m0=$(rx "$MME")
+	rotate 64 5 >"$tmp/rot"
+	sleep 0.2
+	check_total rot "$tmp/rot" "$m0" 1024000 24000 "bytes delivered within the default total"
+	check_range "$(sgw -j policer show rot -s | jq '.[0].sources_evicted')" 1000 1000000 \
+		"sources evicted all along"
+	sgw policer set rot total-rate 256kbit total-burst 3000
+	sgw policer reset rot
+	m0=$(rx "$MME")
+	rotate 64 5 >"$tmp/rot"
+	sleep 0.2
+	check_total rot "$tmp/rot" "$m0" 256000 3000 "bytes delivered within 'total-rate 256kbit total-burst 3000'"
+	sgw policer del rot
+}
+
 mme_listening() {
 	ip netns exec "$MME" grep -q 36412 /proc/net/sctp/eps
 }
@@ -548,8 +595,8 @@ test_rmmod() {
 
 setup
 for t in ${SGW_POLICER_TESTS:-overload under_rate other_vrf ipv6 frag4 frag6 \
-	rate_change per_source gso chunk_init selection xfrm local \
-	vrf_delete netns_delete rmmod}; do
+	rate_change per_source rotating_sources gso chunk_init selection xfrm \
+	local vrf_delete netns_delete rmmod}; do
 	"test_$t"
 	[ -z "${SGW_POLICER_DEBUG:-}" ] || sgw -s policer show
 done

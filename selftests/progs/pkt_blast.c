@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 	uint32_t src, dst;
 	unsigned long long sent = 0;
 	double secs, pps = 0, start, deadline, credit = 0, last;
-	unsigned int nsrc = 1, i;
+	unsigned int nsrc = 1, first = 0, i;
 	int fd, one = 1, sctp;
 	size_t size, flen = 0;
 
@@ -196,9 +196,13 @@ int main(int argc, char **argv)
 		}
 		sent += (unsigned int)r;
 		credit -= r;
-		if (nsrc > BATCH)	/* move on through a larger source range */
+		/* The next frames take the sources on from where these left
+		 * them (a paced sender sends fewer than BATCH at a time). */
+		if (sent % nsrc != first) {
+			first = (unsigned int)(sent % nsrc);
 			for (i = 0; i < BATCH; i++)
-				set_src(frames[i], htonl(ntohl(src) + (unsigned int)((sent + i) % nsrc)));
+				set_src(frames[i], htonl(ntohl(src) + (first + i) % nsrc));
+		}
 	}
 	printf("sent %llu seconds %.3f\n", sent, now() - start);
 	return 0;
