@@ -96,6 +96,7 @@ struct sgw_policer {
 	struct sgw_bucket bucket;	/* of sgw_pcfg_tb(cfg) */
 	struct sgw_pstats __percpu *stats;
 	struct sgw_srctab __rcu *sources; /* NULL without per-source */
+	struct mem_cgroup *memcg;	/* the creator's: pays for the entries */
 	atomic64_t evicted;
 	atomic64_t reclaimed;
 	struct sgw_pstats base;		/* sums at the last reset */
@@ -123,6 +124,8 @@ struct sgw_net {
 	unsigned int n_plists;
 	struct list_head policers;	/* RCU: the packet path walks it */
 	unsigned int n_policers;
+	u32 sources;			/* max_sources of per-source policers,
+					 * summed: SGW_NET_MAX_SOURCES at most */
 	bool defrag;			/* nf_defrag enabled for the policers */
 	bool dying;			/* past .pre_exit: no more hooks */
 };
@@ -213,7 +216,6 @@ void sgw_srctab_reset(struct sgw_srctab *tab);
 u32 sgw_srctab_count(struct sgw_srctab *tab);
 int sgw_srctab_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		    struct sgw_policer *pol, struct sgw_srctab *tab);
-void sgw_srctab_dump_done(struct netlink_callback *cb);
 
 /* sgw_policer.c */
 int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info);
@@ -223,7 +225,6 @@ int sgw_policer_cmd_get(struct sk_buff *skb, struct genl_info *info);
 int sgw_policer_cmd_reset(struct sk_buff *skb, struct genl_info *info);
 int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int sgw_policer_sources_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int sgw_policer_sources_done(struct netlink_callback *cb);
 void sgw_policer_flush(struct sgw_net *sn);
 void sgw_policer_vrf_gone(struct sgw_net *sn, int ifindex);
 void sgw_policer_net_dying(struct sgw_net *sn);

@@ -18,6 +18,7 @@
  * never races with a reset.
  */
 
+#include <linux/memcontrol.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -100,7 +101,31 @@ static void sgw_policer_free_cb(struct rcu_head *head)
 
 	kfree(rcu_dereference_raw(pol->cfg));
 	free_percpu(pol->stats);
+	mem_cgroup_put(pol->memcg);
 	kfree(pol);
+}
+
+/* Per-source entries a configuration reserves in its namespace. */
+static u32 sgw_pcfg_sources(const struct sgw_pcfg *cfg)
+{
+	return cfg->per_source ? cfg->max_sources : 0;
+}
+
+/*
+ * Whether the namespace's per-source entries stay within
+ * SGW_NET_MAX_SOURCES when a policer goes from old to new entries. Under
+ * sn->lock.
+ */
+static int sgw_net_sources_check(struct sgw_net *sn, u32 old, u32 new,
+				 struct netlink_ext_ack *extack)
+{
+	if (new > old && new - old > SGW_NET_MAX_SOURCES - sn->sources) {
+		NL_SET_ERR_MSG(extack,
+			       "per-source entries of the namespace would exceed "
+			       __stringify(SGW_NET_MAX_SOURCES));
+		return -ENOSPC;
+	}
+	return 0;
 }
 
 static void sgw_stats_sum(struct sgw_policer *pol, struct sgw_pstats *sum)
@@ -395,7 +420,7 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	pol = kzalloc(sizeof(*pol), GFP_KERNEL_ACCOUNT);
 	if (!cfg || !pol)
 		goto nomem;
-	pol->stats = alloc_percpu(struct sgw_pstats);
+	pol->stats = alloc_percpu_gfp(struct sgw_pstats, GFP_KERNEL_ACCOUNT);
 	if (!pol->stats)
 		goto nomem;
 	cfg->max_sources = SGW_SOURCES_DEFAULT;
@@ -415,7 +440,8 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOSPC;
 		goto unlock;
 	}
-	err = sgw_pcfg_parse(net, sn, info, cfg);
+	err = sgw_pcfg_parse(net, sn, info, cfg) ?:
+	      sgw_net_sources_check(sn, 0, sgw_pcfg_sources(cfg), info->extack);
 	if (err)
 		goto unlock;
 	if (cfg->per_source) {
@@ -441,6 +467,9 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	/* Published: the packet path may meet it from here on. */
 	list_add_tail_rcu(&pol->node, &pos->node);
 	sn->n_policers++;
+	sn->sources += sgw_pcfg_sources(cfg);
+	/* The per-source entries go to the creator's memory cgroup. */
+	pol->memcg = get_mem_cgroup_from_mm(current->mm);
 	sgw_pcfg_hold(cfg);
 	sgw_policer_event(net, sn, SGW_EVENT_CREATED, pol);
 	mutex_unlock(&sn->lock);
@@ -495,7 +524,9 @@ int sgw_policer_cmd_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	old = sgw_pcfg(sn, pol);
 	*cfg = *old;
-	err = sgw_pcfg_parse(net, sn, info, cfg);
+	err = sgw_pcfg_parse(net, sn, info, cfg) ?:
+	      sgw_net_sources_check(sn, sgw_pcfg_sources(old),
+				    sgw_pcfg_sources(cfg), info->extack);
 	if (err)
 		goto fail;
 	oldtab = sgw_psrc(sn, pol);
@@ -511,6 +542,7 @@ int sgw_policer_cmd_set(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	sgw_pcfg_hold(cfg);
+	sn->sources += sgw_pcfg_sources(cfg) - sgw_pcfg_sources(old);
 	rcu_assign_pointer(pol->cfg, cfg);
 	if (tab != oldtab) {
 		rcu_assign_pointer(pol->sources, tab);
@@ -538,6 +570,7 @@ static void sgw_policer_remove(struct net *net, struct sgw_net *sn,
 		sgw_policer_event(net, sn, SGW_EVENT_DELETED, pol);
 	list_del_rcu(&pol->node);
 	sn->n_policers--;
+	sn->sources -= sgw_pcfg_sources(sgw_pcfg(sn, pol));
 	sgw_policer_defrag_off(sn);
 	sgw_pcfg_put(sgw_pcfg(sn, pol));
 	sgw_srctab_free_rcu(sgw_psrc(sn, pol));
@@ -634,35 +667,34 @@ int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * The per-source entries of one policer (admin only: eNodeB addresses).
+ * Each call finds the policer again; one deleted meanwhile ends the dump,
+ * flagged NLM_F_DUMP_INTR.
+ */
 int sgw_policer_sources_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct nlattr *name = genl_dumpit_info(cb)->attrs[SGW_POLICER_A_NAME];
 	struct sgw_net *sn = sgw_pernet(sock_net(skb->sk));
 	struct sgw_policer *pol;
-	int ret;
+	int ret = 0;
 
-	if (cb->args[0])
-		return sgw_srctab_dump(skb, cb, NULL, NULL);
 	if (!name) {
 		NL_SET_ERR_MSG(cb->extack, "policer name missing");
 		return -EINVAL;
 	}
 	mutex_lock(&sn->lock);
 	pol = sgw_policer_find(sn, nla_data(name));
-	if (!pol) {
+	if (pol) {
+		ret = sgw_srctab_dump(skb, cb, pol, sgw_psrc(sn, pol));
+	} else if (!cb->args[2]) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, name, "no such policer");
 		ret = -ENOENT;
 	} else {
-		ret = sgw_srctab_dump(skb, cb, pol, sgw_psrc(sn, pol));
+		cb->seq = cb->prev_seq + 1;
 	}
 	mutex_unlock(&sn->lock);
 	return ret;
-}
-
-int sgw_policer_sources_done(struct netlink_callback *cb)
-{
-	sgw_srctab_dump_done(cb);
-	return 0;
 }
 
 void sgw_policer_vrf_gone(struct sgw_net *sn, int ifindex)

@@ -4,8 +4,9 @@
  *
  * Family "sgw" (SGW_GENL_NAME), version SGW_GENL_VERSION, one instance per
  * network namespace: every object lives in the namespace of the socket that
- * created it. Requests that change state need CAP_NET_ADMIN in the user
- * namespace owning the network namespace. Every rejection carries an
+ * created it. Requests that change state, and the per-source table
+ * (SGW_CMD_POLICER_SOURCES_GET), need CAP_NET_ADMIN in the user namespace
+ * owning the network namespace. Every rejection carries an
  * extended-ack message and, where one attribute is at fault, its offset.
  *
  * Object model. Objects are named (string, 1..SGW_NAME_MAX-1 bytes, NUL
@@ -29,13 +30,16 @@
  * and NLM_F_REPLACE are rejected ("ambiguous or reserved bits set in
  * nlmsg_flags"); attributes carry those meanings instead.
  *
- * Changes to this file after its first publication (additive only):
+ * Changes to this file after its first publication:
  *   1. SGW_PLIST_A_EXCL (flag) replaces NLM_F_EXCL on SGW_CMD_PLIST_ADD,
  *      which the kernel cannot accept (see "Request flags" above).
  *   2. SGW_POLICER_A_TOTAL_RATE, _TOTAL_BURST, _TOTAL_AUTO: a per-source
  *      policer also has a bucket for all its sources together. Existing
  *      configurations keep their meaning (RATE and BURST per source); the
  *      total is automatic unless set: MAX_SOURCES times RATE and BURST.
+ *   3. SGW_NET_MAX_SOURCES, SGW_INFO_A_MAX_NET_SOURCES: a bound on the
+ *      per-source entries of a netns. SGW_CMD_POLICER_SOURCES_GET needs
+ *      CAP_NET_ADMIN, as changes do (it shows eNodeB addresses).
  */
 #ifndef _UAPI_LINUX_SGW_H
 #define _UAPI_LINUX_SGW_H
@@ -60,6 +64,8 @@
 #define SGW_SOURCES_DEFAULT	1024	/* per-source table, default size */
 #define SGW_SOURCES_MAX		65536	/* per-source table, largest size */
 #define SGW_SOURCE_IDLE_SECS	60	/* idle per-source entries reclaimed */
+#define SGW_NET_MAX_SOURCES	262144	/* MAX_SOURCES of the per-source
+					 * policers of a netns, summed */
 
 /* SGW_POLICER_A_TOTAL_AUTO: which of the total's values are automatic. */
 #define SGW_TOTAL_AUTO_RATE	(1U << 0)	/* MAX_SOURCES x RATE */
@@ -130,7 +136,10 @@ enum sgw_cmd {
 	 * TOTAL_BURST (per-source only; default 0, automatic).
 	 * -EEXIST on a duplicate name, -ENODEV for an unknown VRF or a device
 	 * that is not a VRF, -ENOENT for an unknown list, -EINVAL for a total
-	 * without PER_SOURCE. Event: CREATED.
+	 * without PER_SOURCE, -ENOSPC when the per-source policers of the
+	 * netns would reserve more than SGW_NET_MAX_SOURCES entries (also on
+	 * SET). Per-source entries are charged to the memory cgroup of the
+	 * process that created the policer. Event: CREATED.
 	 * A packet meets at most one policer of its VRF, the most specific
 	 * (longest dst prefix, then with a src list, then chunk init, then
 	 * name order): see Documentation/policer.md.
@@ -167,9 +176,12 @@ enum sgw_cmd {
 	SGW_CMD_POLICER_RESET = 36,
 
 	/*
-	 * SGW_CMD_POLICER_SOURCES_GET: dump only. Required: NAME (of a
-	 * policer). One message per per-source entry, unordered: NAME and a
-	 * nest SOURCE (SGW_SOURCE_A_*). Empty without PER_SOURCE.
+	 * SGW_CMD_POLICER_SOURCES_GET (admin): dump only. Required: NAME (of
+	 * a policer). One message per per-source entry, unordered: NAME and
+	 * a nest SOURCE (SGW_SOURCE_A_*). Empty without PER_SOURCE. The table
+	 * is listed live: entries created or evicted meanwhile may be missed
+	 * or listed twice; a policer changed (new table) or deleted meanwhile
+	 * ends the dump with NLM_F_DUMP_INTR.
 	 */
 	SGW_CMD_POLICER_SOURCES_GET = 37,
 
@@ -211,6 +223,7 @@ enum sgw_info_attrs {
 	SGW_INFO_A_MAX_PLISTS,		/* u32 */
 	SGW_INFO_A_MAX_POLICERS,	/* u32 */
 	SGW_INFO_A_MAX_SOURCES,		/* u32: SGW_SOURCES_MAX */
+	SGW_INFO_A_MAX_NET_SOURCES,	/* u32: SGW_NET_MAX_SOURCES */
 	__SGW_INFO_A_MAX,
 	SGW_INFO_A_MAX = __SGW_INFO_A_MAX - 1
 };
@@ -301,7 +314,9 @@ enum sgw_policer_attrs {
 					 * source's bucket and the total bucket
 					 * (TOTAL_RATE/TOTAL_BURST) both hold
 					 * its credit */
-	SGW_POLICER_A_MAX_SOURCES,	/* u32: 1..SGW_SOURCES_MAX entries */
+	SGW_POLICER_A_MAX_SOURCES,	/* u32: 1..SGW_SOURCES_MAX entries; the
+					 * per-source policers of a netns
+					 * together at most SGW_NET_MAX_SOURCES */
 	SGW_POLICER_A_SOURCES_COUNT,	/* u32 (reply): entries in use */
 	SGW_POLICER_A_STATS,		/* nest (reply): SGW_STATS_A_* */
 	SGW_POLICER_A_SOURCE,		/* nest (sources dump): SGW_SOURCE_A_* */
