@@ -126,6 +126,8 @@ struct sgw_net {
 	unsigned int n_policers;
 	u32 sources;			/* max_sources of per-source policers,
 					 * summed: SGW_NET_MAX_SOURCES at most */
+	u32 gen;			/* moves with every change of lists and
+					 * policers; never 0 (for dumps) */
 	bool defrag;			/* nf_defrag enabled for the policers */
 	bool dying;			/* past .pre_exit: no more hooks */
 };
@@ -145,6 +147,16 @@ extern unsigned int sgw_net_id;
 static inline struct sgw_net *sgw_pernet(const struct net *net)
 {
 	return net_generic(net, sgw_net_id);
+}
+
+/*
+ * A list or a policer was created, changed or deleted: a dump that spans
+ * the change flags its messages NLM_F_DUMP_INTR. Under sn->lock.
+ */
+static inline void sgw_net_changed(struct sgw_net *sn)
+{
+	if (!++sn->gen)
+		sn->gen = 1;
 }
 
 /* sgw_netns.c */

@@ -28,6 +28,7 @@ static int __net_init sgw_net_init(struct net *net)
 	mutex_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->plists);
 	INIT_LIST_HEAD(&sn->policers);
+	sn->gen = 1;
 	return sgw_hook_net_init(net);
 }
 

@@ -471,6 +471,7 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	/* The per-source entries go to the creator's memory cgroup. */
 	pol->memcg = get_mem_cgroup_from_mm(current->mm);
 	sgw_pcfg_hold(cfg);
+	sgw_net_changed(sn);
 	sgw_policer_event(net, sn, SGW_EVENT_CREATED, pol);
 	mutex_unlock(&sn->lock);
 	return 0;
@@ -550,6 +551,7 @@ int sgw_policer_cmd_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	sgw_pcfg_put(old);
 	kfree_rcu(old, rcu);
+	sgw_net_changed(sn);
 	sgw_policer_event(net, sn, SGW_EVENT_CHANGED, pol);
 	mutex_unlock(&sn->lock);
 	return 0;
@@ -570,6 +572,7 @@ static void sgw_policer_remove(struct net *net, struct sgw_net *sn,
 		sgw_policer_event(net, sn, SGW_EVENT_DELETED, pol);
 	list_del_rcu(&pol->node);
 	sn->n_policers--;
+	sgw_net_changed(sn);
 	sn->sources -= sgw_pcfg_sources(sgw_pcfg(sn, pol));
 	sgw_policer_defrag_off(sn);
 	sgw_pcfg_put(sgw_pcfg(sn, pol));
@@ -638,7 +641,11 @@ int sgw_policer_cmd_get(struct sk_buff *skb, struct genl_info *info)
 	return sgw_genl_reply_send(info, msg, hdr, err);
 }
 
-/* cb->args[0]: policers already dumped. */
+/*
+ * cb->args[0]: policers already dumped. A policer created or deleted
+ * between two calls shifts that count: the dump is flagged
+ * NLM_F_DUMP_INTR (see sgw_net_changed()).
+ */
 int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
@@ -648,6 +655,7 @@ int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	mutex_lock(&sn->lock);
+	cb->seq = sn->gen;
 	list_for_each_entry(pol, &sn->policers, node) {
 		if (idx++ < cb->args[0])
 			continue;
@@ -656,6 +664,7 @@ int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				  NLM_F_MULTI, SGW_CMD_POLICER_GET);
 		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		if (sgw_policer_fill_attrs(skb, net, sn, pol, true)) {
 			genlmsg_cancel(skb, hdr);
 			break;

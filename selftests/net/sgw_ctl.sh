@@ -3,8 +3,9 @@
 #
 # sgwctl against the real module: prefix lists and policers round trip
 # (add/show/set/reset/del, text and JSON), 10,000-prefix lists, batch
-# files, the event monitor, and every bad input of the control plane
-# returning a clear error and changing nothing.
+# files, the event monitor, every bad input of the control plane
+# returning a clear error and changing nothing, and a dump that a change
+# interrupts saying so.
 #
 #   +------------------------------------------------------------+
 #   | netns GW                                                   |
@@ -335,6 +336,45 @@ out=$(unshare -U -r -n sh -c "$SGWCTL prefix-list add x 10.0.0.0/8 &&
 	$SGWCTL -j policer show" 2>&1)
 check_eq "$(jget 'd[0]["name"], d[0]["vrf"]' <<<"$out")" "('p', 'default')" \
 	"admin of its own user ns and netns may configure"
+
+echo "# a dump that a change interrupts says so (${SECONDS}s)"
+# Three lists of 2,000 prefixes each; a dump reads the first message, a
+# list before the one being dumped is deleted, the dump goes on: it must
+# either deliver every remaining list whole or flag NLM_F_DUMP_INTR.
+setup_ns DMP || exit $KSFT_FAIL
+out=$(ip netns exec "$DMP" python3 - "$SGW_TOP/selftests/net" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+from sgw_nl import (SgwNl, attrs, attr_str, nla_prefix, nla_str, uapi,
+                    NLM_F_REQUEST, NLM_F_DUMP, NLM_F_DUMP_INTR, NLMSG_DONE)
+
+ctl = SgwNl()
+for i, name in enumerate(("a", "b", "c")):
+    pfx = b"".join(nla_prefix(uapi.SGW_PLIST_A_PREFIX, "2001:db8:%x:%x::" % (i, k), 64)
+                   for k in range(2000))
+    err, _ = ctl.request(uapi.SGW_CMD_PLIST_ADD, nla_str(uapi.SGW_PLIST_A_NAME, name) + pfx)
+    assert err == 0, err
+nl = SgwNl(rcvbuf=32768)
+nl.send(nl.build(uapi.SGW_CMD_PLIST_GET, b"", NLM_F_REQUEST | NLM_F_DUMP))
+seen, intr, done, first = {}, False, False, True
+while not done:
+    for m in nl.recv(32768):
+        if m.type == NLMSG_DONE:
+            done = True
+            break
+        intr = intr or bool(m.flags & NLM_F_DUMP_INTR)
+        a = m.genl_attrs()
+        name = attr_str(a, uapi.SGW_PLIST_A_NAME)
+        seen[name] = seen.get(name, 0) + len(a.get(uapi.SGW_PLIST_A_PREFIX, []))
+    if first:
+        first = False
+        err, _ = ctl.request(uapi.SGW_CMD_PLIST_DEL, nla_str(uapi.SGW_PLIST_A_NAME, "a"))
+        assert err == 0, err
+print("intr" if intr else "whole" if seen.get("b") == seen.get("c") == 2000 else
+      "silently wrong: %s" % seen)
+EOF
+)
+check_range "$(grep -c '^intr$\|^whole$' <<<"$out")" 1 1 "prefix-list dump across a deletion: flagged or whole ($out)"
 
 echo "# delete (${SECONDS}s)"
 ctl policer del mme-s1 && ctl policer del local

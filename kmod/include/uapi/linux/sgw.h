@@ -22,7 +22,10 @@
  * Addresses are binary, network byte order: 4 bytes IPv4, 16 bytes IPv6.
  *
  * Dumps (NLM_F_DUMP) return one message per object or per slice of a large
- * object, always with the object's name, so a client merges by name.
+ * object, always with the object's name, so a client merges by name. A
+ * dump of lists or policers that a change of them spans (a dump takes
+ * several reads) has NLM_F_DUMP_INTR on its messages from the change on:
+ * the client should dump again.
  *
  * Request flags: the family validates strictly (Linux 6.1 generic netlink
  * with resv_start_op 0), so nlmsg_flags may only hold NLM_F_REQUEST,
