@@ -73,7 +73,8 @@ def nla(atype, payload=b""):
 
 
 def nla_str(atype, s):
-    return nla(atype, s.encode() + b"\0")
+    # names are bytes to the kernel: any byte but NUL round-trips
+    return nla(atype, s.encode(errors="surrogateescape") + b"\0")
 
 
 def nla_u8(atype, v):
@@ -114,7 +115,7 @@ def attrs(payload):
 
 def attr_str(a, atype):
     v = a.get(atype)
-    return v[0].rstrip(b"\0").decode() if v else None
+    return v[0].rstrip(b"\0").decode(errors="surrogateescape") if v else None
 
 
 class Msg:
