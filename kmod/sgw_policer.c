@@ -461,6 +461,8 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	sgw_bucket_init(&pol->bucket, sgw_pcfg_tb(cfg), ktime_get_ns());
 	RCU_INIT_POINTER(pol->cfg, cfg);
 	RCU_INIT_POINTER(pol->sources, tab);
+	/* The per-source entries go to the creator's memory cgroup. */
+	pol->memcg = get_mem_cgroup_from_mm(current->mm);
 	list_for_each_entry(pos, &sn->policers, node)
 		if (strcmp(pos->name, pol->name) > 0)
 			break;
@@ -468,8 +470,6 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	list_add_tail_rcu(&pol->node, &pos->node);
 	sn->n_policers++;
 	sn->sources += sgw_pcfg_sources(cfg);
-	/* The per-source entries go to the creator's memory cgroup. */
-	pol->memcg = get_mem_cgroup_from_mm(current->mm);
 	sgw_pcfg_hold(cfg);
 	sgw_net_changed(sn);
 	sgw_policer_event(net, sn, SGW_EVENT_CREATED, pol);

@@ -297,8 +297,11 @@ int sgw_srctab_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	u32 h, i;
 	int err = 0;
 
-	if (!tab)
+	if (!tab) {
+		if (cb->args[2])	/* per-source turned off meanwhile */
+			cb->seq = cb->prev_seq + 1;
 		return 0;
+	}
 	cb->seq = tab->id;
 	if (cb->args[2] && cb->args[2] != tab->id)
 		return 0;
