@@ -28,12 +28,7 @@ require_cmd ip python3 unshare setpriv
 require_module sgw vrf dummy
 
 setup_ns FZ || exit $KSFT_FAIL
-ip -n "$FZ" link add s1 type vrf table 10
-ip -n "$FZ" link set s1 up
-ip -n "$FZ" link add dummy0 type dummy
-ip -n "$FZ" link set dummy0 master s1
-ip -n "$FZ" link set dummy0 up
-ip -n "$FZ" addr add 10.0.0.1/24 dev dummy0
+vrf_dummy "$FZ" s1 10 10.0.0.1/24 || exit $KSFT_FAIL
 
 # fuzz DESC CMD...: one run; its summary indented.
 fuzz() {

@@ -557,12 +557,7 @@ test_netns_delete() {
 	local rc
 	echo "deleting a namespace under traffic frees its objects"
 	setup_ns NSX || return
-	ip -n "$NSX" link add sx type vrf table 10
-	ip -n "$NSX" link set sx up
-	ip -n "$NSX" link add dummy0 type dummy
-	ip -n "$NSX" link set dummy0 master sx
-	ip -n "$NSX" link set dummy0 up
-	ip -n "$NSX" addr add 10.9.0.1/24 dev dummy0
+	vrf_dummy "$NSX" sx 10 10.9.0.1/24
 	python3 -c 'print("prefix-list add l 10.9.0.0/24 " + " ".join(
 		"10.%d.%d.%d/32" % (100 + i // 65536, i // 256 % 256, i % 256) for i in range(12000)))' >"$tmp/big"
 	"$SGWCTL" -n "$NSX" -b "$tmp/big" &&
