@@ -71,14 +71,15 @@ configure() {
 	EOF
 }
 
-# matched NS POLICER: packets the policer has seen.
-matched() {
-	"$SGWCTL" -n "$1" -j policer show "$2" | jq '.[0].matched_packets'
+# nsx_policed NS: the per-source policer of NS has seen packets.
+nsx_policed() {
+	"$SGWCTL" -n "$1" -j policer show hosts | jq -e '.[0].matched_packets > 0' >/dev/null
 }
 
-# both NS: packets the two policers have seen, "POOL HOSTS".
-both() {
-	"$SGWCTL" -n "$1" -j policer show | jq -r 'map({(.name): .matched_packets}) | add | "\(.pool) \(.hosts)"'
+# both_policed NS: both policers have seen packets.
+both_policed() {
+	"$SGWCTL" -n "$1" -j policer show |
+		jq -e 'map({(.name): .matched_packets}) | add | .pool > 0 and .hosts > 0' >/dev/null
 }
 
 # flood SECS: the gateway sends to the pool (LOCAL_OUT), the eNodeB to the
@@ -230,21 +231,22 @@ test_order() {
 # ---- 2. unload under traffic ---------------------------------------------
 
 test_unload_cycles() {
-	local i ok=0 policed=0 pids m h
+	local i ok=0 policed=0 pids
 	echo "$CYCLES cycles of modprobe, policers, modprobe -r under traffic (${SECONDS}s)"
 	lsmod | grep -q '^sgw ' || modprobe sgw
 	# nf_conntrack (no rules, so no hooks) keeps nf_defrag loaded: each
 	# cycle loads and unloads sgw alone, twice as fast in a slow guest.
 	modprobe nf_conntrack
 	pids=$(flood 3600)
+	# As few programs per cycle as can be: in an emulated guest under
+	# the floods each one takes a few hundred milliseconds to start,
+	# while packets reach the policers as soon as they exist.
 	for ((i = 0; i < CYCLES; i++)); do
-		lsmod | grep -q '^sgw ' || modprobe sgw || break
+		modprobe sgw || break
 		configure "$GW" s1 || break
-		sleep 0.1
 		# Every tenth cycle, see that both floods reach the policers.
-		if ((i % 10 == 0)); then
-			read -r m h <<<"$(both "$GW")"
-			[ "$m" -gt 0 ] && [ "$h" -gt 0 ] && policed=$((policed + 1))
+		if ((i % 10 == 0)) && wait_until 10 both_policed "$GW"; then
+			policed=$((policed + 1))
 		fi
 		modprobe -r sgw || break
 		ok=$((ok + 1))
@@ -261,35 +263,33 @@ test_unload_cycles() {
 # ---- 3. namespace deletion under traffic ------------------------------------
 
 test_netns_delete() {
-	local i w ok=0 policed=0 mac m nsx blaster
+	local i w ok=0 policed=0 mac=02:00:00:00:09:01 nsx blaster
 	echo "$NS_ROUNDS namespace deletions under traffic (${SECONDS}s)"
 	lsmod | grep -q '^sgw ' || modprobe sgw
 	for ((i = 0; i < NS_ROUNDS; i++)); do
 		nsx=sgw-nsx-$$-$i
 		ip netns add "$nsx" || break
-		ip -n "$nsx" link set lo up
-		ip link add x0 netns "$ENB" type veth peer name y0 netns "$nsx"
-		ip -n "$nsx" link add sx type vrf table 10
-		ip -n "$nsx" link set sx up
-		ip -n "$nsx" link set y0 master sx
-		ip -n "$nsx" link set y0 up
-		ip -n "$nsx" addr add 10.9.0.1/24 dev y0
-		ip -n "$ENB" link set x0 up
+		ip link add x0 netns "$ENB" up type veth peer name y0 address $mac netns "$nsx"
+		ip -n "$nsx" -b - <<-EOF || break
+			link set lo up
+			link add sx type vrf table 10
+			link set sx up
+			link set y0 master sx
+			link set y0 up
+			addr add 10.9.0.1/24 dev y0
+		EOF
 		configure "$nsx" sx || break
-		mac=$(ip -n "$nsx" -j link show y0 | jq -r '.[0].address')
 		# 200 sources round robin: the per-source table evicts all along.
-		ip netns exec "$ENB" "$BLAST" x0 "$mac" 10.9.1.1 10.9.0.2 sctp 200 60 2000 200 \
+		ip netns exec "$ENB" "$BLAST" x0 $mac 10.9.1.1 10.9.0.2 sctp 200 60 2000 200 \
 			>/dev/null 2>&1 &
 		blaster=$!
-		for ((w = 0; w < 50; w++)); do
-			m=$(matched "$nsx" hosts)
-			[ "${m:-0}" -gt 0 ] && break
-			sleep 0.2
-		done
-		[ "${m:-0}" -gt 0 ] && policed=$((policed + 1))
+		wait_until 10 nsx_policed "$nsx" && policed=$((policed + 1))
 		ip netns del "$nsx" || break
 		# The flood stops when its device goes with the namespace.
-		wait_until 20 sh -c "! kill -0 $blaster 2>/dev/null"
+		for ((w = 0; w < 100; w++)); do
+			kill -0 $blaster 2>/dev/null || break
+			sleep 0.2
+		done
 		kill $blaster 2>/dev/null
 		wait $blaster 2>/dev/null
 		ok=$((ok + 1))
