@@ -5,8 +5,10 @@
  * Locking: configuration changes of a namespace run under sgw_net.lock
  * (taken by the netlink handlers, the netdevice notifier and the namespace
  * exit; never while holding RTNL is it taken *before* RTNL). The packet path
- * only reads RCU-published snapshots: the policer table, each policer's
- * configuration and each prefix list's prefix set.
+ * only reads what is published under RCU: the namespace's list of
+ * policers, each policer's configuration and each prefix list's prefix
+ * set. Nothing on the way out of the packet path (deleting a policer, a
+ * VRF or a namespace going) allocates memory, so it cannot fail.
  */
 #ifndef _SGW_H
 #define _SGW_H
@@ -43,8 +45,16 @@ struct sgw_plist {
 /* Token bucket in nanoseconds of credit (single rate, colour blind). */
 struct sgw_bucket {
 	spinlock_t lock;
-	s64 tokens;
+	s64 tokens;			/* below 0: a debt (see sgw_bucket.c) */
 	u64 last;
+};
+
+/* A bucket's rate and size, and what the packet path derives from them. */
+struct sgw_tb {
+	u64 rate;			/* bits/s */
+	u32 burst;			/* bytes */
+	u64 burst_ns;			/* credit of a full bucket */
+	u64 ns_per_byte;		/* << SGW_NSB_SHIFT */
 };
 
 /* A policer's configuration; replaced as a whole, never edited. */
@@ -55,12 +65,19 @@ struct sgw_pcfg {
 	u32 chunk;			/* enum sgw_chunk_mode */
 	bool per_source;
 	u32 max_sources;
-	u64 rate;			/* bits/s */
-	u32 burst;			/* bytes */
-	u64 burst_ns;			/* credit of a full bucket */
-	u64 ns_per_byte;		/* << SGW_NSB_SHIFT */
+	struct sgw_tb tb;		/* RATE, BURST: the policer's bucket, or
+					 * each source's with per_source */
+	u64 total_rate;			/* as configured, 0: automatic */
+	u32 total_burst;		/* as configured, 0: automatic */
+	struct sgw_tb total;		/* per_source: all sources together */
 	struct rcu_head rcu;
 };
+
+/* The parameters of a policer's own bucket (sgw_policer.bucket). */
+static inline const struct sgw_tb *sgw_pcfg_tb(const struct sgw_pcfg *cfg)
+{
+	return cfg->per_source ? &cfg->total : &cfg->tb;
+}
 
 #define SGW_NSB_SHIFT 24
 
@@ -73,23 +90,31 @@ struct sgw_pstats {
 };
 
 struct sgw_policer {
-	struct list_head node;		/* sgw_net.policers, name order */
+	struct list_head node;		/* sgw_net.policers (RCU), name order */
 	char name[SGW_NAME_MAX];
 	struct sgw_pcfg __rcu *cfg;
-	struct sgw_bucket bucket;
+	struct sgw_bucket bucket;	/* of sgw_pcfg_tb(cfg) */
 	struct sgw_pstats __percpu *stats;
 	struct sgw_srctab __rcu *sources; /* NULL without per-source */
+	struct mem_cgroup *memcg;	/* the creator's: pays for the entries */
 	atomic64_t evicted;
 	atomic64_t reclaimed;
 	struct sgw_pstats base;		/* sums at the last reset */
 	struct rcu_head rcu;
 };
 
-/* What the packet path walks: the policers of the namespace, name order. */
-struct sgw_ptable {
-	unsigned int n;
-	struct rcu_head rcu;
-	struct sgw_policer *pol[];
+/*
+ * An SCTP packet as a policer sees it. A GSO packet is several packets on
+ * the wire: segs of them, len bytes in all with the headers of each.
+ */
+struct sgw_pkt {
+	u8 family;
+	bool init;			/* its first chunk is INIT */
+	int vrf;			/* 0: default VRF */
+	struct sgw_key dst;
+	struct sgw_key src;
+	unsigned int len;
+	unsigned int segs;
 };
 
 struct sgw_net {
@@ -97,9 +122,14 @@ struct sgw_net {
 	struct mutex lock;
 	struct list_head plists;
 	unsigned int n_plists;
-	struct list_head policers;
+	struct list_head policers;	/* RCU: the packet path walks it */
 	unsigned int n_policers;
-	struct sgw_ptable __rcu *ptable;
+	u32 sources;			/* max_sources of per-source policers,
+					 * summed: SGW_NET_MAX_SOURCES at most */
+	u32 gen;			/* moves with every change of lists and
+					 * policers; never 0 (for dumps) */
+	bool defrag;			/* nf_defrag enabled for the policers */
+	bool dying;			/* past .pre_exit: no more hooks */
 };
 
 extern unsigned int sgw_net_id;
@@ -117,6 +147,16 @@ extern unsigned int sgw_net_id;
 static inline struct sgw_net *sgw_pernet(const struct net *net)
 {
 	return net_generic(net, sgw_net_id);
+}
+
+/*
+ * A list or a policer was created, changed or deleted: a dump that spans
+ * the change flags its messages NLM_F_DUMP_INTR. Under sn->lock.
+ */
+static inline void sgw_net_changed(struct sgw_net *sn)
+{
+	if (!++sn->gen)
+		sn->gen = 1;
 }
 
 /* sgw_netns.c */
@@ -168,24 +208,26 @@ int sgw_plist_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void sgw_plist_flush(struct sgw_net *sn);
 
 /* sgw_bucket.c: token bucket arithmetic */
-void sgw_bucket_init(struct sgw_bucket *b, const struct sgw_pcfg *cfg);
-bool __sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_pcfg *cfg,
+int sgw_tb_set(struct sgw_tb *tb, u64 rate, u32 burst);
+void sgw_bucket_init(struct sgw_bucket *b, const struct sgw_tb *tb, u64 now);
+bool __sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_tb *tb,
 			  unsigned int len, u64 now);
-bool sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_pcfg *cfg,
+bool __sgw_bucket_conform2(struct sgw_bucket *a, const struct sgw_tb *ta,
+			   struct sgw_bucket *b, const struct sgw_tb *tb,
+			   unsigned int len, u64 now);
+bool sgw_bucket_conform(struct sgw_bucket *b, const struct sgw_tb *tb,
 			unsigned int len, u64 now);
-int sgw_pcfg_set_rate(struct sgw_pcfg *cfg, u64 rate, u32 burst);
 
 /* sgw_source.c: per-source buckets */
 struct sgw_srctab *sgw_srctab_alloc(u32 max);
 void sgw_srctab_free_rcu(struct sgw_srctab *tab);
 bool sgw_srctab_conform(struct sgw_policer *pol, struct sgw_srctab *tab,
-			const struct sgw_pcfg *cfg, u8 family,
-			const struct sgw_key *src, unsigned int len, u64 now);
+			const struct sgw_pcfg *cfg, const struct sgw_pkt *pkt,
+			u64 now);
 void sgw_srctab_reset(struct sgw_srctab *tab);
 u32 sgw_srctab_count(struct sgw_srctab *tab);
 int sgw_srctab_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		    struct sgw_policer *pol, struct sgw_srctab *tab);
-void sgw_srctab_dump_done(struct netlink_callback *cb);
 
 /* sgw_policer.c */
 int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info);
@@ -195,16 +237,15 @@ int sgw_policer_cmd_get(struct sk_buff *skb, struct genl_info *info);
 int sgw_policer_cmd_reset(struct sk_buff *skb, struct genl_info *info);
 int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int sgw_policer_sources_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int sgw_policer_sources_done(struct netlink_callback *cb);
 void sgw_policer_flush(struct sgw_net *sn);
 void sgw_policer_vrf_gone(struct sgw_net *sn, int ifindex);
-unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
-				const struct sgw_key *dst,
-				const struct sgw_key *src, bool init,
-				unsigned int len);
+void sgw_policer_net_dying(struct sgw_net *sn);
+unsigned int sgw_policer_police(struct net *net, const struct sgw_pkt *pkt);
 
 /* sgw_hook.c */
 int sgw_hook_net_init(struct net *net);
 void sgw_hook_net_exit(struct net *net);
+int sgw_hook_defrag_enable(struct net *net);
+void sgw_hook_defrag_disable(struct net *net);
 
 #endif /* _SGW_H */

@@ -2,8 +2,9 @@
 /*
  * sgw: the "sgw" generic netlink family: policies, operations, events.
  *
- * Every operation has a strict policy (resv_start_op is 0); changes need
- * CAP_NET_ADMIN in the user namespace of the network namespace. The
+ * Every operation has a strict policy (resv_start_op is 0); changes, and
+ * the per-source table (eNodeB addresses), need CAP_NET_ADMIN in the user
+ * namespace of the network namespace. The
  * handlers live with their objects (sgw_plist.c, sgw_policer.c).
  */
 
@@ -34,6 +35,16 @@ static struct netlink_range_validation sgw_burst_range = {
 	.max = SGW_BURST_MAX,
 };
 
+/* 0: automatic, else at least SGW_RATE_MIN (checked with the request). */
+static struct netlink_range_validation sgw_total_rate_range = {
+	.max = SGW_RATE_MAX,
+};
+
+/* 0: automatic, else SGW_BURST_MIN (1) or more. */
+static struct netlink_range_validation sgw_total_burst_range = {
+	.max = SGW_BURST_MAX,
+};
+
 static struct netlink_range_validation sgw_sources_range = {
 	.min = 1,
 	.max = SGW_SOURCES_MAX,
@@ -56,6 +67,10 @@ static const struct nla_policy sgw_policer_policy[SGW_POLICER_A_MAX + 1] = {
 	[SGW_POLICER_A_PER_SOURCE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SGW_POLICER_A_MAX_SOURCES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							    &sgw_sources_range),
+	[SGW_POLICER_A_TOTAL_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64,
+							   &sgw_total_rate_range),
+	[SGW_POLICER_A_TOTAL_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &sgw_total_burst_range),
 };
 
 /* Only the name: for requests that address one policer. */
@@ -111,7 +126,8 @@ static int sgw_cmd_info_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, SGW_INFO_A_MAX_PREFIXES, SGW_PLIST_MAX_PREFIXES) ||
 	    nla_put_u32(msg, SGW_INFO_A_MAX_PLISTS, SGW_MAX_PLISTS) ||
 	    nla_put_u32(msg, SGW_INFO_A_MAX_POLICERS, SGW_MAX_POLICERS) ||
-	    nla_put_u32(msg, SGW_INFO_A_MAX_SOURCES, SGW_SOURCES_MAX))
+	    nla_put_u32(msg, SGW_INFO_A_MAX_SOURCES, SGW_SOURCES_MAX) ||
+	    nla_put_u32(msg, SGW_INFO_A_MAX_NET_SOURCES, SGW_NET_MAX_SOURCES))
 		err = -EMSGSIZE;
 	return sgw_genl_reply_send(info, msg, hdr, err);
 }
@@ -152,11 +168,12 @@ static const struct genl_ops sgw_genl_ops[] = {
 	SGW_OP_DO(SGW_CMD_POLICER_RESET, sgw_policer_cmd_reset,
 		     sgw_policer_name_policy, GENL_UNS_ADMIN_PERM),
 	{
+		/* The addresses of the eNodeBs: for the admin only. */
 		.cmd	= SGW_CMD_POLICER_SOURCES_GET,
 		.dumpit	= sgw_policer_sources_dump,
-		.done	= sgw_policer_sources_done,
 		.policy	= sgw_policer_name_policy,
 		.maxattr = ARRAY_SIZE(sgw_policer_name_policy) - 1,
+		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };
 

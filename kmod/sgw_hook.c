@@ -10,6 +10,14 @@
  * pass). Looped-back packets were counted when they left.
  *
  * Everything that is not SCTP leaves after one compare of the protocol.
+ *
+ * Fragments: while a namespace has policers, nf_defrag reassembles IPv4
+ * and IPv6 datagrams just ahead of these hooks (priority -400 against our
+ * -399), as connection tracking does, so a policer charges a datagram
+ * once, whole, and forwarding sends it on cut as it came. A fragment that
+ * still reaches a hook (a socket with IP_NODEFRAG sending fragments it cut
+ * itself) is charged by its own bytes to the policer its addresses select,
+ * in both families alike; only a first fragment can be an INIT.
  */
 
 #include <linux/ip.h>
@@ -21,6 +29,8 @@
 #include <linux/sctp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "sgw.h"
 
@@ -65,24 +75,43 @@ static bool sgw_sctp_is_init(const struct sk_buff *skb, unsigned int thoff)
 	return ch && ch->type == SCTP_CID_INIT;
 }
 
+/*
+ * The size on the wire of an SCTP packet whose SCTP header is at thoff (a
+ * first fragment or a whole datagram). A GSO packet (SCTP hands a device
+ * several packets at once, veth passes them on whole) is gso_segs packets,
+ * each with its own copy of the IP and SCTP headers.
+ */
+static void sgw_pkt_size(struct sgw_pkt *pkt, const struct sk_buff *skb,
+			 unsigned int thoff)
+{
+	unsigned int hdrs = thoff - skb_network_offset(skb) +
+			    sizeof(struct sctphdr);
+
+	pkt->len = skb->len;
+	pkt->segs = 1;
+	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_segs > 1) {
+		pkt->segs = skb_shinfo(skb)->gso_segs;
+		pkt->len += (pkt->segs - 1) * hdrs;
+	}
+}
+
 static noinline unsigned int sgw_hook_sctp4(struct sk_buff *skb,
 					    const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct sgw_key dst, src;
-	bool init = false;
-	int vrf;
+	unsigned int thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	struct sgw_pkt pkt = { .family = AF_INET, .len = skb->len, .segs = 1 };
 
-	vrf = sgw_hook_vrf(skb, state);
-	if (vrf < 0)
+	pkt.vrf = sgw_hook_vrf(skb, state);
+	if (pkt.vrf < 0)
 		return NF_ACCEPT;
-	if (!(iph->frag_off & htons(IP_OFFSET)))
-		init = sgw_sctp_is_init(skb, skb_network_offset(skb) +
-					ip_hdrlen(skb));
-	sgw_key_from_v4(&dst, iph->daddr);
-	sgw_key_from_v4(&src, iph->saddr);
-	return sgw_policer_police(state->net, AF_INET, vrf, &dst, &src, init,
-				  skb->len);
+	if (!(iph->frag_off & htons(IP_OFFSET))) {
+		pkt.init = sgw_sctp_is_init(skb, thoff);
+		sgw_pkt_size(&pkt, skb, thoff);
+	}
+	sgw_key_from_v4(&pkt.dst, iph->daddr);
+	sgw_key_from_v4(&pkt.src, iph->saddr);
+	return sgw_policer_police(state->net, &pkt);
 }
 
 static unsigned int sgw_hook_v4(void *priv, struct sk_buff *skb,
@@ -99,19 +128,18 @@ static noinline unsigned int sgw_hook_sctp6(struct sk_buff *skb,
 					    unsigned short fragoff)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct sgw_key dst, src;
-	bool init = false;
-	int vrf;
+	struct sgw_pkt pkt = { .family = AF_INET6, .len = skb->len, .segs = 1 };
 
-	vrf = sgw_hook_vrf(skb, state);
-	if (vrf < 0)
+	pkt.vrf = sgw_hook_vrf(skb, state);
+	if (pkt.vrf < 0)
 		return NF_ACCEPT;
-	if (!fragoff)
-		init = sgw_sctp_is_init(skb, thoff);
-	sgw_key_from_v6(&dst, &ip6h->daddr);
-	sgw_key_from_v6(&src, &ip6h->saddr);
-	return sgw_policer_police(state->net, AF_INET6, vrf, &dst, &src, init,
-				  skb->len);
+	if (!fragoff) {
+		pkt.init = sgw_sctp_is_init(skb, thoff);
+		sgw_pkt_size(&pkt, skb, thoff);
+	}
+	sgw_key_from_v6(&pkt.dst, &ip6h->daddr);
+	sgw_key_from_v6(&pkt.src, &ip6h->saddr);
+	return sgw_policer_police(state->net, &pkt);
 }
 
 static unsigned int sgw_hook_v6(void *priv, struct sk_buff *skb,
@@ -126,8 +154,10 @@ static unsigned int sgw_hook_v6(void *priv, struct sk_buff *skb,
 				      sizeof(struct ipv6hdr), 0);
 	if (likely(!ipv6_ext_hdr(nexthdr) || nexthdr == NEXTHDR_NONE))
 		return NF_ACCEPT;
-	if (ipv6_find_hdr(skb, &thoff, IPPROTO_SCTP, &fragoff, NULL) !=
-	    IPPROTO_SCTP)
+	/* The upper-layer protocol, also of a non-first fragment, which has
+	 * no transport header (thoff is then left at 0, and unused).
+	 */
+	if (ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL) != IPPROTO_SCTP)
 		return NF_ACCEPT;
 	return sgw_hook_sctp6(skb, state, thoff, fragoff);
 }
@@ -168,4 +198,24 @@ int sgw_hook_net_init(struct net *net)
 void sgw_hook_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, sgw_hook_ops, ARRAY_SIZE(sgw_hook_ops));
+}
+
+/* Reassembly ahead of the hooks, for a namespace that has policers. */
+int sgw_hook_defrag_enable(struct net *net)
+{
+	int err;
+
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		nf_defrag_ipv4_disable(net);
+	return err;
+}
+
+void sgw_hook_defrag_disable(struct net *net)
+{
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
 }

@@ -3,6 +3,13 @@
  * sgw: per network namespace state, and what happens when a VRF device or
  * a namespace goes away: the policers of a deleted VRF are deleted (with
  * an event); a namespace's exit removes its hooks, then every object.
+ *
+ * A namespace goes (netns deletion, or every namespace at module unload)
+ * in two steps. .pre_exit unregisters the hooks; the core then waits for
+ * an RCU grace period, after which no packet is inside a hook any more;
+ * only then does .exit free the objects, and the core the sgw_net itself.
+ * Unregistering the hooks in .exit instead would let a packet that entered
+ * a hook before it read the sgw_net the core frees right after .exit.
  */
 
 #include <linux/netdevice.h>
@@ -21,27 +28,29 @@ static int __net_init sgw_net_init(struct net *net)
 	mutex_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->plists);
 	INIT_LIST_HEAD(&sn->policers);
-	RCU_INIT_POINTER(sn->ptable, NULL);
+	sn->gen = 1;
 	return sgw_hook_net_init(net);
+}
+
+static void __net_exit sgw_net_pre_exit(struct net *net)
+{
+	sgw_hook_net_exit(net);
+	sgw_policer_net_dying(sgw_pernet(net));
 }
 
 static void __net_exit sgw_net_exit(struct net *net)
 {
 	struct sgw_net *sn = sgw_pernet(net);
-	struct sgw_ptable *tab;
 
-	sgw_hook_net_exit(net);
 	mutex_lock(&sn->lock);
 	sgw_policer_flush(sn);
 	sgw_plist_flush(sn);
-	tab = rcu_replace_pointer(sn->ptable, NULL, lockdep_is_held(&sn->lock));
 	mutex_unlock(&sn->lock);
-	if (tab)
-		kfree_rcu(tab, rcu);
 }
 
 static struct pernet_operations sgw_net_ops = {
 	.init	= sgw_net_init,
+	.pre_exit = sgw_net_pre_exit,
 	.exit	= sgw_net_exit,
 	.id	= &sgw_net_id,
 	.size	= sizeof(struct sgw_net),

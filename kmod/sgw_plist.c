@@ -189,6 +189,7 @@ int sgw_plist_cmd_add(struct sk_buff *skb, struct genl_info *info)
 		sn->n_plists++;
 	}
 	sgw_lpm_free_rcu(old);
+	sgw_net_changed(sn);
 	sgw_plist_event(genl_info_net(info),
 			created ? SGW_EVENT_CREATED : SGW_EVENT_CHANGED, pl);
 	err = 0;
@@ -211,6 +212,7 @@ static void sgw_plist_unlink(struct sgw_net *sn, struct sgw_plist *pl)
 {
 	list_del(&pl->node);
 	sn->n_plists--;
+	sgw_net_changed(sn);
 	call_rcu(&pl->rcu, sgw_plist_free_cb);
 }
 
@@ -262,6 +264,7 @@ int sgw_plist_cmd_del(struct sk_buff *skb, struct genl_info *info)
 	}
 	rcu_assign_pointer(pl->lpm, lpm);
 	sgw_lpm_free_rcu(old);
+	sgw_net_changed(sn);
 	sgw_plist_event(genl_info_net(info), SGW_EVENT_CHANGED, pl);
 	err = 0;
 out:
@@ -317,6 +320,7 @@ static int sgw_plist_fill_slice(struct sk_buff *skb,
 			  &sgw_genl_family, NLM_F_MULTI, SGW_CMD_PLIST_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
 	if (sgw_plist_fill_summary(skb, pl)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -332,7 +336,12 @@ static int sgw_plist_fill_slice(struct sk_buff *skb,
 	return 0;
 }
 
-/* cb->args[0]: index of the list being dumped; [1]: prefix position. */
+/*
+ * cb->args[0]: index of the list being dumped; [1]: prefix position. A
+ * change between two calls (a list deleted before that index, prefixes
+ * added or removed) makes them point elsewhere: the generation of the
+ * namespace's configuration flags such a dump NLM_F_DUMP_INTR.
+ */
 int sgw_plist_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct sgw_net *sn = sgw_pernet(sock_net(skb->sk));
@@ -344,6 +353,7 @@ int sgw_plist_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	filter = genl_dumpit_info(cb)->attrs[SGW_PLIST_A_NAME];
 	mutex_lock(&sn->lock);
+	cb->seq = sn->gen;
 	list_for_each_entry(pl, &sn->plists, node) {
 		if (idx++ < cb->args[0])
 			continue;

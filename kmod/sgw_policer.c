@@ -18,6 +18,7 @@
  * never races with a reset.
  */
 
+#include <linux/memcontrol.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -54,6 +55,35 @@ static void sgw_pcfg_put(struct sgw_pcfg *cfg)
 		cfg->src->users--;
 }
 
+/*
+ * Policers charge whole datagrams: a namespace reassembles fragments ahead
+ * of the hooks from its first policer on (see sgw_hook.c). Under sn->lock.
+ */
+static int sgw_policer_defrag_on(struct sgw_net *sn,
+				 struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (sn->defrag || sn->dying)
+		return 0;
+	err = sgw_hook_defrag_enable(sn->net);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot enable IP reassembly");
+		return err;
+	}
+	sn->defrag = true;
+	return 0;
+}
+
+/* ... and no longer after its last one. Under sn->lock. */
+static void sgw_policer_defrag_off(struct sgw_net *sn)
+{
+	if (!sn->defrag || sn->n_policers)
+		return;
+	sgw_hook_defrag_disable(sn->net);
+	sn->defrag = false;
+}
+
 static struct sgw_policer *sgw_policer_find(struct sgw_net *sn,
 					    const char *name)
 {
@@ -65,32 +95,37 @@ static struct sgw_policer *sgw_policer_find(struct sgw_net *sn,
 	return NULL;
 }
 
-/* Publishes the packet path's view of the policers (name order). */
-static int sgw_ptable_publish(struct sgw_net *sn)
-{
-	struct sgw_ptable *old, *tab;
-	struct sgw_policer *pol;
-	unsigned int i = 0;
-
-	tab = kzalloc(struct_size(tab, pol, sn->n_policers), GFP_KERNEL);
-	if (!tab)
-		return -ENOMEM;
-	list_for_each_entry(pol, &sn->policers, node)
-		tab->pol[i++] = pol;
-	tab->n = i;
-	old = rcu_replace_pointer(sn->ptable, tab, lockdep_is_held(&sn->lock));
-	if (old)
-		kfree_rcu(old, rcu);
-	return 0;
-}
-
 static void sgw_policer_free_cb(struct rcu_head *head)
 {
 	struct sgw_policer *pol = container_of(head, struct sgw_policer, rcu);
 
 	kfree(rcu_dereference_raw(pol->cfg));
 	free_percpu(pol->stats);
+	mem_cgroup_put(pol->memcg);
 	kfree(pol);
+}
+
+/* Per-source entries a configuration reserves in its namespace. */
+static u32 sgw_pcfg_sources(const struct sgw_pcfg *cfg)
+{
+	return cfg->per_source ? cfg->max_sources : 0;
+}
+
+/*
+ * Whether the namespace's per-source entries stay within
+ * SGW_NET_MAX_SOURCES when a policer goes from old to new entries. Under
+ * sn->lock.
+ */
+static int sgw_net_sources_check(struct sgw_net *sn, u32 old, u32 new,
+				 struct netlink_ext_ack *extack)
+{
+	if (new > old && new - old > SGW_NET_MAX_SOURCES - sn->sources) {
+		NL_SET_ERR_MSG(extack,
+			       "per-source entries of the namespace would exceed "
+			       __stringify(SGW_NET_MAX_SOURCES));
+		return -ENOSPC;
+	}
+	return 0;
 }
 
 static void sgw_stats_sum(struct sgw_policer *pol, struct sgw_pstats *sum)
@@ -180,12 +215,21 @@ static int sgw_policer_fill_attrs(struct sk_buff *skb, struct net *net,
 	    (cfg->src &&
 	     nla_put_string(skb, SGW_POLICER_A_SRC_LIST, cfg->src->name)) ||
 	    nla_put_u32(skb, SGW_POLICER_A_CHUNK, cfg->chunk) ||
-	    sgw_put_u64(skb, SGW_POLICER_A_RATE, cfg->rate, SGW_POLICER_A_PAD) ||
-	    nla_put_u32(skb, SGW_POLICER_A_BURST, cfg->burst) ||
+	    sgw_put_u64(skb, SGW_POLICER_A_RATE, cfg->tb.rate,
+			SGW_POLICER_A_PAD) ||
+	    nla_put_u32(skb, SGW_POLICER_A_BURST, cfg->tb.burst) ||
 	    nla_put_u8(skb, SGW_POLICER_A_PER_SOURCE, cfg->per_source) ||
 	    nla_put_u32(skb, SGW_POLICER_A_MAX_SOURCES, cfg->max_sources) ||
 	    nla_put_u32(skb, SGW_POLICER_A_SOURCES_COUNT,
 			sgw_srctab_count(sgw_psrc(sn, pol))))
+		return -EMSGSIZE;
+	if (cfg->per_source &&
+	    (sgw_put_u64(skb, SGW_POLICER_A_TOTAL_RATE, cfg->total.rate,
+			 SGW_POLICER_A_PAD) ||
+	     nla_put_u32(skb, SGW_POLICER_A_TOTAL_BURST, cfg->total.burst) ||
+	     nla_put_u8(skb, SGW_POLICER_A_TOTAL_AUTO,
+			(cfg->total_rate ? 0 : SGW_TOTAL_AUTO_RATE) |
+			(cfg->total_burst ? 0 : SGW_TOTAL_AUTO_BURST))))
 		return -EMSGSIZE;
 	if (stats && sgw_policer_fill_stats(skb, pol))
 		return -EMSGSIZE;
@@ -249,6 +293,45 @@ static int sgw_parse_list(struct sgw_net *sn, const struct nlattr *nla,
 }
 
 /*
+ * The total bucket of a per-source policer: as configured, or automatic
+ * (max_sources times the bucket of one source, within the limits), which
+ * caps what sources taking turns in the table can pass together at what
+ * a full table of steady sources could.
+ */
+static int sgw_pcfg_parse_total(struct sgw_pcfg *cfg, struct nlattr **tb,
+				struct netlink_ext_ack *extack)
+{
+	const struct nlattr *nr = tb[SGW_POLICER_A_TOTAL_RATE];
+	const struct nlattr *nb = tb[SGW_POLICER_A_TOTAL_BURST];
+	u64 rate, burst;
+
+	if (nr)
+		cfg->total_rate = nla_get_u64(nr);
+	if (nb)
+		cfg->total_burst = nla_get_u32(nb);
+	if (!cfg->per_source && (cfg->total_rate || cfg->total_burst)) {
+		if ((nr && cfg->total_rate) || (nb && cfg->total_burst)) {
+			NL_SET_ERR_MSG_ATTR(extack, nr && cfg->total_rate ? nr : nb,
+					    "a total rate or burst needs per-source");
+			return -EINVAL;
+		}
+		/* per-source turned off: the total goes back to automatic */
+		cfg->total_rate = 0;
+		cfg->total_burst = 0;
+	}
+	if (cfg->total_rate && cfg->total_rate < SGW_RATE_MIN) {
+		NL_SET_ERR_MSG_ATTR(extack, nr,
+				    "total rate below 1 kbit/s (0: automatic)");
+		return -ERANGE;
+	}
+	rate = cfg->total_rate ?:
+	       min_t(u64, cfg->tb.rate * cfg->max_sources, SGW_RATE_MAX);
+	burst = cfg->total_burst ?:
+		min_t(u64, (u64)cfg->tb.burst * cfg->max_sources, SGW_BURST_MAX);
+	return sgw_tb_set(&cfg->total, rate, burst);
+}
+
+/*
  * Applies the request's attributes to cfg (a copy of the current one, or
  * defaults for a new policer). Called under sn->lock.
  */
@@ -257,8 +340,8 @@ static int sgw_pcfg_parse(struct net *net, struct sgw_net *sn,
 {
 	struct nlattr **tb = info->attrs;
 	struct netlink_ext_ack *extack = info->extack;
-	u64 rate = cfg->rate;
-	u32 burst = cfg->burst;
+	u64 rate = cfg->tb.rate;
+	u32 burst = cfg->tb.burst;
 	int err;
 
 	if (tb[SGW_POLICER_A_VRF]) {
@@ -295,12 +378,12 @@ static int sgw_pcfg_parse(struct net *net, struct sgw_net *sn,
 	if (tb[SGW_POLICER_A_BURST])
 		burst = nla_get_u32(tb[SGW_POLICER_A_BURST]);
 	/* The policy bounds both; this only fills the derived fields. */
-	err = sgw_pcfg_set_rate(cfg, rate, burst);
+	err = sgw_tb_set(&cfg->tb, rate, burst);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "rate or burst out of range");
 		return err;
 	}
-	return 0;
+	return sgw_pcfg_parse_total(cfg, tb, extack);
 }
 
 static bool sgw_pcfg_needs_new_sources(const struct sgw_pcfg *a,
@@ -337,7 +420,7 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	pol = kzalloc(sizeof(*pol), GFP_KERNEL_ACCOUNT);
 	if (!cfg || !pol)
 		goto nomem;
-	pol->stats = alloc_percpu(struct sgw_pstats);
+	pol->stats = alloc_percpu_gfp(struct sgw_pstats, GFP_KERNEL_ACCOUNT);
 	if (!pol->stats)
 		goto nomem;
 	cfg->max_sources = SGW_SOURCES_DEFAULT;
@@ -357,7 +440,8 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOSPC;
 		goto unlock;
 	}
-	err = sgw_pcfg_parse(net, sn, info, cfg);
+	err = sgw_pcfg_parse(net, sn, info, cfg) ?:
+	      sgw_net_sources_check(sn, 0, sgw_pcfg_sources(cfg), info->extack);
 	if (err)
 		goto unlock;
 	if (cfg->per_source) {
@@ -367,24 +451,27 @@ int sgw_policer_cmd_new(struct sk_buff *skb, struct genl_info *info)
 			goto unlock;
 		}
 	}
-	strscpy(pol->name, nla_data(info->attrs[SGW_POLICER_A_NAME]),
-		sizeof(pol->name));
-	sgw_bucket_init(&pol->bucket, cfg);
-	RCU_INIT_POINTER(pol->cfg, cfg);
-	RCU_INIT_POINTER(pol->sources, tab);
-	list_for_each_entry(pos, &sn->policers, node)
-		if (strcmp(pos->name, pol->name) > 0)
-			break;
-	list_add_tail(&pol->node, &pos->node);
-	sn->n_policers++;
-	err = sgw_ptable_publish(sn);
+	err = sgw_policer_defrag_on(sn, info->extack);
 	if (err) {
-		list_del(&pol->node);
-		sn->n_policers--;
 		sgw_srctab_free_rcu(tab);
 		goto unlock;
 	}
+	strscpy(pol->name, nla_data(info->attrs[SGW_POLICER_A_NAME]),
+		sizeof(pol->name));
+	sgw_bucket_init(&pol->bucket, sgw_pcfg_tb(cfg), ktime_get_ns());
+	RCU_INIT_POINTER(pol->cfg, cfg);
+	RCU_INIT_POINTER(pol->sources, tab);
+	/* The per-source entries go to the creator's memory cgroup. */
+	pol->memcg = get_mem_cgroup_from_mm(current->mm);
+	list_for_each_entry(pos, &sn->policers, node)
+		if (strcmp(pos->name, pol->name) > 0)
+			break;
+	/* Published: the packet path may meet it from here on. */
+	list_add_tail_rcu(&pol->node, &pos->node);
+	sn->n_policers++;
+	sn->sources += sgw_pcfg_sources(cfg);
 	sgw_pcfg_hold(cfg);
+	sgw_net_changed(sn);
 	sgw_policer_event(net, sn, SGW_EVENT_CREATED, pol);
 	mutex_unlock(&sn->lock);
 	return 0;
@@ -438,7 +525,9 @@ int sgw_policer_cmd_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	old = sgw_pcfg(sn, pol);
 	*cfg = *old;
-	err = sgw_pcfg_parse(net, sn, info, cfg);
+	err = sgw_pcfg_parse(net, sn, info, cfg) ?:
+	      sgw_net_sources_check(sn, sgw_pcfg_sources(old),
+				    sgw_pcfg_sources(cfg), info->extack);
 	if (err)
 		goto fail;
 	oldtab = sgw_psrc(sn, pol);
@@ -454,6 +543,7 @@ int sgw_policer_cmd_set(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	sgw_pcfg_hold(cfg);
+	sn->sources += sgw_pcfg_sources(cfg) - sgw_pcfg_sources(old);
 	rcu_assign_pointer(pol->cfg, cfg);
 	if (tab != oldtab) {
 		rcu_assign_pointer(pol->sources, tab);
@@ -461,6 +551,7 @@ int sgw_policer_cmd_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	sgw_pcfg_put(old);
 	kfree_rcu(old, rcu);
+	sgw_net_changed(sn);
 	sgw_policer_event(net, sn, SGW_EVENT_CHANGED, pol);
 	mutex_unlock(&sn->lock);
 	return 0;
@@ -470,25 +561,20 @@ fail:
 	return err;
 }
 
-/* Unlinks pol and frees it after a grace period. Under sn->lock. */
+/*
+ * Unlinks pol and frees it after a grace period, without allocating: a
+ * deletion cannot fail, and no other policer stops working. Under sn->lock.
+ */
 static void sgw_policer_remove(struct net *net, struct sgw_net *sn,
 			       struct sgw_policer *pol, bool notify)
 {
 	if (notify)
 		sgw_policer_event(net, sn, SGW_EVENT_DELETED, pol);
-	list_del(&pol->node);
+	list_del_rcu(&pol->node);
 	sn->n_policers--;
-	if (sgw_ptable_publish(sn)) {
-		/* No memory for a smaller table: hide every policer rather
-		 * than keep a pointer to a freed one.
-		 */
-		struct sgw_ptable *old;
-
-		old = rcu_replace_pointer(sn->ptable, NULL,
-					  lockdep_is_held(&sn->lock));
-		if (old)
-			kfree_rcu(old, rcu);
-	}
+	sgw_net_changed(sn);
+	sn->sources -= sgw_pcfg_sources(sgw_pcfg(sn, pol));
+	sgw_policer_defrag_off(sn);
 	sgw_pcfg_put(sgw_pcfg(sn, pol));
 	sgw_srctab_free_rcu(sgw_psrc(sn, pol));
 	call_rcu(&pol->rcu, sgw_policer_free_cb);
@@ -555,7 +641,11 @@ int sgw_policer_cmd_get(struct sk_buff *skb, struct genl_info *info)
 	return sgw_genl_reply_send(info, msg, hdr, err);
 }
 
-/* cb->args[0]: policers already dumped. */
+/*
+ * cb->args[0]: policers already dumped. A policer created or deleted
+ * between two calls shifts that count: the dump is flagged
+ * NLM_F_DUMP_INTR (see sgw_net_changed()).
+ */
 int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
@@ -565,6 +655,7 @@ int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	mutex_lock(&sn->lock);
+	cb->seq = sn->gen;
 	list_for_each_entry(pol, &sn->policers, node) {
 		if (idx++ < cb->args[0])
 			continue;
@@ -573,6 +664,7 @@ int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				  NLM_F_MULTI, SGW_CMD_POLICER_GET);
 		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		if (sgw_policer_fill_attrs(skb, net, sn, pol, true)) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -584,35 +676,34 @@ int sgw_policer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * The per-source entries of one policer (admin only: eNodeB addresses).
+ * Each call finds the policer again; one deleted meanwhile ends the dump,
+ * flagged NLM_F_DUMP_INTR.
+ */
 int sgw_policer_sources_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct nlattr *name = genl_dumpit_info(cb)->attrs[SGW_POLICER_A_NAME];
 	struct sgw_net *sn = sgw_pernet(sock_net(skb->sk));
 	struct sgw_policer *pol;
-	int ret;
+	int ret = 0;
 
-	if (cb->args[0])
-		return sgw_srctab_dump(skb, cb, NULL, NULL);
 	if (!name) {
 		NL_SET_ERR_MSG(cb->extack, "policer name missing");
 		return -EINVAL;
 	}
 	mutex_lock(&sn->lock);
 	pol = sgw_policer_find(sn, nla_data(name));
-	if (!pol) {
+	if (pol) {
+		ret = sgw_srctab_dump(skb, cb, pol, sgw_psrc(sn, pol));
+	} else if (!cb->args[2]) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, name, "no such policer");
 		ret = -ENOENT;
 	} else {
-		ret = sgw_srctab_dump(skb, cb, pol, sgw_psrc(sn, pol));
+		cb->seq = cb->prev_seq + 1;
 	}
 	mutex_unlock(&sn->lock);
 	return ret;
-}
-
-int sgw_policer_sources_done(struct netlink_callback *cb)
-{
-	sgw_srctab_dump_done(cb);
-	return 0;
 }
 
 void sgw_policer_vrf_gone(struct sgw_net *sn, int ifindex)
@@ -623,6 +714,18 @@ void sgw_policer_vrf_gone(struct sgw_net *sn, int ifindex)
 	list_for_each_entry_safe(pol, tmp, &sn->policers, node)
 		if (sgw_pcfg(sn, pol)->vrf_ifindex == ifindex)
 			sgw_policer_remove(sn->net, sn, pol, true);
+	mutex_unlock(&sn->lock);
+}
+
+/* At .pre_exit, once the hooks are gone: no reassembly for them either. */
+void sgw_policer_net_dying(struct sgw_net *sn)
+{
+	mutex_lock(&sn->lock);
+	sn->dying = true;
+	if (sn->defrag) {
+		sgw_hook_defrag_disable(sn->net);
+		sn->defrag = false;
+	}
 	mutex_unlock(&sn->lock);
 }
 
@@ -638,26 +741,27 @@ void sgw_policer_flush(struct sgw_net *sn)
 /* ---- packet path ------------------------------------------------------- */
 
 /* Higher is more specific; see the rules at the top of this file. */
-static int sgw_policer_score(const struct sgw_pcfg *cfg, u8 family,
-			     const struct sgw_key *dst,
-			     const struct sgw_key *src, bool init)
+static int sgw_policer_score(const struct sgw_pcfg *cfg,
+			     const struct sgw_pkt *pkt)
 {
 	int dplen;
 
-	if (cfg->chunk == SGW_CHUNK_INIT && !init)
+	if (cfg->chunk == SGW_CHUNK_INIT && !pkt->init)
 		return -1;
-	dplen = sgw_lpm_match(rcu_dereference(cfg->dst->lpm), family, dst);
+	dplen = sgw_lpm_match(rcu_dereference(cfg->dst->lpm), pkt->family,
+			      &pkt->dst);
 	if (dplen < 0)
 		return -1;
 	if (cfg->src &&
-	    sgw_lpm_match(rcu_dereference(cfg->src->lpm), family, src) < 0)
+	    sgw_lpm_match(rcu_dereference(cfg->src->lpm), pkt->family,
+			  &pkt->src) < 0)
 		return -1;
 	return dplen * 4 + (cfg->src ? 2 : 0) +
 	       (cfg->chunk == SGW_CHUNK_INIT ? 1 : 0);
 }
 
 static void sgw_policer_count(struct sgw_policer *pol, bool pass,
-			      unsigned int len)
+			      const struct sgw_pkt *pkt)
 {
 	struct sgw_pstats *s;
 
@@ -665,46 +769,35 @@ static void sgw_policer_count(struct sgw_policer *pol, bool pass,
 	s = this_cpu_ptr(pol->stats);
 	u64_stats_update_begin(&s->syncp);
 	if (pass) {
-		s->passed_packets++;
-		s->passed_bytes += len;
+		s->passed_packets += pkt->segs;
+		s->passed_bytes += pkt->len;
 	} else {
-		s->dropped_packets++;
-		s->dropped_bytes += len;
+		s->dropped_packets += pkt->segs;
+		s->dropped_bytes += pkt->len;
 	}
 	u64_stats_update_end(&s->syncp);
 	local_bh_enable();
 }
 
-/*
- * The verdict for an SCTP packet of len bytes in VRF vrf (0: default).
- * Called under rcu_read_lock().
- */
-unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
-				const struct sgw_key *dst,
-				const struct sgw_key *src, bool init,
-				unsigned int len)
+/* The verdict for an SCTP packet. Called under rcu_read_lock(). */
+unsigned int sgw_policer_police(struct net *net, const struct sgw_pkt *pkt)
 {
 	struct sgw_net *sn = sgw_pernet(net);
 	const struct sgw_pcfg *cfg, *best_cfg = NULL;
-	struct sgw_policer *best = NULL;
-	const struct sgw_ptable *tab;
+	struct sgw_policer *pol, *best = NULL;
 	int score, best_score = -1;
 	struct sgw_srctab *srctab;
-	unsigned int i;
 	u64 now;
 	bool ok;
 
-	tab = rcu_dereference(sn->ptable);
-	if (!tab)
-		return NF_ACCEPT;
-	for (i = 0; i < tab->n; i++) {
-		cfg = rcu_dereference(tab->pol[i]->cfg);
-		if (cfg->vrf_ifindex != vrf)
+	list_for_each_entry_rcu(pol, &sn->policers, node) {
+		cfg = rcu_dereference(pol->cfg);
+		if (cfg->vrf_ifindex != pkt->vrf)
 			continue;
-		score = sgw_policer_score(cfg, family, dst, src, init);
+		score = sgw_policer_score(cfg, pkt);
 		if (score > best_score) {
 			best_score = score;
-			best = tab->pol[i];
+			best = pol;
 			best_cfg = cfg;
 		}
 	}
@@ -713,10 +806,10 @@ unsigned int sgw_policer_police(struct net *net, u8 family, int vrf,
 	now = ktime_get_ns();
 	srctab = best_cfg->per_source ? rcu_dereference(best->sources) : NULL;
 	if (srctab)
-		ok = sgw_srctab_conform(best, srctab, best_cfg, family, src,
-					len, now);
+		ok = sgw_srctab_conform(best, srctab, best_cfg, pkt, now);
 	else
-		ok = sgw_bucket_conform(&best->bucket, best_cfg, len, now);
-	sgw_policer_count(best, ok, len);
+		ok = sgw_bucket_conform(&best->bucket, sgw_pcfg_tb(best_cfg),
+					pkt->len, now);
+	sgw_policer_count(best, ok, pkt);
 	return ok ? NF_ACCEPT : NF_DROP;
 }

@@ -9,11 +9,19 @@
  * table sits under one spinlock: lookups, LRU moves and the bucket
  * arithmetic are a few dozen instructions. The table itself is
  * published under RCU and replaced (not edited) when the policer changes.
+ *
+ * Above the sources' buckets, the policer's own bucket holds the total of
+ * all sources (sgw_pcfg.total): a source that rotates its address, or many
+ * sources taking turns in a table too small for them, start afresh with a
+ * full bucket each time but cannot pass more than the total together.
+ * Lock order: the table's lock, then the policer's bucket's.
  */
 
 #include <linux/jhash.h>
 #include <linux/log2.h>
+#include <linux/memcontrol.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/time64.h>
@@ -40,24 +48,13 @@ struct sgw_srctab {
 	u32 count;
 	u32 hmask;
 	u32 seed;
+	u32 id;				/* tells a dump its table was replaced */
 	struct list_head lru;
 	struct hlist_head *heads;
 	struct rcu_head rcu;
 };
 
-/* What a sources dump copies out, so the lock is not held while filling. */
-struct sgw_srcsnap {
-	char name[SGW_NAME_MAX];
-	u32 n;
-	u32 pos;
-	struct {
-		struct sgw_key key;
-		u8 family;
-		u64 passed_packets, passed_bytes;
-		u64 dropped_packets, dropped_bytes;
-		u64 idle_ns;
-	} e[];
-};
+static atomic_t sgw_srctab_ids = ATOMIC_INIT(0);
 
 struct sgw_srctab *sgw_srctab_alloc(u32 max)
 {
@@ -77,6 +74,7 @@ struct sgw_srctab *sgw_srctab_alloc(u32 max)
 	tab->max = max;
 	tab->hmask = size - 1;
 	tab->seed = get_random_u32();
+	tab->id = atomic_inc_return(&sgw_srctab_ids) ?: 1;
 	return tab;
 }
 
@@ -146,6 +144,7 @@ static struct sgw_source *sgw_source_new(struct sgw_policer *pol,
 					 const struct sgw_key *key, u32 h,
 					 u64 now)
 {
+	struct mem_cgroup *memcg;
 	struct sgw_source *s;
 
 	if (tab->count >= tab->max) {
@@ -153,12 +152,20 @@ static struct sgw_source *sgw_source_new(struct sgw_policer *pol,
 		sgw_source_unlink(tab, s);
 		atomic64_inc(&pol->evicted);
 	}
-	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	/*
+	 * Charged to the memory cgroup of the policer's creator, whatever
+	 * the context (softirq for received packets), and bounded by it:
+	 * no dipping into atomic reserves for an entry a cgroup at its
+	 * limit cannot pay for.
+	 */
+	memcg = set_active_memcg(pol->memcg);
+	s = kzalloc(sizeof(*s), GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT);
+	set_active_memcg(memcg);
 	if (!s)
 		return NULL;
 	s->key = *key;
 	s->family = family;
-	s->b.tokens = cfg->burst_ns;
+	s->b.tokens = cfg->tb.burst_ns;
 	s->b.last = now;
 	hlist_add_head(&s->hnode, &tab->heads[h]);
 	list_add(&s->lru, &tab->lru);
@@ -167,36 +174,42 @@ static struct sgw_source *sgw_source_new(struct sgw_policer *pol,
 }
 
 /*
- * Charges a packet of len bytes from src to its own bucket. Without memory
- * for a new entry the packet is judged by the policer's shared bucket.
+ * Charges pkt to its source's bucket and to the policer's total bucket: it
+ * passes if both hold its credit. Without memory for a new entry the
+ * packet is judged by the total bucket alone.
  */
 bool sgw_srctab_conform(struct sgw_policer *pol, struct sgw_srctab *tab,
-			const struct sgw_pcfg *cfg, u8 family,
-			const struct sgw_key *src, unsigned int len, u64 now)
+			const struct sgw_pcfg *cfg, const struct sgw_pkt *pkt,
+			u64 now)
 {
-	u32 h = sgw_src_hash(tab, src);
+	u32 h = sgw_src_hash(tab, &pkt->src);
 	struct sgw_source *s;
 	bool ok;
 
 	spin_lock_bh(&tab->lock);
 	sgw_srctab_reclaim(pol, tab, now, 2);
-	s = sgw_source_find(tab, family, src, h);
+	s = sgw_source_find(tab, pkt->family, &pkt->src, h);
 	if (s)
 		list_move(&s->lru, &tab->lru);
 	else
-		s = sgw_source_new(pol, tab, cfg, family, src, h, now);
+		s = sgw_source_new(pol, tab, cfg, pkt->family, &pkt->src, h,
+				   now);
 	if (!s) {
 		spin_unlock_bh(&tab->lock);
-		return sgw_bucket_conform(&pol->bucket, cfg, len, now);
+		return sgw_bucket_conform(&pol->bucket, &cfg->total, pkt->len,
+					  now);
 	}
 	s->seen = now;
-	ok = __sgw_bucket_conform(&s->b, cfg, len, now);
+	spin_lock(&pol->bucket.lock);
+	ok = __sgw_bucket_conform2(&s->b, &cfg->tb, &pol->bucket, &cfg->total,
+				   pkt->len, now);
+	spin_unlock(&pol->bucket.lock);
 	if (ok) {
-		s->passed_packets++;
-		s->passed_bytes += len;
+		s->passed_packets += pkt->segs;
+		s->passed_bytes += pkt->len;
 	} else {
-		s->dropped_packets++;
-		s->dropped_bytes += len;
+		s->dropped_packets += pkt->segs;
+		s->dropped_bytes += pkt->len;
 	}
 	spin_unlock_bh(&tab->lock);
 	return ok;
@@ -223,41 +236,11 @@ u32 sgw_srctab_count(struct sgw_srctab *tab)
 	return tab ? READ_ONCE(tab->count) : 0;
 }
 
-static struct sgw_srcsnap *sgw_srctab_snapshot(struct sgw_policer *pol,
-					       struct sgw_srctab *tab)
-{
-	struct sgw_srcsnap *snap;
-	struct sgw_source *s;
-	u64 now = ktime_get_ns();
-	u32 i = 0;
-
-	/* max bounds count, so the size is known before taking the lock */
-	snap = kvzalloc(struct_size(snap, e, tab->max), GFP_KERNEL);
-	if (!snap)
-		return NULL;
-	spin_lock_bh(&tab->lock);
-	sgw_srctab_reclaim(pol, tab, now, UINT_MAX);
-	list_for_each_entry(s, &tab->lru, lru) {
-		if (i == tab->max)
-			break;
-		snap->e[i].key = s->key;
-		snap->e[i].family = s->family;
-		snap->e[i].passed_packets = s->passed_packets;
-		snap->e[i].passed_bytes = s->passed_bytes;
-		snap->e[i].dropped_packets = s->dropped_packets;
-		snap->e[i].dropped_bytes = s->dropped_bytes;
-		snap->e[i].idle_ns = now > s->seen ? now - s->seen : 0;
-		i++;
-	}
-	spin_unlock_bh(&tab->lock);
-	snap->n = i;
-	strscpy(snap->name, pol->name, sizeof(snap->name));
-	return snap;
-}
-
 static int sgw_source_fill(struct sk_buff *skb, struct netlink_callback *cb,
-			   const struct sgw_srcsnap *snap, u32 i)
+			   const char *name, const struct sgw_source *s,
+			   u64 now)
 {
+	u64 idle = now > s->seen ? now - s->seen : 0;
 	struct nlattr *nest;
 	__be32 addr[4];
 	void *hdr;
@@ -266,25 +249,25 @@ static int sgw_source_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			  &sgw_genl_family, NLM_F_MULTI, SGW_CMD_POLICER_SOURCES_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	sgw_key_to_addr(&snap->e[i].key, snap->e[i].family, addr);
-	if (nla_put_string(skb, SGW_POLICER_A_NAME, snap->name))
+	genl_dump_check_consistent(cb, hdr);
+	sgw_key_to_addr(&s->key, s->family, addr);
+	if (nla_put_string(skb, SGW_POLICER_A_NAME, name))
 		goto cancel;
 	nest = nla_nest_start(skb, SGW_POLICER_A_SOURCE);
 	if (!nest)
 		goto cancel;
-	if (nla_put(skb, SGW_SOURCE_A_ADDR,
-		    snap->e[i].family == AF_INET ? 4 : 16, addr) ||
+	if (nla_put(skb, SGW_SOURCE_A_ADDR, s->family == AF_INET ? 4 : 16,
+		    addr) ||
 	    nla_put_u64_64bit(skb, SGW_SOURCE_A_PASSED_PACKETS,
-			      snap->e[i].passed_packets, SGW_SOURCE_A_PAD) ||
+			      s->passed_packets, SGW_SOURCE_A_PAD) ||
 	    nla_put_u64_64bit(skb, SGW_SOURCE_A_PASSED_BYTES,
-			      snap->e[i].passed_bytes, SGW_SOURCE_A_PAD) ||
+			      s->passed_bytes, SGW_SOURCE_A_PAD) ||
 	    nla_put_u64_64bit(skb, SGW_SOURCE_A_DROPPED_PACKETS,
-			      snap->e[i].dropped_packets, SGW_SOURCE_A_PAD) ||
+			      s->dropped_packets, SGW_SOURCE_A_PAD) ||
 	    nla_put_u64_64bit(skb, SGW_SOURCE_A_DROPPED_BYTES,
-			      snap->e[i].dropped_bytes, SGW_SOURCE_A_PAD) ||
+			      s->dropped_bytes, SGW_SOURCE_A_PAD) ||
 	    nla_put_u32(skb, SGW_SOURCE_A_IDLE_MS,
-			min_t(u64, div_u64(snap->e[i].idle_ns, NSEC_PER_MSEC),
-			      U32_MAX)))
+			min_t(u64, div_u64(idle, NSEC_PER_MSEC), U32_MAX)))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -295,31 +278,53 @@ cancel:
 }
 
 /*
- * cb->args[0]: the snapshot, taken at the first call (pol and tab are only
- * used then; later calls pass NULL); freed by sgw_srctab_dump_done().
+ * Lists the table over as many calls as it takes, with no copy of it: each
+ * call fills its message under the table's lock (a message holds about a
+ * hundred entries, filled in microseconds), from the hash chain and the
+ * position in it where the previous call stopped. Idle entries are
+ * reclaimed first. Entries that come, go or move meanwhile may be missed,
+ * or listed twice; a table replaced meanwhile (the policer changed) ends
+ * the dump, flagged NLM_F_DUMP_INTR.
+ *
+ * cb->args[0]: hash chain; [1]: entries of it already listed; [2]: the id
+ * of the table being listed, 0 before the first call.
  */
 int sgw_srctab_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		    struct sgw_policer *pol, struct sgw_srctab *tab)
 {
-	struct sgw_srcsnap *snap = (struct sgw_srcsnap *)cb->args[0];
+	u64 now = ktime_get_ns();
+	struct sgw_source *s;
+	u32 h, i;
+	int err = 0;
 
-	if (!snap) {
-		if (!tab)
-			return 0;
-		snap = sgw_srctab_snapshot(pol, tab);
-		if (!snap)
-			return -ENOMEM;
-		cb->args[0] = (long)snap;
+	if (!tab) {
+		if (cb->args[2])	/* per-source turned off meanwhile */
+			cb->seq = cb->prev_seq + 1;
+		return 0;
 	}
-	for (; snap->pos < snap->n; snap->pos++) {
-		if (sgw_source_fill(skb, cb, snap, snap->pos))
-			return skb->len ? skb->len : -EMSGSIZE;
+	cb->seq = tab->id;
+	if (cb->args[2] && cb->args[2] != tab->id)
+		return 0;
+	spin_lock_bh(&tab->lock);
+	if (!cb->args[2]) {
+		sgw_srctab_reclaim(pol, tab, now, UINT_MAX);
+		cb->args[2] = tab->id;
 	}
-	return skb->len;
-}
-
-void sgw_srctab_dump_done(struct netlink_callback *cb)
-{
-	kvfree((void *)cb->args[0]);
-	cb->args[0] = 0;
+	for (h = cb->args[0]; h <= tab->hmask; h++, cb->args[1] = 0) {
+		i = 0;
+		hlist_for_each_entry(s, &tab->heads[h], hnode) {
+			if (i++ < cb->args[1])
+				continue;
+			err = sgw_source_fill(skb, cb, pol->name, s, now);
+			if (err) {
+				cb->args[1] = i - 1;
+				break;
+			}
+		}
+		if (err)
+			break;
+	}
+	cb->args[0] = h;
+	spin_unlock_bh(&tab->lock);
+	return err && !skb->len ? err : skb->len;
 }

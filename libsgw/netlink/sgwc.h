@@ -90,6 +90,12 @@ struct sgwc_policer {
 	uint32_t burst;			/* bytes */
 	bool per_source;
 	uint32_t max_sources;
+	/* Per-source policers: the bucket of all sources together. In
+	 * requests 0 means automatic (max_sources x rate, x burst); replies
+	 * carry the values in force and total_auto (SGW_TOTAL_AUTO_*). */
+	uint64_t total_rate;		/* bits/s */
+	uint32_t total_burst;		/* bytes */
+	uint8_t total_auto;
 	uint32_t sources_count;
 	struct sgwc_policer_stats stats;
 };

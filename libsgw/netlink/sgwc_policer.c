@@ -52,6 +52,12 @@ void sgw_policer_set_u64(struct sgwc_policer *p, uint16_t attr, uint64_t v)
 	case SGW_POLICER_A_MAX_SOURCES:
 		p->max_sources = (uint32_t)v;
 		break;
+	case SGW_POLICER_A_TOTAL_RATE:
+		p->total_rate = v;
+		break;
+	case SGW_POLICER_A_TOTAL_BURST:
+		p->total_burst = (uint32_t)v;
+		break;
 	default:
 		return;
 	}
@@ -78,6 +84,10 @@ static void put_policer(struct genl_msg *m, const struct sgwc_policer *p)
 		genl_put_u8(m, SGW_POLICER_A_PER_SOURCE, p->per_source);
 	if (HAS(p, SGW_POLICER_A_MAX_SOURCES))
 		genl_put_u32(m, SGW_POLICER_A_MAX_SOURCES, p->max_sources);
+	if (HAS(p, SGW_POLICER_A_TOTAL_RATE))
+		genl_put_u64(m, SGW_POLICER_A_TOTAL_RATE, p->total_rate);
+	if (HAS(p, SGW_POLICER_A_TOTAL_BURST))
+		genl_put_u32(m, SGW_POLICER_A_TOTAL_BURST, p->total_burst);
 }
 
 static int policer_send(struct genl *h, uint8_t cmd, uint16_t flags,
@@ -150,6 +160,9 @@ int sgwc_policer_parse_attrs(const struct nlattr **tb, struct sgwc_policer *p)
 	p->burst = sgwc_attr_u32(tb[SGW_POLICER_A_BURST]);
 	p->per_source = sgwc_attr_u8(tb[SGW_POLICER_A_PER_SOURCE]) != 0;
 	p->max_sources = sgwc_attr_u32(tb[SGW_POLICER_A_MAX_SOURCES]);
+	p->total_rate = sgwc_attr_u64(tb[SGW_POLICER_A_TOTAL_RATE]);
+	p->total_burst = sgwc_attr_u32(tb[SGW_POLICER_A_TOTAL_BURST]);
+	p->total_auto = sgwc_attr_u8(tb[SGW_POLICER_A_TOTAL_AUTO]);
 	p->sources_count = sgwc_attr_u32(tb[SGW_POLICER_A_SOURCES_COUNT]);
 	if (tb[SGW_POLICER_A_STATS])
 		parse_stats(tb[SGW_POLICER_A_STATS], &p->stats);

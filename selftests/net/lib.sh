@@ -3,6 +3,8 @@
 #
 #   setup_ns A B       create netns with unique names in $A, $B (lo up);
 #                      they are deleted by cleanup_ns (trap set here)
+#   vrf_dummy NS VRF TABLE ADDR   in NS, VRF (table TABLE) with a dummy0
+#                      enslaved, up, holding ADDR (a prefix)
 #   log_test RC DESC   print "ok/not ok - DESC"; a non-zero RC marks the
 #                      script failed (exit status from test_exit)
 #   check_eq GOT WANT DESC / check_range GOT LO HI DESC
@@ -60,6 +62,16 @@ setup_ns() {
 		sgw_ns_list+=("$name")
 		eval "$var=$name"
 	done
+}
+
+vrf_dummy() {
+	local ns=$1 vrf=$2 table=$3 addr=$4
+	ip -n "$ns" link add "$vrf" type vrf table "$table" &&
+	ip -n "$ns" link set "$vrf" up &&
+	ip -n "$ns" link add dummy0 type dummy &&
+	ip -n "$ns" link set dummy0 master "$vrf" &&
+	ip -n "$ns" link set dummy0 up &&
+	ip -n "$ns" addr add "$addr" dev dummy0
 }
 
 log_test() {

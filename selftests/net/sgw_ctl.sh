@@ -3,8 +3,9 @@
 #
 # sgwctl against the real module: prefix lists and policers round trip
 # (add/show/set/reset/del, text and JSON), 10,000-prefix lists, batch
-# files, the event monitor, and every bad input of the control plane
-# returning a clear error and changing nothing.
+# files, the event monitor, every bad input of the control plane
+# returning a clear error and changing nothing, and a dump that a change
+# interrupts saying so.
 #
 #   +------------------------------------------------------------+
 #   | netns GW                                                   |
@@ -157,6 +158,34 @@ out=$(ctl -j -s policer show mme-s1)
 check_eq "$(jget '(d[0]["sources_count"], d[0]["sources"])' <<<"$out")" "(0, [])" \
 	"policer show -s: sources (none)"
 
+# The total bucket of a per-source policer: automatic, set, automatic again.
+totals() {
+	ctl -j policer show ps | jget '(d[0]["total_rate"], d[0]["total_burst"], d[0]["total_rate_auto"], d[0]["total_burst_auto"])'
+}
+ctl policer add ps vrf s2 dst-list mme rate 1mbit burst 1500 per-source max-sources 10
+check_eq "$(totals)" "(10000000, 15000, True, True)" "per-source: total automatic, max-sources x rate and burst"
+grep -q " total-rate 10mbit total-burst 15000" <<<"$(ctl policer show ps)"
+log_test $? "policer show (text) shows the total: $(ctl policer show ps | head -n1)"
+ctl policer set ps total-rate 5mbit && ctl policer set ps max-sources 20
+check_eq "$(totals)" "(5000000, 30000, False, True)" "total-rate set, total-burst still follows max-sources"
+ctl policer set ps total-rate auto total-burst 2k
+check_eq "$(totals)" "(20000000, 2048, True, False)" "total-rate auto again, total-burst set"
+ctl policer set ps no-per-source
+check_eq "$(totals)" "(None, None, None, None)" "no-per-source: no total"
+ctl policer set ps per-source
+check_eq "$(totals)" "(20000000, 30000, True, True)" "per-source again: the total is automatic"
+expect_fail "total without per-source (sgwctl)" 1 "'total-rate' needs 'per-source'" \
+	ctl policer add p2 vrf s1 dst-list mme rate 1mbit burst 1500 total-rate 1mbit
+expect_fail "total without per-source (kernel)" 2 "argument 'total-rate 1mbit'" \
+	ctl policer set mme-s1 total-rate 1mbit
+expect_fail "total rate below the minimum" 2 "argument 'total-rate 500bit'" \
+	ctl policer set ps total-rate 500bit
+expect_fail "total burst too large" 2 "argument 'total-burst 2g'" \
+	ctl policer set ps total-burst 2g
+expect_fail "malformed total rate" 1 "invalid total-rate 'fast'" \
+	ctl policer set ps total-rate fast
+ctl policer del ps
+
 # Counters, reset: SCTP the gateway sends itself, in the default VRF.
 ctl policer add local vrf default dst-list far rate 64kbit burst 3000 per-source
 send_sctp 198.51.100.2 50 1000
@@ -307,6 +336,45 @@ out=$(unshare -U -r -n sh -c "$SGWCTL prefix-list add x 10.0.0.0/8 &&
 	$SGWCTL -j policer show" 2>&1)
 check_eq "$(jget 'd[0]["name"], d[0]["vrf"]' <<<"$out")" "('p', 'default')" \
 	"admin of its own user ns and netns may configure"
+
+echo "# a dump that a change interrupts says so (${SECONDS}s)"
+# Three lists of 2,000 prefixes each; a dump reads the first message, a
+# list before the one being dumped is deleted, the dump goes on: it must
+# either deliver every remaining list whole or flag NLM_F_DUMP_INTR.
+setup_ns DMP || exit $KSFT_FAIL
+out=$(ip netns exec "$DMP" python3 - "$SGW_TOP/selftests/net" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+from sgw_nl import (SgwNl, attrs, attr_str, nla_prefix, nla_str, uapi,
+                    NLM_F_REQUEST, NLM_F_DUMP, NLM_F_DUMP_INTR, NLMSG_DONE)
+
+ctl = SgwNl()
+for i, name in enumerate(("a", "b", "c")):
+    pfx = b"".join(nla_prefix(uapi.SGW_PLIST_A_PREFIX, "2001:db8:%x:%x::" % (i, k), 64)
+                   for k in range(2000))
+    err, _ = ctl.request(uapi.SGW_CMD_PLIST_ADD, nla_str(uapi.SGW_PLIST_A_NAME, name) + pfx)
+    assert err == 0, err
+nl = SgwNl(rcvbuf=32768)
+nl.send(nl.build(uapi.SGW_CMD_PLIST_GET, b"", NLM_F_REQUEST | NLM_F_DUMP))
+seen, intr, done, first = {}, False, False, True
+while not done:
+    for m in nl.recv(32768):
+        if m.type == NLMSG_DONE:
+            done = True
+            break
+        intr = intr or bool(m.flags & NLM_F_DUMP_INTR)
+        a = m.genl_attrs()
+        name = attr_str(a, uapi.SGW_PLIST_A_NAME)
+        seen[name] = seen.get(name, 0) + len(a.get(uapi.SGW_PLIST_A_PREFIX, []))
+    if first:
+        first = False
+        err, _ = ctl.request(uapi.SGW_CMD_PLIST_DEL, nla_str(uapi.SGW_PLIST_A_NAME, "a"))
+        assert err == 0, err
+print("intr" if intr else "whole" if seen.get("b") == seen.get("c") == 2000 else
+      "silently wrong: %s" % seen)
+EOF
+)
+check_range "$(grep -c '^intr$\|^whole$' <<<"$out")" 1 1 "prefix-list dump across a deletion: flagged or whole ($out)"
 
 echo "# delete (${SECONDS}s)"
 ctl policer del mme-s1 && ctl policer del local

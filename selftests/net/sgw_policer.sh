@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Per-VRF SCTP policing by sgw.ko: rate accuracy under overload, counters,
-# VRF isolation, per-source buckets, INIT-aware policing, IPv6, rate change
-# under traffic, traffic decrypted from an xfrm interface, traffic the
-# gateway sends itself, and cleanup (VRF deletion, netns deletion,
-# modprobe -r) under traffic.
+# VRF isolation, per-source buckets and their total (sources taking turns
+# in a table too small for them), INIT-aware policing, IPv6, datagrams
+# fragmented at MTU 1500 (IPv4 and IPv6) charged whole, an association
+# whose GSO packets exceed the burst, rate change under traffic, traffic
+# decrypted from an xfrm interface, traffic the gateway sends itself, and
+# cleanup (VRF deletion, netns deletion, modprobe -r) under traffic.
 #
 #                    +------------------- GW ---------------------+
 #  ENB               |  vrf s1 (table 10)                         |     MME
@@ -27,13 +29,14 @@ source "$(dirname "$0")/lib.sh"
 
 GEN=${SGW_SCTPGEN:-$SGW_TOP/build/progs/sgw_sctpgen}
 RXRATE=${SGW_RXRATE:-$SGW_TOP/build/progs/sgw_rxrate}
+BLAST=${SGW_PKT_BLAST:-$SGW_TOP/build/progs/pkt_blast}
 PKT=1000		# bytes per IPv4 packet, at the IP layer
 RATE=1000000		# policed rate, bits/s
 BURST=50000		# bytes: 400 ms at RATE, more than a TCG guest stalls
 
 require_cmd ip python3 jq
 [ -x "$SGWCTL" ] || skip "$SGWCTL not built"
-[ -x "$GEN" ] && [ -x "$RXRATE" ] || skip "$GEN or $RXRATE not built"
+[ -x "$GEN" ] && [ -x "$RXRATE" ] && [ -x "$BLAST" ] || skip "$GEN, $RXRATE or $BLAST not built"
 require_module sgw vrf sctp xfrm_interface esp4
 
 setup_ns ENB ENB2 GW MME MME2 || exit $KSFT_FAIL
@@ -238,6 +241,39 @@ test_ipv6() {
 	sgw policer del mme6
 }
 
+# frag SRC DST: 4000-byte SCTP datagrams, cut into fragments by the
+# sender's kernel at MTU 1500, at 5x a 1 Mbit/s policer: the policer
+# charges each datagram once, whole, and what the MME reassembles stays
+# within rate x time + burst.
+frag() {
+	local src=$1 dst=$2 dgram=4000 burst=15000 m0 sent secs lo hi got
+	sgw policer add frag-s1 vrf s1 dst-list mme rate 1mbit burst $burst
+	m0=$(rx "$MME")
+	gen "$ENB" "$tmp/frag" -s "$src" -d "$dst" -l $dgram -r $((5 * RATE)) -t 5
+	wait
+	sleep 0.5
+	sent=$(sent_pkts "$tmp/frag")
+	secs=$(sent_secs "$tmp/frag")
+	got=$((($(rx "$MME") - m0) * dgram))
+	hi=$(awk -v r=$RATE -v s="$secs" -v b=$burst 'BEGIN { printf "%.0f", (r / 8 * s + b) * 1.05 }')
+	lo=$(awk -v r=$RATE -v s="$secs" -v z="$(stalled_secs "$tmp/frag")" 'BEGIN { printf "%.0f", r / 8 * (s - z) * 0.9 }')
+	check_range "$got" "$lo" "$hi" "bytes reassembled by the MME: rate x time + burst (+5%, -10% and stalls)"
+	check_eq "$(pstat frag-s1 matched_packets)" "$sent" "each datagram charged once"
+	check_eq "$(pstat frag-s1 matched_bytes)" "$((sent * dgram))" "charged by its full length"
+	check_eq "$(pstat frag-s1 passed_bytes)" "$got" "the MME received what passed"
+	sgw policer del frag-s1
+}
+
+test_frag4() {
+	echo "IPv4 fragments: 4000-byte datagrams over MTU 1500, 5x overload"
+	frag 10.0.1.2 10.0.2.2
+}
+
+test_frag6() {
+	echo "IPv6 fragments: 4000-byte datagrams over MTU 1500, 5x overload"
+	frag fd00:1::2 fd00:2::2
+}
+
 test_rate_change() {
 	local r1 r2 sent
 	echo "rate change under traffic keeps counters"
@@ -278,12 +314,119 @@ test_per_source() {
 	sgw policer del mme-s1
 }
 
+# rotate NSRC SECS: 1000-byte packets from NSRC sources (10.0.1.100 on)
+# taking turns, each at twice the policer's 64 kbit/s, sent by a packet
+# socket (no neighbour resolution for the sources); prints "PACKETS SECONDS
+# STALLED" sent.
+rotate() {
+	local mac
+	mac=$(ip -n "$GW" -j link show g1 | jq -r '.[0].address')
+	ip netns exec "$ENB" "$BLAST" e0 "$mac" 10.0.1.100 10.0.2.2 sctp 1000 "$2" \
+		$(($1 * 16)) "$1" | awk '{ print $2, $4, $6 }'
+}
+
+# check_total NAME OUT M0 TOTALRATE TOTALBURST DESC: the MME received at
+# most TOTALRATE x time + TOTALBURST (+5%), at least 90% of TOTALRATE x
+# the time in which rotate (output OUT) was not stalled, of what it
+# offered.
+check_total() {
+	local got hi lo secs
+	secs=$(awk '{ print $2 }' "$2")
+	got=$((($(rx "$MME") - $3) * 1000))
+	hi=$(awk -v r="$4" -v s="$secs" -v b="$5" 'BEGIN { printf "%.0f", (r / 8 * s + b) * 1.05 }')
+	lo=$(awk -v r="$4" -v s="$secs" -v z="$(awk '{ print $3 }' "$2")" \
+		'BEGIN { printf "%.0f", r / 8 * (s - z) * 0.9 }')
+	check_range "$got" "$lo" "$hi" "$6 (offered $(($(awk '{ print $1 }' "$2") * 1000)) bytes)"
+	check_eq "$(pstat "$1" passed_bytes)" "$got" "the MME received what passed"
+}
+
+test_rotating_sources() {
+	local m0
+	echo "per-source: 64 sources taking turns in a 16-entry table cannot pass more than the total"
+	sgw policer add rot vrf s1 dst-list mme rate 64kbit burst 1500 per-source max-sources 16
+	check_eq "$(pstat rot total_rate),$(pstat rot total_burst)" "1024000,24000" \
+		"total by default: 16 sources x (64 kbit/s, 1500 bytes)"
+	m0=$(rx "$MME")
+	rotate 64 5 >"$tmp/rot"
+	sleep 0.2
+	check_total rot "$tmp/rot" "$m0" 1024000 24000 "bytes delivered within the default total"
+	check_range "$(sgw -j policer show rot -s | jq '.[0].sources_evicted')" 1000 1000000 \
+		"sources evicted all along"
+	sgw policer set rot total-rate 256kbit total-burst 3000
+	sgw policer reset rot
+	m0=$(rx "$MME")
+	rotate 64 5 >"$tmp/rot"
+	sleep 0.2
+	check_total rot "$tmp/rot" "$m0" 256000 3000 "bytes delivered within 'total-rate 256kbit total-burst 3000'"
+	sgw policer del rot
+}
+
 mme_listening() {
 	ip netns exec "$MME" grep -q 36412 /proc/net/sctp/eps
 }
 
 assoc_up() {
 	[ "$(ip netns exec "$MME" cat /proc/net/sctp/assocs | wc -l)" -gt 1 ]
+}
+
+# sctp_stream SECS: an SCTP association from the eNodeB writes as fast as
+# it can for SECS seconds, then aborts (nothing trickles into the next
+# tests); prints the bytes the MME read. The sender's stack hands its veth
+# GSO packets of several SCTP packets (up to half its cwnd), which veth and
+# the VRF pass on whole.
+sctp_stream() {
+	ip netns exec "$MME" python3 - "$1" >"$tmp/stream-srv" <<-'EOF' &
+		import socket, sys
+		s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		s.bind(("10.0.2.2", 36413)); s.listen(1); s.settimeout(30)
+		n = 0
+		try:
+		    c, _ = s.accept(); c.settimeout(float(sys.argv[1]) + 20)
+		    while True:
+		        d = c.recv(65536)
+		        if not d:
+		            break
+		        n += len(d)
+		except OSError:		# the abort at the end, a time-out
+		    pass
+		print(n)
+	EOF
+	wait_until 30 ip netns exec "$MME" grep -q 36413 /proc/net/sctp/eps
+	ip netns exec "$ENB" python3 - "$1" <<-'EOF'
+		import socket, struct, sys, time
+		s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+		s.bind(("10.0.1.2", 0)); s.settimeout(10); s.connect(("10.0.2.2", 36413))
+		s.settimeout(1)
+		end = time.monotonic() + float(sys.argv[1])
+		while time.monotonic() < end:
+		    try:
+		        s.send(bytes(8000))
+		    except socket.timeout:
+		        pass
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+		s.close()
+	EOF
+	wait
+	cat "$tmp/stream-srv"
+}
+
+test_gso() {
+	local got
+	echo "GSO: packets larger than the burst conform"
+	# Far above what the association can send: a packet of at most the
+	# burst always finds the bucket full again; only packets larger than
+	# the burst (GSO packets of three segments or more) could be dropped.
+	sgw policer add gso-s1 vrf s1 dst-list mme rate 10gbit burst 3000
+	got=$(sctp_stream 5)
+	check_range "$got" 1000000 1000000000 "bytes the MME read in 5 s"
+	check_range "$(pstat gso-s1 dropped_bytes)" 0 "$(($(pstat gso-s1 matched_bytes) / 100))" \
+		"bytes dropped by a policer far above the flow's rate (at most 1%)"
+	check_range "$(pstat gso-s1 passed_bytes)" "$got" $((got * 11 / 10)) \
+		"passed bytes: the data and the headers of every segment"
+	check_range "$(pstat gso-s1 matched_packets)" "$(($(pstat gso-s1 matched_bytes) / 1500))" 100000000 \
+		"packets counted by segment (at most 1500 bytes each)"
+	sgw policer del gso-s1
 }
 
 test_chunk_init() {
@@ -416,12 +559,7 @@ test_netns_delete() {
 	local rc
 	echo "deleting a namespace under traffic frees its objects"
 	setup_ns NSX || return
-	ip -n "$NSX" link add sx type vrf table 10
-	ip -n "$NSX" link set sx up
-	ip -n "$NSX" link add dummy0 type dummy
-	ip -n "$NSX" link set dummy0 master sx
-	ip -n "$NSX" link set dummy0 up
-	ip -n "$NSX" addr add 10.9.0.1/24 dev dummy0
+	vrf_dummy "$NSX" sx 10 10.9.0.1/24
 	python3 -c 'print("prefix-list add l 10.9.0.0/24 " + " ".join(
 		"10.%d.%d.%d/32" % (100 + i // 65536, i // 256 % 256, i % 256) for i in range(12000)))' >"$tmp/big"
 	"$SGWCTL" -n "$NSX" -b "$tmp/big" &&
@@ -438,23 +576,38 @@ test_netns_delete() {
 }
 
 test_rmmod() {
-	local rc
+	local rc m0 sent pid
 	echo "modprobe -r sgw under traffic"
-	sgw policer add mme-s1 vrf s1 dst-list mme rate 1mbit burst $BURST per-source
+	# 64 kbit/s: 8 packets a second, so that a policer left behind would
+	# show in the light flow below.
+	sgw policer add mme-s1 vrf s1 dst-list mme rate 64kbit burst $PKT per-source
 	gen "$ENB" "$tmp/rm" -s 10.0.1.2 -d 10.0.2.2 -l $PKT -r $((3 * RATE)) -t 10
+	pid=$!
 	sleep 1.5
+	check_range "$(pstat mme-s1 dropped_packets)" 1 100000 "the policer drops when the module goes"
 	modprobe -r sgw
 	rc=$?
 	check_eq "$rc" 0 "module removed under traffic"
-	check_range "$(rate_window "$MME" $PKT 0.5 2)" $((2 * RATE)) $((4 * RATE)) "unpoliced afterwards (~3 Mbit/s gets through)"
+	kill "$pid"
 	wait
+	# A flow a loaded guest forwards whole (as in under_rate), at 8 times
+	# the old policer's rate: every packet reaches the MME.
+	sleep 0.5
+	m0=$(rx "$MME")
+	gen "$ENB" "$tmp/rm" -s 10.0.1.2 -d 10.0.2.2 -l $PKT -r $((RATE / 2)) -t 3
+	wait
+	sleep 0.2
+	sent=$(sent_pkts "$tmp/rm")
+	check_eq "$(($(rx "$MME") - m0))" "$sent" "unpoliced afterwards: the MME receives every packet"
+	check_range "$sent" 100 1000 "packets sent (a policer left behind would pass about 25)"
 	modprobe sgw
 	check_eq "$(sgw -j policer show | jq length)" 0 "module loaded again, empty"
 }
 
 setup
-for t in ${SGW_POLICER_TESTS:-overload under_rate other_vrf ipv6 rate_change \
-	per_source chunk_init selection xfrm local vrf_delete netns_delete rmmod}; do
+for t in ${SGW_POLICER_TESTS:-overload under_rate other_vrf ipv6 frag4 frag6 \
+	rate_change per_source rotating_sources gso chunk_init selection xfrm \
+	local vrf_delete netns_delete rmmod}; do
 	"test_$t"
 	[ -z "${SGW_POLICER_DEBUG:-}" ] || sgw -s policer show
 done

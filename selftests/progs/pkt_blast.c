@@ -9,7 +9,9 @@
  *
  * SIZE is the IP packet size in bytes. PPS 0 (default) means as fast as
  * possible. NSRC > 1 cycles the source address over SRC, SRC+1, ...
- * Prints "sent N seconds S".
+ * Prints "sent N seconds S stalled Z": Z of the S seconds went by in gaps
+ * of more than 50 ms in which a paced sender (stalled in a slow emulated
+ * guest) offered nothing.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -110,8 +112,8 @@ int main(int argc, char **argv)
 	struct ifreq ifr;
 	uint32_t src, dst;
 	unsigned long long sent = 0;
-	double secs, pps = 0, start, deadline, credit = 0, last;
-	unsigned int nsrc = 1, i;
+	double secs, pps = 0, start, deadline, credit = 0, last, stalled = 0;
+	unsigned int nsrc = 1, first = 0, i;
 	int fd, one = 1, sctp;
 	size_t size, flen = 0;
 
@@ -179,6 +181,8 @@ int main(int argc, char **argv)
 			/* Spin rather than sleep: timer slack would turn the
 			 * flow into clumps, which a small-burst policer
 			 * punishes more than a smooth flow of the same rate. */
+			if (t - last > 0.05)
+				stalled += t - last;
 			credit += (t - last) * pps;
 			last = t;
 			if (credit > 4)
@@ -196,10 +200,15 @@ int main(int argc, char **argv)
 		}
 		sent += (unsigned int)r;
 		credit -= r;
-		if (nsrc > BATCH)	/* move on through a larger source range */
+		/* The next frames take the sources on from where these left
+		 * them (a paced sender sends fewer than BATCH at a time). */
+		if (sent % nsrc != first) {
+			first = (unsigned int)(sent % nsrc);
 			for (i = 0; i < BATCH; i++)
-				set_src(frames[i], htonl(ntohl(src) + (unsigned int)((sent + i) % nsrc)));
+				set_src(frames[i], htonl(ntohl(src) + (first + i) % nsrc));
+		}
 	}
-	printf("sent %llu seconds %.3f\n", sent, now() - start);
+	printf("sent %llu seconds %.3f stalled %.3f\n", sent, now() - start,
+	       stalled);
 	return 0;
 }

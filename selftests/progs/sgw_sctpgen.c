@@ -7,12 +7,15 @@
  *
  * Sends SCTP packets of exactly BYTES bytes at the IP layer (IPv4 or IPv6,
  * from DST's family) through a raw socket, at RATE bits/s for SECONDS,
- * each with one DATA chunk (or one INIT chunk) and a valid CRC32c. The
+ * each with one DATA chunk (or one INIT chunk) and a valid CRC32c. Packets
+ * larger than the path MTU (up to 65,000 bytes) leave as IP fragments, cut
+ * by the sender's kernel. The
  * socket may be bound to SRC and to a device (a VRF, for traffic the
  * gateway sends itself). Pacing uses absolute deadlines, so the offered
  * rate does not drift; after a stall of the sender (slow emulated guests)
  * it resumes without a catch-up burst, and counts the time it offered
- * nothing. At the end it prints one line:
+ * nothing. A packet a local policer drops (EPERM) counts as sent. At the
+ * end it prints one line:
  *   sent PACKETS BYTES SECONDS STALLED_SECONDS
  */
 
@@ -160,7 +163,7 @@ int main(int argc, char **argv)
 		usage();
 	}
 	da.ss_family = family;
-	if (len - iphdr < SCTP_HDR + (init ? 20 : 16 + 4) || len > 1500) {
+	if (len - iphdr < SCTP_HDR + (init ? 20 : 16 + 4) || len > 65000) {
 		fprintf(stderr, "sgw_sctpgen: bad packet length %d\n", len);
 		return 2;
 	}
@@ -198,7 +201,7 @@ int main(int argc, char **argv)
 	while (next < start + secs) {
 		sleep_until(next);
 		if (sendto(fd, pkt, len - iphdr, 0, (struct sockaddr *)&da,
-			   salen) == len - iphdr)
+			   salen) == len - iphdr || errno == EPERM)
 			sent++;
 		else if (errno != ENOBUFS && errno != EAGAIN)
 			perror("sendto");

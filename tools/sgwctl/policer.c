@@ -20,17 +20,21 @@ static void policer_usage(FILE *f)
 	fprintf(f,
 		"Usage: sgwctl policer add NAME vrf VRF dst-list LIST [src-list LIST]\n"
 		"                      [chunk { init | all }] rate RATE burst SIZE\n"
-		"                      [per-source [max-sources N]]\n"
+		"                      [per-source [max-sources N] [total-rate TOTAL]\n"
+		"                      [total-burst TSIZE]]\n"
 		"       sgwctl policer set NAME [vrf VRF] [dst-list LIST]\n"
 		"                      [src-list LIST | no-src-list] [chunk { init | all }]\n"
 		"                      [rate RATE] [burst SIZE] [per-source | no-per-source]\n"
-		"                      [max-sources N]\n"
+		"                      [max-sources N] [total-rate TOTAL] [total-burst TSIZE]\n"
 		"       sgwctl policer del NAME\n"
 		"       sgwctl policer show [NAME] [-s]\n"
 		"       sgwctl policer reset NAME\n"
 		"VRF  := { VRF device name | default }\n"
 		"RATE := bits/s with a unit: 64kbit, 10mbit, 1gbit (also bit, tbit, bps, kbps, ...)\n"
-		"SIZE := bytes: 1500, 15k, 1m\n");
+		"SIZE := bytes: 1500, 15k, 1m\n"
+		"TOTAL := { RATE | auto }    TSIZE := { SIZE | auto }\n"
+		"With per-source, RATE and SIZE are each source's; TOTAL and TSIZE those of all\n"
+		"sources together (auto: max-sources times RATE and SIZE).\n");
 }
 
 /* A parsed add/set command: the request and the words behind each field. */
@@ -76,38 +80,43 @@ static int parse_str_kw(const struct sgwctl *ctl, struct args *a,
 	return SGWCTL_EXIT_OK;
 }
 
+/* rate, total-rate (which also takes "auto", sent as 0). */
 static int parse_rate_kw(const struct sgwctl *ctl, struct args *a,
-			 struct policer_args *pa)
+			 struct policer_args *pa, uint16_t attr, const char *kw)
 {
-	const char *v = args_value(ctl, a, "rate");
-	uint64_t bps;
+	const char *v = args_value(ctl, a, kw);
+	uint64_t bps = 0;
 
 	if (!v)
 		return SGWCTL_EXIT_USAGE;
-	if (sgw_parse_rate(v, &bps) < 0)
+	if (!(attr == SGW_POLICER_A_TOTAL_RATE && arg_is(v, "auto")) &&
+	    sgw_parse_rate(v, &bps) < 0)
 		return sgwctl_usage_error(ctl,
-					  "invalid rate '%s': bits/s with a unit, e.g. 64kbit, 10mbit, 1gbit",
-					  v);
-	sgw_policer_set_u64(&pa->p, SGW_POLICER_A_RATE, bps);
-	note_arg(pa, SGW_POLICER_A_RATE, "rate", v);
+					  "invalid %s '%s': bits/s with a unit, e.g. 64kbit, 10mbit, 1gbit%s",
+					  kw, v, attr == SGW_POLICER_A_RATE ? "" : ", or auto");
+	sgw_policer_set_u64(&pa->p, attr, bps);
+	note_arg(pa, attr, kw, v);
 	return SGWCTL_EXIT_OK;
 }
 
+/* burst, total-burst (which also takes "auto", sent as 0). */
 static int parse_burst_kw(const struct sgwctl *ctl, struct args *a,
-			  struct policer_args *pa)
+			  struct policer_args *pa, uint16_t attr, const char *kw)
 {
-	const char *v = args_value(ctl, a, "burst");
-	uint64_t bytes;
+	const char *v = args_value(ctl, a, kw);
+	uint64_t bytes = 0;
 
 	if (!v)
 		return SGWCTL_EXIT_USAGE;
-	if (sgw_parse_size(v, &bytes) < 0)
-		return sgwctl_usage_error(ctl, "invalid burst '%s': bytes, e.g. 1500, 15k, 1m", v);
+	if (!(attr == SGW_POLICER_A_TOTAL_BURST && arg_is(v, "auto")) &&
+	    sgw_parse_size(v, &bytes) < 0)
+		return sgwctl_usage_error(ctl, "invalid %s '%s': bytes, e.g. 1500, 15k, 1m%s",
+					  kw, v, attr == SGW_POLICER_A_BURST ? "" : ", or auto");
 	if (bytes > UINT32_MAX)
-		return sgwctl_usage_error(ctl, "burst '%s' too large (at most %u bytes)",
-					  v, (unsigned int)SGW_BURST_MAX);
-	sgw_policer_set_u64(&pa->p, SGW_POLICER_A_BURST, bytes);
-	note_arg(pa, SGW_POLICER_A_BURST, "burst", v);
+		return sgwctl_usage_error(ctl, "%s '%s' too large (at most %u bytes)",
+					  kw, v, (unsigned int)SGW_BURST_MAX);
+	sgw_policer_set_u64(&pa->p, attr, bytes);
+	note_arg(pa, attr, kw, v);
 	return SGWCTL_EXIT_OK;
 }
 
@@ -165,9 +174,13 @@ static int parse_keyword(const struct sgwctl *ctl, struct args *a,
 	if (arg_is(kw, "chunk"))
 		return parse_chunk_kw(ctl, a, pa);
 	if (arg_is(kw, "rate"))
-		return parse_rate_kw(ctl, a, pa);
+		return parse_rate_kw(ctl, a, pa, SGW_POLICER_A_RATE, kw);
 	if (arg_is(kw, "burst"))
-		return parse_burst_kw(ctl, a, pa);
+		return parse_burst_kw(ctl, a, pa, SGW_POLICER_A_BURST, kw);
+	if (arg_is(kw, "total-rate"))
+		return parse_rate_kw(ctl, a, pa, SGW_POLICER_A_TOTAL_RATE, kw);
+	if (arg_is(kw, "total-burst"))
+		return parse_burst_kw(ctl, a, pa, SGW_POLICER_A_TOTAL_BURST, kw);
 	if (arg_is(kw, "per-source"))
 		return set_flag(pa, SGW_POLICER_A_PER_SOURCE, kw, true);
 	if (arg_is(kw, "max-sources"))
@@ -220,14 +233,20 @@ static int check_add_args(const struct sgwctl *ctl, const struct policer_args *p
 		{ SGW_POLICER_A_DST_LIST, "dst-list LIST" },
 		{ SGW_POLICER_A_RATE, "rate RATE" },
 		{ SGW_POLICER_A_BURST, "burst SIZE" },
+	}, per_source[] = {
+		{ SGW_POLICER_A_MAX_SOURCES, "max-sources" },
+		{ SGW_POLICER_A_TOTAL_RATE, "total-rate" },
+		{ SGW_POLICER_A_TOTAL_BURST, "total-burst" },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!(pa->p.present & SGWC_ATTR_BIT(required[i].attr)))
 			return sgwctl_usage_error(ctl, "policer add: missing '%s'", required[i].kw);
-	if ((pa->p.present & SGWC_ATTR_BIT(SGW_POLICER_A_MAX_SOURCES)) && !pa->p.per_source)
-		return sgwctl_usage_error(ctl, "policer add: 'max-sources' needs 'per-source'");
+	for (i = 0; i < sizeof(per_source) / sizeof(per_source[0]); i++)
+		if ((pa->p.present & SGWC_ATTR_BIT(per_source[i].attr)) && !pa->p.per_source)
+			return sgwctl_usage_error(ctl, "policer add: '%s' needs 'per-source'",
+						  per_source[i].kw);
 	return SGWCTL_EXIT_OK;
 }
 
@@ -319,10 +338,21 @@ void print_policer_config(const struct sgwc_policer *p)
 	print_rate(PRINT_ANY, "rate", "rate", p->rate);
 	print_size(PRINT_ANY, "burst", "burst", p->burst);
 	print_bool(PRINT_ANY, "per_source", "per-source", p->per_source);
-	if (p->per_source)
+	if (p->per_source) {
 		print_u64(PRINT_ANY, "max_sources", "max-sources", p->max_sources);
-	else
+		print_rate(PRINT_ANY, "total_rate", "total-rate", p->total_rate);
+		print_size(PRINT_ANY, "total_burst", "total-burst", p->total_burst);
+		print_bool(PRINT_JSON, "total_rate_auto", NULL,
+			   p->total_auto & SGW_TOTAL_AUTO_RATE);
+		print_bool(PRINT_JSON, "total_burst_auto", NULL,
+			   p->total_auto & SGW_TOTAL_AUTO_BURST);
+	} else {
 		print_u64(PRINT_JSON, "max_sources", NULL, p->max_sources);
+		print_string(PRINT_JSON, "total_rate", NULL, NULL);
+		print_string(PRINT_JSON, "total_burst", NULL, NULL);
+		print_string(PRINT_JSON, "total_rate_auto", NULL, NULL);
+		print_string(PRINT_JSON, "total_burst_auto", NULL, NULL);
+	}
 }
 
 static void print_policer_counters(const struct sgwc_policer *p)

@@ -4,8 +4,9 @@
  *
  * Family "sgw" (SGW_GENL_NAME), version SGW_GENL_VERSION, one instance per
  * network namespace: every object lives in the namespace of the socket that
- * created it. Requests that change state need CAP_NET_ADMIN in the user
- * namespace owning the network namespace. Every rejection carries an
+ * created it. Requests that change state, and the per-source table
+ * (SGW_CMD_POLICER_SOURCES_GET), need CAP_NET_ADMIN in the user namespace
+ * owning the network namespace. Every rejection carries an
  * extended-ack message and, where one attribute is at fault, its offset.
  *
  * Object model. Objects are named (string, 1..SGW_NAME_MAX-1 bytes, NUL
@@ -21,7 +22,10 @@
  * Addresses are binary, network byte order: 4 bytes IPv4, 16 bytes IPv6.
  *
  * Dumps (NLM_F_DUMP) return one message per object or per slice of a large
- * object, always with the object's name, so a client merges by name.
+ * object, always with the object's name, so a client merges by name. A
+ * dump of lists or policers that a change of them spans (a dump takes
+ * several reads) has NLM_F_DUMP_INTR on its messages from the change on:
+ * the client should dump again.
  *
  * Request flags: the family validates strictly (Linux 6.1 generic netlink
  * with resv_start_op 0), so nlmsg_flags may only hold NLM_F_REQUEST,
@@ -29,9 +33,16 @@
  * and NLM_F_REPLACE are rejected ("ambiguous or reserved bits set in
  * nlmsg_flags"); attributes carry those meanings instead.
  *
- * Changes to this file after its first publication (additive only):
+ * Changes to this file after its first publication:
  *   1. SGW_PLIST_A_EXCL (flag) replaces NLM_F_EXCL on SGW_CMD_PLIST_ADD,
  *      which the kernel cannot accept (see "Request flags" above).
+ *   2. SGW_POLICER_A_TOTAL_RATE, _TOTAL_BURST, _TOTAL_AUTO: a per-source
+ *      policer also has a bucket for all its sources together. Existing
+ *      configurations keep their meaning (RATE and BURST per source); the
+ *      total is automatic unless set: MAX_SOURCES times RATE and BURST.
+ *   3. SGW_NET_MAX_SOURCES, SGW_INFO_A_MAX_NET_SOURCES: a bound on the
+ *      per-source entries of a netns. SGW_CMD_POLICER_SOURCES_GET needs
+ *      CAP_NET_ADMIN, as changes do (it shows eNodeB addresses).
  */
 #ifndef _UAPI_LINUX_SGW_H
 #define _UAPI_LINUX_SGW_H
@@ -56,6 +67,12 @@
 #define SGW_SOURCES_DEFAULT	1024	/* per-source table, default size */
 #define SGW_SOURCES_MAX		65536	/* per-source table, largest size */
 #define SGW_SOURCE_IDLE_SECS	60	/* idle per-source entries reclaimed */
+#define SGW_NET_MAX_SOURCES	262144	/* MAX_SOURCES of the per-source
+					 * policers of a netns, summed */
+
+/* SGW_POLICER_A_TOTAL_AUTO: which of the total's values are automatic. */
+#define SGW_TOTAL_AUTO_RATE	(1U << 0)	/* MAX_SOURCES x RATE */
+#define SGW_TOTAL_AUTO_BURST	(1U << 1)	/* MAX_SOURCES x BURST */
 
 /* ---- commands ------------------------------------------------------------
  *
@@ -118,9 +135,14 @@ enum sgw_cmd {
 	 * SGW_CMD_POLICER_NEW (admin): attributes SGW_POLICER_A_*.
 	 * Required: NAME, VRF, DST_LIST, RATE, BURST.
 	 * Optional: SRC_LIST, CHUNK (default ALL), PER_SOURCE (default 0),
-	 * MAX_SOURCES (default SGW_SOURCES_DEFAULT).
+	 * MAX_SOURCES (default SGW_SOURCES_DEFAULT), TOTAL_RATE and
+	 * TOTAL_BURST (per-source only; default 0, automatic).
 	 * -EEXIST on a duplicate name, -ENODEV for an unknown VRF or a device
-	 * that is not a VRF, -ENOENT for an unknown list. Event: CREATED.
+	 * that is not a VRF, -ENOENT for an unknown list, -EINVAL for a total
+	 * without PER_SOURCE, -ENOSPC when the per-source policers of the
+	 * netns would reserve more than SGW_NET_MAX_SOURCES entries (also on
+	 * SET). Per-source entries are charged to the memory cgroup of the
+	 * process that created the policer. Event: CREATED.
 	 * A packet meets at most one policer of its VRF, the most specific
 	 * (longest dst prefix, then with a src list, then chunk init, then
 	 * name order): see Documentation/policer.md.
@@ -133,7 +155,8 @@ enum sgw_cmd {
 	 * kept. SRC_LIST "" removes the source list. A changed rate or burst
 	 * keeps the tokens, capped at the new burst. Changing PER_SOURCE,
 	 * VRF, lists, CHUNK or MAX_SOURCES empties the per-source table.
-	 * Event: CHANGED.
+	 * TOTAL_RATE or TOTAL_BURST 0 makes that value automatic again; turning
+	 * PER_SOURCE off makes both automatic. Event: CHANGED.
 	 */
 	SGW_CMD_POLICER_SET = 33,
 
@@ -144,6 +167,7 @@ enum sgw_cmd {
 	 * SGW_CMD_POLICER_GET: doit with NAME, or dump (all policers of the
 	 * netns, in name order). Each reply: NAME, VRF, VRF_IFINDEX, DST_LIST,
 	 * SRC_LIST (if any), CHUNK, RATE, BURST, PER_SOURCE, MAX_SOURCES,
+	 * TOTAL_RATE, TOTAL_BURST and TOTAL_AUTO (per-source policers),
 	 * SOURCES_COUNT, STATS.
 	 */
 	SGW_CMD_POLICER_GET = 35,
@@ -155,9 +179,12 @@ enum sgw_cmd {
 	SGW_CMD_POLICER_RESET = 36,
 
 	/*
-	 * SGW_CMD_POLICER_SOURCES_GET: dump only. Required: NAME (of a
-	 * policer). One message per per-source entry, unordered: NAME and a
-	 * nest SOURCE (SGW_SOURCE_A_*). Empty without PER_SOURCE.
+	 * SGW_CMD_POLICER_SOURCES_GET (admin): dump only. Required: NAME (of
+	 * a policer). One message per per-source entry, unordered: NAME and
+	 * a nest SOURCE (SGW_SOURCE_A_*). Empty without PER_SOURCE. The table
+	 * is listed live: entries created or evicted meanwhile may be missed
+	 * or listed twice; a policer changed (new table) or deleted meanwhile
+	 * ends the dump with NLM_F_DUMP_INTR.
 	 */
 	SGW_CMD_POLICER_SOURCES_GET = 37,
 
@@ -199,6 +226,7 @@ enum sgw_info_attrs {
 	SGW_INFO_A_MAX_PLISTS,		/* u32 */
 	SGW_INFO_A_MAX_POLICERS,	/* u32 */
 	SGW_INFO_A_MAX_SOURCES,		/* u32: SGW_SOURCES_MAX */
+	SGW_INFO_A_MAX_NET_SOURCES,	/* u32: SGW_NET_MAX_SOURCES */
 	__SGW_INFO_A_MAX,
 	SGW_INFO_A_MAX = __SGW_INFO_A_MAX - 1
 };
@@ -277,16 +305,38 @@ enum sgw_policer_attrs {
 	SGW_POLICER_A_DST_LIST,		/* string: prefix list name */
 	SGW_POLICER_A_SRC_LIST,		/* string: prefix list name, "" none */
 	SGW_POLICER_A_CHUNK,		/* u32: enum sgw_chunk_mode */
-	SGW_POLICER_A_RATE,		/* u64: bits/s, SGW_RATE_MIN..MAX */
-	SGW_POLICER_A_BURST,		/* u32: bytes, SGW_BURST_MIN..MAX */
+	SGW_POLICER_A_RATE,		/* u64: bits/s, SGW_RATE_MIN..MAX: the
+					 * policer's bucket, or with PER_SOURCE
+					 * the bucket of each source */
+	SGW_POLICER_A_BURST,		/* u32: bytes, SGW_BURST_MIN..MAX: its
+					 * size, as RATE */
 	SGW_POLICER_A_PER_SOURCE,	/* u8: 0 or 1. 1: each source address
-					 * has its own RATE/BURST bucket (no
-					 * aggregate bucket), in a table of
-					 * MAX_SOURCES entries, LRU-evicted */
-	SGW_POLICER_A_MAX_SOURCES,	/* u32: 1..SGW_SOURCES_MAX entries */
+					 * has its own RATE/BURST bucket, in a
+					 * table of MAX_SOURCES entries,
+					 * LRU-evicted; a packet passes if its
+					 * source's bucket and the total bucket
+					 * (TOTAL_RATE/TOTAL_BURST) both hold
+					 * its credit */
+	SGW_POLICER_A_MAX_SOURCES,	/* u32: 1..SGW_SOURCES_MAX entries; the
+					 * per-source policers of a netns
+					 * together at most SGW_NET_MAX_SOURCES */
 	SGW_POLICER_A_SOURCES_COUNT,	/* u32 (reply): entries in use */
 	SGW_POLICER_A_STATS,		/* nest (reply): SGW_STATS_A_* */
 	SGW_POLICER_A_SOURCE,		/* nest (sources dump): SGW_SOURCE_A_* */
+	SGW_POLICER_A_TOTAL_RATE,	/* u64: bits/s, PER_SOURCE only: the
+					 * rate of all sources together. In
+					 * requests 0 (automatic: MAX_SOURCES x
+					 * RATE, at most SGW_RATE_MAX) or
+					 * SGW_RATE_MIN..MAX; in replies the
+					 * rate in force */
+	SGW_POLICER_A_TOTAL_BURST,	/* u32: bytes, PER_SOURCE only: the
+					 * size of that bucket. 0 (automatic:
+					 * MAX_SOURCES x BURST, at most
+					 * SGW_BURST_MAX) or SGW_BURST_MIN..MAX;
+					 * in replies the size in force */
+	SGW_POLICER_A_TOTAL_AUTO,	/* u8 (reply, PER_SOURCE only):
+					 * SGW_TOTAL_AUTO_* of the values that
+					 * are automatic */
 	__SGW_POLICER_A_MAX,
 	SGW_POLICER_A_MAX = __SGW_POLICER_A_MAX - 1
 };
