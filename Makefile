@@ -199,7 +199,7 @@ install: all
 	$(foreach m,$(wildcard Documentation/man/*.8),install -m 0644 $(m) $(DESTDIR)$(PREFIX)/share/man/man8/;)
 # iproute2 reads /etc whatever the prefix: name ikud's route protocol.
 	install -D -m 0644 etc/iproute2/rt_protos.d/ikud.conf $(DESTDIR)/etc/iproute2/rt_protos.d/ikud.conf
-	$(if $(DESTDIR),,@$(KDIR_OF); depmod -a "$$($(MAKE) -s -C "$$kdir" kernelrelease)")
+	$(if $(DESTDIR),,@kver=$$(tools/kdir -r) && depmod -a "$$kver")
 
 clean:
 	rm -rf build
