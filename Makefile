@@ -6,12 +6,15 @@
 #   make deps       install the Debian packages the build and tests need
 #   make check      unit tests (ASan/UBSan) on the host, kselftests in the VM
 #   make install    install module and programs (DESTDIR, PREFIX honoured)
+#   make deb        Debian packages in build/deb/; make dkms-install (mk/packaging.mk)
 #
 # The module is built against the running kernel's headers when they exist,
 # else against the Debian headers matching the newest installed Debian kernel
 # image (tools/kdir). KDIR= or KVER= override the choice.
 
 VERSION := 0.1.0
+# sgw.ko takes it from kbuild's environment (kmod/Kbuild); dkms.conf from here.
+export SGW_VERSION := $(VERSION)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -206,4 +209,7 @@ clean:
 	-@kdir=$$(tools/kdir 2>/dev/null) && $(MAKE) -C "$$kdir" M=$(CURDIR)/kmod clean
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,13p' Makefile
+
+# DKMS, Debian packages, systemd (Documentation/packaging.md)
+include mk/packaging.mk
