@@ -21,6 +21,9 @@ version:
 
 progs: $(PROGS)
 
+# ikud tells systemd when it is ready (ikud/notify.c).
+$(BUILD)/ikud: LDLIBS += -lsystemd
+
 DKMS_TREE := $(BUILD)/dkms/sgw-$(VERSION)
 DKMS_SRCS := kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h) \
 	     $(wildcard kmod/include/uapi/linux/*.h)
