@@ -13,8 +13,9 @@
 #   make dkms-remove    as root: dkms remove for every kernel, /usr/src/sgw-VERSION gone
 #   make dkms-binary    build/dkms/sgw-VERSION-KERNEL.dkms.tar.gz, built by dkms in
 #                       scratch trees, for 'dkms ldtarball' on routers without compilers
+#   make deb            Debian packages sgw and sgw-dkms into build/deb/ (tools/mkdeb)
 
-.PHONY: version progs dkms-tree dkms-install dkms-remove dkms-binary
+.PHONY: version progs dkms-tree dkms-install dkms-remove dkms-binary deb
 
 version:
 	@echo $(VERSION)
@@ -58,3 +59,7 @@ dkms-remove:
 
 dkms-binary: dkms-tree
 	@tools/dkms-binary $(DKMS_TREE) $(VERSION) $(BUILD)/dkms
+
+# Debian packages sgw and sgw-dkms into build/deb/, checked by lintian.
+deb:
+	@tools/mkdeb
