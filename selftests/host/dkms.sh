@@ -5,7 +5,7 @@
 # copies the DKMS tree to /usr/src/sgw-VERSION and has dkms add, build and
 # install sgw.ko for the Debian kernel; 'make dkms-remove' leaves /usr/src,
 # /lib/modules/KVER and the dkms state as they were; 'make dkms-binary'
-# writes the binaries-only archive that the kselftest sgw_dkms loads in the
+# writes the binaries-only archive that the kselftest sgw_deb loads in the
 # VM (where building takes minutes under TCG).
 #
 # Runs on the host, as root, in a private mount namespace: /var/lib/dkms is
