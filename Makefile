@@ -137,7 +137,7 @@ bench: all
 	selftests/vm/run --timeout 3600 -- sh -c 'for b in bench/*.sh; do echo "== $$b"; bash "$$b" || exit 1; done'
 
 vm-check: all
-	selftests/vm/run --timeout 1500 -- selftests/run_kselftests
+	selftests/vm/run --timeout 3600 -- selftests/run_kselftests
 
 .SECONDARY:
 
