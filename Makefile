@@ -6,12 +6,15 @@
 #   make deps       install the Debian packages the build and tests need
 #   make check      unit tests (ASan/UBSan) on the host, kselftests in the VM
 #   make install    install module and programs (DESTDIR, PREFIX honoured)
+#   make deb        Debian packages in build/deb/; make dkms-install (mk/packaging.mk)
 #
 # The module is built against the running kernel's headers when they exist,
 # else against the Debian headers matching the newest installed Debian kernel
 # image (tools/kdir). KDIR= or KVER= override the choice.
 
 VERSION := 0.1.0
+# sgw.ko takes it from kbuild's environment (kmod/Kbuild); dkms.conf from here.
+export SGW_VERSION := $(VERSION)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -134,7 +137,7 @@ bench: all
 	selftests/vm/run --timeout 3600 -- sh -c 'for b in bench/*.sh; do echo "== $$b"; bash "$$b" || exit 1; done'
 
 vm-check: all
-	selftests/vm/run --timeout 1500 -- selftests/run_kselftests
+	selftests/vm/run --timeout 3600 -- selftests/run_kselftests
 
 .SECONDARY:
 
@@ -199,11 +202,14 @@ install: all
 	$(foreach m,$(wildcard Documentation/man/*.8),install -m 0644 $(m) $(DESTDIR)$(PREFIX)/share/man/man8/;)
 # iproute2 reads /etc whatever the prefix: name ikud's route protocol.
 	install -D -m 0644 etc/iproute2/rt_protos.d/ikud.conf $(DESTDIR)/etc/iproute2/rt_protos.d/ikud.conf
-	$(if $(DESTDIR),,@$(KDIR_OF); depmod -a "$$($(MAKE) -s -C "$$kdir" kernelrelease)")
+	$(if $(DESTDIR),,@kver=$$(tools/kdir -r) && depmod -a "$$kver")
 
 clean:
 	rm -rf build
 	-@kdir=$$(tools/kdir 2>/dev/null) && $(MAKE) -C "$$kdir" M=$(CURDIR)/kmod clean
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,13p' Makefile
+
+# DKMS, Debian packages, systemd (Documentation/packaging.md)
+include mk/packaging.mk

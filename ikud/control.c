@@ -670,6 +670,24 @@ static void control_execute(struct daemon *d, const struct control_request *req,
 
 /* --- the socket --------------------------------------------------------------------- */
 
+/*
+ * The socket's directory: systemd creates /run/ikud (RuntimeDirectory=);
+ * without systemd, ikud makes it (one level, mode 0755) after a reboot.
+ */
+static void control_make_dir(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = 0;
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		log_warn("cannot create %s: %s", dir, strerror(errno));
+}
+
 int control_open(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -681,6 +699,7 @@ int control_open(const char *path)
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
+	control_make_dir(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;

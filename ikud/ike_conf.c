@@ -10,6 +10,7 @@
 #include "ike_conf.h"
 #include "base/sgw_units.h"
 #include "ike/ike_msg.h"
+#include "base/sgw_ctlsock.h"
 #include "base/sgw_rtproto.h"
 
 #include <arpa/inet.h>
@@ -1023,7 +1024,7 @@ int ike_conf_parse(const char *name, const char *text, struct ike_conf *conf,
 	memset(conf, 0, sizeof(*conf));
 	conf->log_level = LOG_INFO;
 	conf->log_syslog = false;
-	snprintf(conf->control, sizeof(conf->control), "/run/ikud.sock");
+	snprintf(conf->control, sizeof(conf->control), "%s", SGW_CTLSOCK_DEFAULT);
 	conf->half_open_max = 200000;
 	conf->half_open_per_source = 16;
 	conf->cookie_threshold = 10000;

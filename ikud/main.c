@@ -9,6 +9,7 @@
  */
 #include "ikud.h"
 #include "log.h"
+#include "notify.h"
 #include "rri.h"
 
 #include <errno.h>
@@ -249,6 +250,7 @@ int main(int argc, char **argv)
 		}
 	log_notice("ikud %s started: %zu gateways, %u workers, control %s", SGW_VERSION,
 		   d.conf->c.n_gateways, d.n_shards, ctl_path ? ctl_path : d.conf->c.control);
+	notify_ready(d.conf->c.n_gateways, d.n_shards);
 
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	{
@@ -275,9 +277,11 @@ int main(int argc, char **argv)
 
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))
 					break;
-				if (si.ssi_signo == SIGHUP)
+				if (si.ssi_signo == SIGHUP) {
+					notify_reloading();
 					reload(&d);
-				else
+					notify_ready(d.conf->c.n_gateways, d.n_shards);
+				} else
 					stop = true;
 			}
 		}
@@ -285,6 +289,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	log_notice("stopping: deleting every SA");
+	notify_stopping();
 	for (i = 0; i < d.n_shards; i++) {
 		struct inbox_msg *m = calloc(1, sizeof(*m));
 

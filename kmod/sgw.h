@@ -23,8 +23,6 @@
 #include <net/netns/generic.h>
 #include <linux/sgw.h>
 
-#define SGW_VERSION "0.1.0"
-
 struct sgw_lpm;
 struct sgw_srctab;
 

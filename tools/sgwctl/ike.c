@@ -10,7 +10,7 @@
  *   sgwctl ike [socket PATH] reload
  *   sgwctl ike [socket PATH] test collision { win | lose | random }
  *
- * The socket is /run/ikud.sock unless given (or $IKUD_SOCKET). Requests go
+ * The socket is /run/ikud/ikud.sock unless given (or $IKUD_SOCKET). Requests go
  * through ikud_client.c; the answer is printed through output.c, as text or,
  * with -j, as JSON.
  */
@@ -22,11 +22,10 @@
 #include <json-c/json.h>
 
 #include "args.h"
+#include "base/sgw_ctlsock.h"
 #include "ikud_client.h"
 #include "output.h"
 #include "sgwctl.h"
-
-#define IKUD_DEFAULT_SOCKET "/run/ikud.sock"
 
 static void ike_usage(FILE *f)
 {
@@ -421,7 +420,7 @@ static int ike_run(struct sgwctl *ctl, int argc, char **argv)
 	const char *w;
 
 	if (!path || !*path)
-		path = IKUD_DEFAULT_SOCKET;
+		path = SGW_CTLSOCK_DEFAULT;
 	if (args_more(&a) && arg_is(args_peek(&a), "socket")) {
 		args_next(&a);
 		path = args_value(ctl, &a, "socket");
