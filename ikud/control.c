@@ -499,7 +499,7 @@ static const struct control_counter control_counters[] = {
 	CONTROL_COUNTER(rx_packets), CONTROL_COUNTER(tx_packets),
 	CONTROL_COUNTER(rx_dropped), CONTROL_COUNTER(rx_invalid),
 	CONTROL_COUNTER(retransmits), CONTROL_COUNTER(cached_replies),
-	CONTROL_COUNTER(forwarded),
+	CONTROL_COUNTER(forwarded), CONTROL_COUNTER(cookies_sent),
 };
 #undef CONTROL_COUNTER
 
@@ -591,6 +591,7 @@ static struct json_object *control_stats_json(struct daemon *d)
 	struct json_object *o = json_object_new_object();
 	uint64_t now_sec = sgw_now_ms() / 1000;
 	uint64_t per_sec[SETUP_RING] = { 0 };
+	uint64_t inbox_dropped = 0;
 	struct shard_stats t;
 	unsigned int i;
 
@@ -602,6 +603,7 @@ static struct json_object *control_stats_json(struct daemon *d)
 		control_sum_stats(&s->st, &t);
 		control_sum_setups(&s->st, now_sec, per_sec);
 		pthread_mutex_unlock(&s->lock);
+		inbox_dropped += atomic_load(&s->inbox_dropped);
 	}
 	control_add_u64(o, "workers", d->n_shards);
 	control_add_u64(o, "uptime", (sgw_now_ms() - d->start_ms) / 1000);
@@ -610,6 +612,7 @@ static struct json_object *control_stats_json(struct daemon *d)
 	control_add_u64(o, "child_sas", t.child_sas);
 	control_add_setup_rate(o, per_sec, now_sec);
 	control_add_counters(o, &t);
+	control_add_u64(o, "inbox_dropped", inbox_dropped);
 	json_object_object_add(o, "failures", control_failures_json(&t));
 	json_object_object_add(o, "routes", control_routes_json(d));
 	return o;

@@ -83,6 +83,7 @@ struct shard_stats {
 	uint64_t retransmits, cached_replies, forwarded;
 	uint64_t ike_established, child_installed, child_deleted;
 	uint64_t ike_rekeys, child_rekeys, dpd_probes;
+	uint64_t cookies_sent;			/* IKE_SA_INIT answered with a COOKIE */
 	uint64_t failures[FAIL_MAX];
 	uint32_t half_open, ike_sas, child_sas;	/* gauges */
 	uint32_t setups[SETUP_RING];		/* established per second */

@@ -263,6 +263,8 @@ static void test_serve_show_and_stats(void **state)
 	assert_null(answer_error(a));
 	assert_true(json_object_object_get_ex(a, "workers", &v));
 	assert_int_equal(json_object_get_int(v), 0);
+	assert_true(json_object_object_get_ex(a, "cookies_sent", &v));
+	assert_true(json_object_object_get_ex(a, "inbox_dropped", &v));
 	assert_true(json_object_object_get_ex(a, "setups_per_second", &v));
 	assert_string_equal(json_object_to_json_string(v), "0.0");
 	assert_true(json_object_object_get_ex(a, "failures", &v));
