@@ -318,6 +318,7 @@ struct daemon {
 	pthread_cond_t reload_cond;
 	unsigned int reload_pending;
 	uint64_t start_ms;
+	int64_t start_time;		/* wall clock (Unix seconds) at start */
 	atomic_int collision_bias;	/* enum collision_bias, set by control.c */
 };
 
@@ -604,6 +605,7 @@ enum control_command {
 	CONTROL_SA_TERMINATE,
 	CONTROL_SA_REKEY,
 	CONTROL_STATS,
+	CONTROL_METRICS,
 	CONTROL_RELOAD,
 	CONTROL_TEST_COLLISION,
 };

@@ -204,6 +204,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	d.start_ms = sgw_now_ms();
+	d.start_time = (int64_t)time(NULL);
 	peers_configure(&d.conf->c);
 	pthread_mutex_init(&d.reload_lock, NULL);
 	pthread_cond_init(&d.reload_cond, NULL);
