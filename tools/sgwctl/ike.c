@@ -26,8 +26,6 @@
 #include "output.h"
 #include "sgwctl.h"
 
-#define IKUD_DEFAULT_SOCKET "/run/ikud.sock"
-
 static void ike_usage(FILE *f)
 {
 	fprintf(f,
@@ -417,11 +415,9 @@ static int ike_sa(const struct sgwctl *ctl, const char *path, struct args *a)
 static int ike_run(struct sgwctl *ctl, int argc, char **argv)
 {
 	struct args a = { .argc = argc, .argv = argv };
-	const char *path = getenv("IKUD_SOCKET");
+	const char *path = ikud_default_socket();
 	const char *w;
 
-	if (!path || !*path)
-		path = IKUD_DEFAULT_SOCKET;
 	if (args_more(&a) && arg_is(args_peek(&a), "socket")) {
 		args_next(&a);
 		path = args_value(ctl, &a, "socket");

@@ -135,6 +135,13 @@ int ikud_call(const struct sgwctl *ctl, const char *path, const char *what,
 	return SGWCTL_EXIT_OK;
 }
 
+const char *ikud_default_socket(void)
+{
+	const char *path = getenv("IKUD_SOCKET");
+
+	return path && *path ? path : IKUD_DEFAULT_SOCKET;
+}
+
 struct json_object *ikud_request(const char *command)
 {
 	struct json_object *req = json_object_new_object();

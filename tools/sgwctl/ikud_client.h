@@ -9,6 +9,11 @@
 
 #include "sgwctl.h"
 
+#define IKUD_DEFAULT_SOCKET "/run/ikud.sock"
+
+/* $IKUD_SOCKET, or IKUD_DEFAULT_SOCKET. */
+const char *ikud_default_socket(void);
+
 /* {"command": COMMAND}; fields are added with ikud_request_add(). */
 struct json_object *ikud_request(const char *command);
 /* A string field of the request. */
