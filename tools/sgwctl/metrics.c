@@ -371,22 +371,33 @@ static const struct policer_counter policer_counters[] = {
 
 #define N_POLICER_COUNTERS (sizeof(policer_counters) / sizeof(policer_counters[0]))
 
-/* A gauge of a policer's configuration or state. */
+/* A gauge of a policer's configuration or state; per_source: only
+ * per-source policers have it (the total bucket). */
 struct policer_gauge {
 	const char *name;
 	const char *help;
 	double (*value)(const struct sgwc_policer *p);
+	bool per_source;
 };
 
 static double policer_rate(const struct sgwc_policer *p) { return p->rate / 8.0; }
 static double policer_burst(const struct sgwc_policer *p) { return p->burst; }
 static double policer_sources(const struct sgwc_policer *p) { return p->sources_count; }
+static double policer_total_rate(const struct sgwc_policer *p) { return p->total_rate / 8.0; }
+static double policer_total_burst(const struct sgwc_policer *p) { return p->total_burst; }
 
 static const struct policer_gauge policer_gauges[] = {
 	{ "sgw_policer_rate_bytes_per_second",
-	  "The policer's rate (its configured bits/s divided by 8).", policer_rate },
-	{ "sgw_policer_burst_bytes", "The policer's burst.", policer_burst },
-	{ "sgw_policer_sources", "Per-source buckets in use.", policer_sources },
+	  "The policer's rate (its configured bits/s divided by 8); per source if per-source.",
+	  policer_rate, false },
+	{ "sgw_policer_burst_bytes", "The policer's burst; per source if per-source.",
+	  policer_burst, false },
+	{ "sgw_policer_sources", "Per-source buckets in use.", policer_sources, false },
+	{ "sgw_policer_total_rate_bytes_per_second",
+	  "A per-source policer's total bucket: the rate of all sources together, in force "
+	  "(configured or automatic).", policer_total_rate, true },
+	{ "sgw_policer_total_burst_bytes",
+	  "A per-source policer's total bucket: its burst, in force.", policer_total_burst, true },
 };
 
 #define N_POLICER_GAUGES (sizeof(policer_gauges) / sizeof(policer_gauges[0]))
@@ -411,6 +422,8 @@ static void policer_write(struct sgw_prom *p, const struct policer_list *l)
 		for (i = 0; i < l->n; i++) {
 			const struct sgwc_policer *pol = &l->p[i];
 
+			if (policer_gauges[k].per_source && !pol->per_source)
+				continue;
 			sgw_prom_double(p, L({ "policer", pol->name }, { "vrf", pol->vrf }), 2,
 					policer_gauges[k].value(pol));
 		}
