@@ -8,6 +8,7 @@
  *   sa-terminate  selector, value  all | id | peer | gateway | remote-id | spi
  *   sa-rekey      selector, value  ike (an id) | child (an inbound SPI)
  *   stats                          counters and gauges
+ *   metrics                        SAs by gateway and state, peers up and down
  *   reload                         as SIGHUP
  *   test-collision  bias           win | lose | random (a test aid)
  *
@@ -55,6 +56,7 @@ static const struct control_command_spec control_commands[] = {
 	{ "sa-terminate", CONTROL_SA_TERMINATE, { "selector", "value", NULL } },
 	{ "sa-rekey", CONTROL_SA_REKEY, { "selector", "value", NULL } },
 	{ "stats", CONTROL_STATS, { NULL } },
+	{ "metrics", CONTROL_METRICS, { NULL } },
 	{ "reload", CONTROL_RELOAD, { NULL } },
 	{ "test-collision", CONTROL_TEST_COLLISION, { "bias", NULL } },
 };
@@ -258,7 +260,7 @@ static int control_parse_object(struct json_object *o, struct control_request *r
 	spec = control_find_command(name);
 	if (!spec)
 		return control_fail(err, errlen, "unknown command '%s' (sa-show, sa-terminate, "
-				    "sa-rekey, stats, reload)", name);
+				    "sa-rekey, stats, metrics, reload)", name);
 	if (control_check_keys(o, spec, err, errlen))
 		return -1;
 	req->command = spec->command;
@@ -379,9 +381,17 @@ static const char *control_route_state(const struct child_sa *c)
 	return rri_child_routes(c) ? "installed" : "failed";
 }
 
+static const char *const control_child_states[] = { "installed", "rekeying", "rekeyed" };
+#define CONTROL_CHILD_STATES	(sizeof(control_child_states) / sizeof(control_child_states[0]))
+
+static unsigned int control_child_state_index(const struct child_sa *c)
+{
+	return c->rekeyed ? 2 : c->rekeying ? 1 : 0;
+}
+
 static const char *control_child_state(const struct child_sa *c)
 {
-	return c->rekeyed ? "rekeyed" : c->rekeying ? "rekeying" : "installed";
+	return control_child_states[control_child_state_index(c)];
 }
 
 static struct json_object *control_child_json(const struct child_sa *c, uint64_t now)
@@ -499,7 +509,7 @@ static const struct control_counter control_counters[] = {
 	CONTROL_COUNTER(rx_packets), CONTROL_COUNTER(tx_packets),
 	CONTROL_COUNTER(rx_dropped), CONTROL_COUNTER(rx_invalid),
 	CONTROL_COUNTER(retransmits), CONTROL_COUNTER(cached_replies),
-	CONTROL_COUNTER(forwarded),
+	CONTROL_COUNTER(forwarded), CONTROL_COUNTER(cookies_sent),
 };
 #undef CONTROL_COUNTER
 
@@ -591,6 +601,7 @@ static struct json_object *control_stats_json(struct daemon *d)
 	struct json_object *o = json_object_new_object();
 	uint64_t now_sec = sgw_now_ms() / 1000;
 	uint64_t per_sec[SETUP_RING] = { 0 };
+	uint64_t inbox_dropped = 0;
 	struct shard_stats t;
 	unsigned int i;
 
@@ -602,6 +613,7 @@ static struct json_object *control_stats_json(struct daemon *d)
 		control_sum_stats(&s->st, &t);
 		control_sum_setups(&s->st, now_sec, per_sec);
 		pthread_mutex_unlock(&s->lock);
+		inbox_dropped += atomic_load(&s->inbox_dropped);
 	}
 	control_add_u64(o, "workers", d->n_shards);
 	control_add_u64(o, "uptime", (sgw_now_ms() - d->start_ms) / 1000);
@@ -610,9 +622,144 @@ static struct json_object *control_stats_json(struct daemon *d)
 	control_add_u64(o, "child_sas", t.child_sas);
 	control_add_setup_rate(o, per_sec, now_sec);
 	control_add_counters(o, &t);
+	control_add_u64(o, "inbox_dropped", inbox_dropped);
 	json_object_object_add(o, "failures", control_failures_json(&t));
 	json_object_object_add(o, "routes", control_routes_json(d));
 	return o;
+}
+
+/*
+ * metrics: what the exposition of sgwctl metrics needs beyond stats.
+ *   {"start_time", "gateways":[{"gateway","vrf","ike_sas":{STATE:N...},"child_sas":{STATE:N...},
+ *                 "routes"}...],
+ *    "peer_table":{"peers","forgettable","history","forgotten"},
+ *    "peers":[{"gateway","peer","configured","up","ike_sas","changed"}...]}
+ * Every state is listed, 0 included, so that a series never vanishes. The
+ * SAs are counted under each worker's lock (no allocation); the peers are
+ * serialized one at a time, like sa-show's SAs.
+ */
+#define CONTROL_IKE_STATES	(SA_DELETING + 1)
+
+struct control_gw_count {
+	uint64_t ike[CONTROL_IKE_STATES];
+	uint64_t child[CONTROL_CHILD_STATES];
+};
+
+/* Index of the SA's gateway in the running configuration; -1 if none. */
+static long control_gw_index(const struct daemon *d, const struct ike_sa *sa)
+{
+	const struct ikud_conf *conf = d->conf;
+	size_t k;
+
+	if (sa->gw >= conf->gws && sa->gw < conf->gws + conf->c.n_gateways)
+		return sa->gw - conf->gws;
+	for (k = 0; k < conf->c.n_gateways; k++)
+		if (!strcmp(conf->c.gateways[k].name, sa->gw_name))
+			return (long)k;
+	return -1;
+}
+
+static void control_count_sas(struct daemon *d, struct control_gw_count *count)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_shards; i++) {
+		struct shard *s = d->shards[i];
+		const struct ike_sa *sa;
+
+		pthread_mutex_lock(&s->lock);
+		for (sa = s->sas; sa; sa = sa->next) {
+			long g = control_gw_index(d, sa);
+			const struct child_sa *c;
+
+			if (g < 0 || sa->state >= CONTROL_IKE_STATES)
+				continue;
+			count[g].ike[sa->state]++;
+			for (c = sa->children; c; c = c->next)
+				count[g].child[control_child_state_index(c)]++;
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+static struct json_object *control_gateways_json(struct daemon *d)
+{
+	size_t n = d->conf->c.n_gateways, g, k;
+	struct control_gw_count *count = calloc(n ? n : 1, sizeof(*count));
+	struct json_object *a = json_object_new_array();
+
+	if (!count)
+		return a;
+	control_count_sas(d, count);
+	for (g = 0; g < n; g++) {
+		const struct ike_conf_gateway *gw = &d->conf->c.gateways[g];
+		struct json_object *o = json_object_new_object();
+		struct json_object *ike = json_object_new_object();
+		struct json_object *child = json_object_new_object();
+
+		control_add_string(o, "gateway", gw->name);
+		control_add_string(o, "vrf", gw->vrf);
+		for (k = 0; k < CONTROL_IKE_STATES; k++)
+			control_add_u64(ike, sa_state_name((enum ike_sa_state)k), count[g].ike[k]);
+		for (k = 0; k < CONTROL_CHILD_STATES; k++)
+			control_add_u64(child, control_child_states[k], count[g].child[k]);
+		json_object_object_add(o, "ike_sas", ike);
+		json_object_object_add(o, "child_sas", child);
+		control_add_u64(o, "routes", rri_count(gw->name));
+		json_object_array_add(a, o);
+	}
+	free(count);
+	return a;
+}
+
+static struct json_object *control_peer_table_json(void)
+{
+	struct json_object *o = json_object_new_object();
+	struct peers_stats st;
+
+	peers_get_stats(&st);
+	control_add_u64(o, "peers", st.entries);
+	control_add_u64(o, "forgettable", st.forgettable);
+	control_add_u64(o, "history", st.history);
+	control_add_u64(o, "forgotten", st.forgotten);
+	return o;
+}
+
+struct control_peers_out {
+	FILE *out;
+	bool first;
+};
+
+static void control_put_peer(const struct peers_view *v, void *arg)
+{
+	struct control_peers_out *po = arg;
+	struct json_object *o = json_object_new_object();
+	char id[300];
+
+	ike_id_to_string(v->id, id, sizeof(id));
+	control_add_string(o, "gateway", v->gateway);
+	control_add_string(o, "peer", id);
+	json_object_object_add(o, "configured", json_object_new_boolean(v->configured));
+	json_object_object_add(o, "up", json_object_new_boolean(v->ike_sas > 0));
+	control_add_u64(o, "ike_sas", v->ike_sas);
+	control_add_u64(o, "changed", v->changed > 0 ? (uint64_t)v->changed : 0);
+	if (!po->first)
+		fputc(',', po->out);
+	po->first = false;
+	control_put(po->out, o);
+}
+
+static void control_metrics(struct daemon *d, FILE *out)
+{
+	struct control_peers_out po = { .out = out, .first = true };
+
+	fprintf(out, "{\"start_time\":%lld,\"gateways\":", (long long)d->start_time);
+	control_put(out, control_gateways_json(d));
+	fputs(",\"peer_table\":", out);
+	control_put(out, control_peer_table_json());
+	fputs(",\"peers\":[", out);
+	peers_walk(control_put_peer, &po);
+	fputs("]}", out);
 }
 
 /* --- commands ----------------------------------------------------------------------- */
@@ -651,6 +798,9 @@ static void control_execute(struct daemon *d, const struct control_request *req,
 		return;
 	case CONTROL_STATS:
 		control_put(out, control_stats_json(d));
+		return;
+	case CONTROL_METRICS:
+		control_metrics(d, out);
 		return;
 	case CONTROL_SA_TERMINATE:
 		control_post_selector(d, INBOX_TERMINATE, req);

@@ -1009,6 +1009,12 @@ static int global_stmt(struct parser *ps, const struct stmt *st,
 			return -1;
 		return parse_u32(ps, st->line, st->w[1], 0, 10000000, &conf->cookie_threshold);
 	}
+	if (!strcmp(k, "peer-history")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return parse_u32(ps, st->line, st->w[1], 0, IKE_CONF_PEER_HISTORY_MAX,
+				 &conf->peer_history);
+	}
 	return perr(ps, st->line, "unknown statement '%s'", k);
 }
 
@@ -1028,6 +1034,7 @@ int ike_conf_parse(const char *name, const char *text, struct ike_conf *conf,
 	conf->half_open_max = 200000;
 	conf->half_open_per_source = 16;
 	conf->cookie_threshold = 10000;
+	conf->peer_history = IKE_CONF_PEER_HISTORY_DEFAULT;
 	if (errlen)
 		err[0] = 0;
 

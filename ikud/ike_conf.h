@@ -20,6 +20,8 @@
 #define IKE_CONF_NAME_MAX	32
 #define IKE_CONF_PSK_MAX	256
 #define IKE_CONF_PROPOSAL_MAX	512
+#define IKE_CONF_PEER_HISTORY_DEFAULT 10000
+#define IKE_CONF_PEER_HISTORY_MAX 1000000
 
 struct ike_conf_psk {
 	struct ike_id_pattern id;	/* whose key it is (any: everyone else) */
@@ -84,6 +86,7 @@ struct ike_conf {
 	uint32_t half_open_max;		/* half-open IKE SAs before refusing */
 	uint32_t half_open_per_source;	/* of them from one address; 0: no limit */
 	uint32_t cookie_threshold;	/* half-open SAs before demanding cookies */
+	uint32_t peer_history;		/* peers seen, now down, the metrics remember */
 	struct ike_conf_gateway *gateways;
 	size_t n_gateways;
 };

@@ -83,6 +83,7 @@ struct shard_stats {
 	uint64_t retransmits, cached_replies, forwarded;
 	uint64_t ike_established, child_installed, child_deleted;
 	uint64_t ike_rekeys, child_rekeys, dpd_probes;
+	uint64_t cookies_sent;			/* IKE_SA_INIT answered with a COOKIE */
 	uint64_t failures[FAIL_MAX];
 	uint32_t half_open, ike_sas, child_sas;	/* gauges */
 	uint32_t setups[SETUP_RING];		/* established per second */
@@ -211,6 +212,7 @@ struct ike_sa {
 	uint64_t last_rx_ms;		/* last IKE message or ESP packet from the peer */
 	uint8_t dpd_misses;
 	struct ike_sa *rekeyed_to;	/* SA_REKEYED: the successor */
+	struct peer_entry *peer_entry;	/* established: its peer's entry (peers.c) */
 };
 
 /* --- shards ----------------------------------------------------------------- */
@@ -316,6 +318,7 @@ struct daemon {
 	pthread_cond_t reload_cond;
 	unsigned int reload_pending;
 	uint64_t start_ms;
+	int64_t start_time;		/* wall clock (Unix seconds) at start */
 	atomic_int collision_bias;	/* enum collision_bias, set by control.c */
 };
 
@@ -324,7 +327,8 @@ struct daemon {
  * never call higher ones (selftests/host/ikud_layers.sh checks it):
  *
  *   log, addr, ike_conf, config, narrow   no dependencies inside ikud
- *   halfopen, policy, rri                 half-open slots, kernel policies, routes
+ *   halfopen, policy, rri, peers          half-open slots, kernel policies, routes,
+ *                                         peers up and down (metrics)
  *   child                                 CHILD_SAs and their kernel state
  *   sa                                    IKE SAs, tables, teardown
  *   sock, inbox, exchange                 message I/O of an SA
@@ -403,6 +407,39 @@ enum halfopen_verdict halfopen_admit(struct daemon *d, const struct ike_conf *c,
 				     const struct sockaddr_storage *peer);
 void halfopen_release(const struct sockaddr_storage *peer);
 unsigned int halfopen_of(const struct sockaddr_storage *peer);
+
+/* peers.c: every peer the metrics show, up or down (see the file's head) */
+struct peer_entry;
+struct peers_view {
+	const char *gateway;
+	const struct ike_id *id;
+	bool configured;		/* from a peer rule or an initiate peer */
+	unsigned int ike_sas;		/* established IKE SAs: up when > 0 */
+	int64_t changed;		/* wall clock (s) of the last up/down change,
+					 * or of the entry's creation */
+};
+struct peers_stats {
+	size_t entries;			/* peers in the table */
+	size_t forgettable;		/* down and not configured */
+	uint32_t history;		/* peer-history: how many of those are kept */
+	uint64_t forgotten;		/* forgotten since start */
+};
+typedef void (*peers_walk_fn)(const struct peers_view *v, void *arg);
+/* At start and after a reload: the configured peers; peer-history. */
+void peers_configure(const struct ike_conf *c);
+/* The identity an SA counts for (an initiate peer's address on a gateway
+ * without one exact remote-id, else the peer's identity); false when
+ * there is none yet. */
+bool peers_key_of(const struct ike_sa *sa, struct ike_id *id);
+/* An established IKE SA of this peer: its entry (NULL without memory). */
+struct peer_entry *peers_hold(const char *gw, const struct ike_id *id);
+/* The IKE SA that held e went (e may be NULL). */
+void peers_release(struct peer_entry *e);
+/* fn for every entry, under the table's lock. */
+void peers_walk(peers_walk_fn fn, void *arg);
+void peers_get_stats(struct peers_stats *st);
+/* Forget everything (at stop, once no SA is left). */
+void peers_clear(void);
 
 /* child.c */
 struct child_sa *child_find(struct shard *s, uint32_t spi_in);
@@ -568,6 +605,7 @@ enum control_command {
 	CONTROL_SA_TERMINATE,
 	CONTROL_SA_REKEY,
 	CONTROL_STATS,
+	CONTROL_METRICS,
 	CONTROL_RELOAD,
 	CONTROL_TEST_COLLISION,
 };

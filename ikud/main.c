@@ -130,6 +130,7 @@ static int reload(struct daemon *d)
 		}
 	pthread_mutex_unlock(&d->reload_lock);
 	d->conf = conf;
+	peers_configure(&conf->c);	/* after the shards dropped what went */
 	config_free(old);
 	log_notice("configuration reloaded: %zu gateways", conf->c.n_gateways);
 	return 0;
@@ -204,6 +205,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	d.start_ms = sgw_now_ms();
+	d.start_time = (int64_t)time(NULL);
+	peers_configure(&d.conf->c);
 	pthread_mutex_init(&d.reload_lock, NULL);
 	pthread_cond_init(&d.reload_cond, NULL);
 
@@ -302,6 +305,7 @@ int main(int argc, char **argv)
 		shard_join_free(d.shards[i]);
 	flush_previous();
 	rri_stop();
+	peers_clear();
 	unlink(ctl_path ? ctl_path : d.conf->c.control);
 	config_free(d.conf);
 	close(ctl_fd);

@@ -193,6 +193,15 @@ static void count_setup(struct shard_stats *st)
 	st->setups[slot]++;
 }
 
+/* The peer is up while an established IKE SA holds its entry (peers.c). */
+static void hold_peer(struct ike_sa *sa)
+{
+	struct ike_id id;
+
+	if (!sa->peer_entry && peers_key_of(sa, &id))
+		sa->peer_entry = peers_hold(sa->gw_name, &id);
+}
+
 /*
  * Bookkeeping of an IKE SA that just got established (IKE_AUTH done, or a
  * rekey's new SA): counters, indexes, the hard lifetime. Its DPD and rekey
@@ -221,6 +230,7 @@ void sa_established(struct ike_sa *sa)
 	sa_free_init_material(sa);
 	if (sa->peer_id_set)
 		sgw_htab_add(&s->ike_by_id, &sa->by_id, id_key(sa->gw_name, &sa->peer_id));
+	hold_peer(sa);
 	/* Hard limit: the IKE lifetime plus the margin; we rekey before. */
 	sgw_timer_set(&s->timers, &sa->t_expire,
 		      sa->established_ms + lifetime + sa->gw->c->rekey_margin * 1000ULL);
@@ -250,6 +260,8 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 	    sa_find(s, our_spi(sa)) == sa)
 		sgw_htab_del(&s->ike_by_spi, &sa->by_spi);
 	release_source(sa);
+	peers_release(sa->peer_entry);
+	sa->peer_entry = NULL;
 	switch (sa->state) {
 	case SA_HALF_OPEN:
 		sgw_htab_del(&s->ike_by_init, &sa->by_init);

@@ -99,9 +99,11 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 	    !cookie_valid(m, peer)) {
 		uint8_t cookie[IKE_COOKIE_LEN];
 
-		if (!cookie_make(m, peer, cookie))
+		if (!cookie_make(m, peer, cookie)) {
 			exchange_reply_init_notify(s, fd, natt, peer, &m->hdr, IKE_N_COOKIE,
 					     cookie, sizeof(cookie));
+			s->st.cookies_sent++;
+		}
 		return;
 	}
 	notify = config_select_ike(gw, m, &suite, grp, &grp_len);

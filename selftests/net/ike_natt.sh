@@ -186,6 +186,7 @@ start_ikud || { cat "$dir/ikud.log"; log_test 1 "ikud restarts"; test_exit; }
 probe() { ip netns exec "$ENB" python3 "$SGW_TOP/selftests/net/ike_probe.py" 192.0.2.1 init; }
 check_eq "$(probe)" "answer sa_init" "a first IKE_SA_INIT is answered (one half-open SA)"
 check_eq "$(probe)" "answer notify 16390" "the next one gets a COOKIE"
+check_eq "$(ctl stats | jq .cookies_sent)" 1 "counted (stats: cookies_sent)"
 : >"$dir/charon.log"
 up nat
 log_test $? "the eNodeB establishes through the NAT"

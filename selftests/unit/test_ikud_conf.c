@@ -20,6 +20,7 @@ static const char good[] =
 	"log-target syslog;\n"
 	"control /run/test.sock;\n"
 	"workers 4;\n"
+	"peer-history 500;\n"
 	"gateway s1 {\n"
 	"	local 203.0.113.1;\n"
 	"	vrf s1-vrf;\n"
@@ -50,6 +51,7 @@ static void test_good(void **state)
 	assert_true(c.log_syslog);
 	assert_string_equal(c.control, "/run/test.sock");
 	assert_int_equal(c.workers, 4);
+	assert_int_equal(c.peer_history, 500);
 	assert_int_equal(c.n_gateways, 2);
 	gw = ike_conf_gateway_by_name(&c, "s1");
 	assert_non_null(gw);
@@ -150,6 +152,8 @@ static void test_errors(void **state)
 	(void)state;
 	expect_error("bogus 1;\n", "x.conf:1: unknown statement 'bogus'");
 	expect_error("\n\nlog-level loud;\n", "x.conf:3: unknown log level");
+	expect_error("peer-history 1000001;\n", "not a number in [0, 1000000]");
+	expect_error("peer-history;\n", "'peer-history' needs a value");
 	expect_error("gateway g {\n local 192.0.2.1;\n", "missing '}'");
 	expect_error("gateway g {\n local 192.0.2.300;\n}\n", "x.conf:2: '192.0.2.300' is not an IP address");
 	expect_error("gateway g { psk \"12345678\"; remote-ts 10.0.0.0/8; }\n", "'local ADDRESS;' missing");

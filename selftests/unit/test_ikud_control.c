@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <json-c/json.h>
@@ -47,6 +48,8 @@ static void test_commands(void **state)
 	assert_int_equal(req.command, CONTROL_SA_SHOW);
 	assert_int_equal(parse(" {\"command\" : \"stats\"}\n", &req, err), CONTROL_PARSE_OK);
 	assert_int_equal(req.command, CONTROL_STATS);
+	assert_int_equal(parse("{\"command\":\"metrics\"}", &req, err), CONTROL_PARSE_OK);
+	assert_int_equal(req.command, CONTROL_METRICS);
 	assert_int_equal(parse("{\"command\":\"reload\"}", &req, err), CONTROL_PARSE_OK);
 	assert_int_equal(req.command, CONTROL_RELOAD);
 	assert_int_equal(parse("{\"command\":\"test-collision\",\"bias\":\"lose\"}", &req, err),
@@ -132,6 +135,10 @@ static void test_malformed(void **state)
 	assert_refused("{\"command\":\"stats\",\"verbose\":true}", "unknown field 'verbose'");
 	assert_refused("{\"command\":\"sa-show\",\"selector\":\"all\"}",
 		       "unknown field 'selector'");
+	assert_refused("{\"command\":\"metrics\",\"gateway\":\"s1\"}",
+		       "unknown field 'gateway'");
+	assert_refused("{\"command\":\"metrics\",\"peers\":true}", "unknown field 'peers'");
+	assert_refused("{\"command\":\"Metrics\"}", "unknown command 'Metrics'");
 }
 
 static void test_bad_fields(void **state)
@@ -206,6 +213,7 @@ static int served_setup(void **state)
 		return -1;
 	t->d.conf = &t->conf;
 	t->d.start_ms = sgw_now_ms();
+	t->d.start_time = (int64_t)time(NULL);
 	t->client = sv[0];
 	t->server = sv[1];
 	*state = t;
@@ -263,11 +271,123 @@ static void test_serve_show_and_stats(void **state)
 	assert_null(answer_error(a));
 	assert_true(json_object_object_get_ex(a, "workers", &v));
 	assert_int_equal(json_object_get_int(v), 0);
+	assert_true(json_object_object_get_ex(a, "cookies_sent", &v));
+	assert_true(json_object_object_get_ex(a, "inbox_dropped", &v));
 	assert_true(json_object_object_get_ex(a, "setups_per_second", &v));
 	assert_string_equal(json_object_to_json_string(v), "0.0");
 	assert_true(json_object_object_get_ex(a, "failures", &v));
 	assert_true(json_object_object_get_ex(v, "dead_peer", &v));
 	json_object_put(a);
+}
+
+static struct json_object *get(struct json_object *o, const char *path)
+{
+	char key[64];
+	const char *dot;
+
+	while (o && (dot = strchr(path, '.'))) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+		if (!json_object_object_get_ex(o, key, &o))
+			return NULL;
+		path = dot + 1;
+	}
+	if (!o || !json_object_object_get_ex(o, path, &o))
+		return NULL;
+	return o;
+}
+
+/* Find the peer of this gateway and identity in the answer's "peers". */
+static struct json_object *find_peer(struct json_object *answer, const char *gw, const char *id)
+{
+	struct json_object *peers = get(answer, "peers");
+	size_t i;
+
+	assert_true(json_object_is_type(peers, json_type_array));
+	for (i = 0; i < json_object_array_length(peers); i++) {
+		struct json_object *p = json_object_array_get_idx(peers, i);
+
+		if (!strcmp(json_object_get_string(get(p, "gateway")), gw) &&
+		    !strcmp(json_object_get_string(get(p, "peer")), id))
+			return p;
+	}
+	return NULL;
+}
+
+/* metrics: every gateway with every state (0 included), the peers, the
+ * peer table's figures. */
+static void test_serve_metrics(void **state)
+{
+	static const char conf[] =
+		"peer-history 7;\n"
+		"gateway s1 { local 192.0.2.1; vrf s1; psk \"12345678\"; remote-ts 10.0.0.0/8;\n"
+		"  peer enb1.example.net remote-ts 10.1.0.1/32; }\n"
+		"gateway x2 { local 192.0.2.9; psk \"12345678\"; remote-ts 10.0.0.0/8;\n"
+		"  initiate 192.0.2.20; }\n";
+	struct served *t = *state;
+	struct json_object *a, *gws, *g, *p;
+	struct ike_id id;
+	struct peer_entry *e;
+	char err[256];
+	size_t i;
+
+	assert_int_equal(ike_conf_parse("t.conf", conf, &t->conf.c, err, sizeof(err)), 0);
+	t->conf.gws = calloc(t->conf.c.n_gateways, sizeof(*t->conf.gws));
+	assert_non_null(t->conf.gws);
+	for (i = 0; i < t->conf.c.n_gateways; i++)
+		t->conf.gws[i].c = &t->conf.c.gateways[i];
+	peers_configure(&t->conf.c);
+	assert_int_equal(ike_id_from_string("enb2.example.net", &id, NULL, 0), 0);
+	e = peers_hold("s1", &id);
+
+	a = serve(t, "{\"command\":\"metrics\"}");
+	assert_null(answer_error(a));
+	assert_true(json_object_get_int64(get(a, "start_time")) > 1600000000);
+	gws = get(a, "gateways");
+	assert_true(json_object_is_type(gws, json_type_array));
+	assert_int_equal(json_object_array_length(gws), 2);
+	g = json_object_array_get_idx(gws, 0);
+	assert_string_equal(json_object_get_string(get(g, "gateway")), "s1");
+	assert_string_equal(json_object_get_string(get(g, "vrf")), "s1");
+	assert_int_equal(json_object_object_length(get(g, "ike_sas")), 6);
+	assert_non_null(get(g, "ike_sas.half-open"));
+	assert_int_equal(json_object_get_int(get(g, "ike_sas.established")), 0);
+	assert_int_equal(json_object_object_length(get(g, "child_sas")), 3);
+	assert_non_null(get(g, "child_sas.rekeying"));
+	assert_int_equal(json_object_get_int(get(g, "routes")), 0);
+	g = json_object_array_get_idx(gws, 1);
+	assert_string_equal(json_object_get_string(get(g, "vrf")), "");
+
+	assert_int_equal(json_object_get_int(get(a, "peer_table.peers")), 3);
+	assert_int_equal(json_object_get_int(get(a, "peer_table.forgettable")), 0);
+	assert_int_equal(json_object_get_int(get(a, "peer_table.history")), 7);
+	assert_int_equal(json_object_get_int(get(a, "peer_table.forgotten")), 0);
+	p = find_peer(a, "s1", "fqdn:enb1.example.net");
+	assert_non_null(p);
+	assert_true(json_object_get_boolean(get(p, "configured")));
+	assert_false(json_object_get_boolean(get(p, "up")));
+	assert_true(json_object_get_int64(get(p, "changed")) > 1600000000);
+	p = find_peer(a, "x2", "ipv4:192.0.2.20");
+	assert_non_null(p);
+	assert_true(json_object_get_boolean(get(p, "configured")));
+	p = find_peer(a, "s1", "fqdn:enb2.example.net");
+	assert_non_null(p);
+	assert_false(json_object_get_boolean(get(p, "configured")));
+	assert_true(json_object_get_boolean(get(p, "up")));
+	assert_int_equal(json_object_get_int(get(p, "ike_sas")), 1);
+	json_object_put(a);
+
+	/* its tunnel goes: the peer stays, down */
+	peers_release(e);
+	a = serve(t, "{\"command\":\"metrics\"}");
+	p = find_peer(a, "s1", "fqdn:enb2.example.net");
+	assert_non_null(p);
+	assert_false(json_object_get_boolean(get(p, "up")));
+	assert_int_equal(json_object_get_int(get(a, "peer_table.forgettable")), 1);
+	json_object_put(a);
+
+	peers_clear();
+	free(t->conf.gws);
+	ike_conf_free(&t->conf.c);
 }
 
 /* A good request changes the daemon, a bad one nothing. */
@@ -339,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test_setup_teardown(test_serve_show_and_stats, served_setup,
 						served_teardown),
+		cmocka_unit_test_setup_teardown(test_serve_metrics, served_setup, served_teardown),
 		cmocka_unit_test_setup_teardown(test_serve_changes, served_setup, served_teardown),
 		cmocka_unit_test_setup_teardown(test_serve_oversized, served_setup,
 						served_teardown),

@@ -22,7 +22,6 @@
 #include <json-c/json.h>
 
 #include "args.h"
-#include "base/sgw_ctlsock.h"
 #include "ikud_client.h"
 #include "output.h"
 #include "sgwctl.h"
@@ -416,11 +415,9 @@ static int ike_sa(const struct sgwctl *ctl, const char *path, struct args *a)
 static int ike_run(struct sgwctl *ctl, int argc, char **argv)
 {
 	struct args a = { .argc = argc, .argv = argv };
-	const char *path = getenv("IKUD_SOCKET");
+	const char *path = ikud_default_socket();
 	const char *w;
 
-	if (!path || !*path)
-		path = SGW_CTLSOCK_DEFAULT;
 	if (args_more(&a) && arg_is(args_peek(&a), "socket")) {
 		args_next(&a);
 		path = args_value(ctl, &a, "socket");

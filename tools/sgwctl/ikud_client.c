@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "base/sgw_ctlsock.h"
 #include "ikud_client.h"
 
 #define IKUD_ANSWER_TIMEOUT_S 30	/* of silence from ikud */
@@ -133,6 +134,13 @@ int ikud_call(const struct sgwctl *ctl, const char *path, const char *what,
 		return SGWCTL_EXIT_FAIL;
 	}
 	return SGWCTL_EXIT_OK;
+}
+
+const char *ikud_default_socket(void)
+{
+	const char *path = getenv("IKUD_SOCKET");
+
+	return path && *path ? path : SGW_CTLSOCK_DEFAULT;
 }
 
 struct json_object *ikud_request(const char *command)

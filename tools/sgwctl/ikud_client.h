@@ -9,6 +9,9 @@
 
 #include "sgwctl.h"
 
+/* $IKUD_SOCKET, or ikud's default (SGW_CTLSOCK_DEFAULT). */
+const char *ikud_default_socket(void);
+
 /* {"command": COMMAND}; fields are added with ikud_request_add(). */
 struct json_object *ikud_request(const char *command);
 /* A string field of the request. */

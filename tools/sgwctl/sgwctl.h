@@ -39,6 +39,7 @@ extern const struct sgwctl_object sgwctl_prefix_list;
 extern const struct sgwctl_object sgwctl_policer;
 extern const struct sgwctl_object sgwctl_monitor;
 extern const struct sgwctl_object sgwctl_ike;
+extern const struct sgwctl_object sgwctl_metrics;
 
 /* "Error: ..." on stderr, prefixed with FILE:LINE in batch mode. */
 void sgwctl_error(const struct sgwctl *ctl, const char *fmt, ...)
