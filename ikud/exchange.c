@@ -32,51 +32,51 @@ void exchange_begin(struct ike_sa *sa, struct ike_builder *b, uint8_t exchange,
 	ike_build_sk_begin(b, ike_sk_iv_len(&sa->keys));
 }
 
-static int protect(struct ike_sa *sa, struct ike_builder *b, size_t *len)
+/* The message in b protected, whole or in fragments (frag.c): a copy of
+ * its bytes in *out (*len, *packed), kept for retransmissions. */
+static int protect(struct ike_sa *sa, struct ike_builder *b, uint8_t **out, size_t *len,
+		   bool *packed)
 {
-	if (b->err || ike_sk_protect(&sa->keys, sa->initiator, b, len)) {
+	if (b->err || frag_protect(sa, b, out, len, packed)) {
 		log_sa(sa, LOG_ERR, "cannot build message");
 		return -1;
 	}
-	return 0;
-}
-
-static int keep_copy(uint8_t **dst, uint16_t *dst_len, const uint8_t *src, size_t len)
-{
-	uint8_t *p = realloc(*dst, len);
-
-	if (!p)
-		return -1;
-	memcpy(p, src, len);
-	*dst = p;
-	*dst_len = (uint16_t)len;
+	if (!*out) {
+		*out = malloc(*len);
+		if (!*out)
+			return -1;
+		memcpy(*out, sa->shard->tx, *len);
+	}
 	return 0;
 }
 
 int exchange_send_response(struct ike_sa *sa, struct ike_builder *b)
 {
+	uint32_t mid = sgw_get_be32(sa->shard->tx + 20);
+	uint8_t *copy;
 	size_t len;
-	uint32_t mid;
+	bool packed;
 
-	if (protect(sa, b, &len))
+	if (protect(sa, b, &copy, &len, &packed))
 		return -1;
-	mid = sgw_get_be32(sa->shard->tx + 20);
-	if (keep_copy(&sa->resp_cache, &sa->resp_cache_len, sa->shard->tx, len) == 0) {
-		sa->resp_cache_valid = true;
-		sa->resp_cache_mid = mid;
-	} else {
-		sa->resp_cache_valid = false;
-	}
+	free(sa->resp_cache);
+	sa->resp_cache = copy;
+	sa->resp_cache_len = (uint32_t)len;
+	sa->resp_cache_packed = packed;
+	sa->resp_cache_valid = true;
+	sa->resp_cache_mid = mid;
 	sa->recv_mid = mid + 1;
-	return sock_send(sa, sa->shard->tx, len);
+	return frag_send(sa, copy, len, packed);
 }
 
-int exchange_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
-			enum req_kind kind, uint32_t mid, uint32_t interval_ms,
-			uint8_t tries)
+/* Our request (its bytes now the SA's): sent, retransmitted until answered. */
+static int track_request(struct ike_sa *sa, uint8_t *buf, size_t len, bool packed,
+			 enum req_kind kind, uint32_t mid, uint32_t interval_ms, uint8_t tries)
 {
-	if (keep_copy(&sa->req_buf, &sa->req_len, buf, len))
-		return -1;
+	free(sa->req_buf);
+	sa->req_buf = buf;
+	sa->req_len = (uint32_t)len;
+	sa->req_packed = packed;
 	sa->req = kind;
 	sa->req_mid = mid;
 	sa->req_tries = 1;
@@ -84,18 +84,31 @@ int exchange_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
 	sa->req_interval_ms = interval_ms;
 	sa->t_retrans.fn = retrans_timer;
 	sgw_timer_set(&sa->shard->timers, &sa->t_retrans, sgw_now_ms() + interval_ms);
-	return sock_send(sa, sa->req_buf, sa->req_len);
+	return frag_send(sa, buf, len, packed);
+}
+
+int exchange_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
+			enum req_kind kind, uint32_t mid, uint32_t interval_ms,
+			uint8_t tries)
+{
+	uint8_t *copy = malloc(len);
+
+	if (!copy)
+		return -1;
+	memcpy(copy, buf, len);
+	return track_request(sa, copy, len, false, kind, mid, interval_ms, tries);
 }
 
 int exchange_send_request(struct ike_sa *sa, struct ike_builder *b, enum req_kind kind,
 		    uint32_t interval_ms, uint8_t tries)
 {
+	uint8_t *copy;
 	size_t len;
+	bool packed;
 
-	if (protect(sa, b, &len))
+	if (protect(sa, b, &copy, &len, &packed))
 		return -1;
-	return exchange_send_raw_request(sa, sa->shard->tx, len, kind, sa->send_mid++,
-				   interval_ms, tries);
+	return track_request(sa, copy, len, packed, kind, sa->send_mid++, interval_ms, tries);
 }
 
 /* Our request was answered (or abandoned): the exchange slot is free. */
@@ -137,7 +150,7 @@ static void retrans_timer(struct sgw_timer *t, void *arg)
 	if (sa->req == REQ_DPD)
 		s->st.dpd_probes++;
 	sgw_timer_set(&s->timers, &sa->t_retrans, sgw_now_ms() + sa->req_interval_ms);
-	sock_send(sa, sa->req_buf, sa->req_len);
+	frag_send(sa, sa->req_buf, sa->req_len, sa->req_packed);
 }
 
 void exchange_reply_init_notify(struct shard *s, int fd, bool natt,

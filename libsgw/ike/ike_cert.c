@@ -188,39 +188,12 @@ int ike_cert_keyid(X509 *cert, uint8_t out[IKE_CERTREQ_HASH_LEN])
 	return ok ? 0 : -1;
 }
 
-/* --- chains ------------------------------------------------------------------------ */
+/* --- chains and CRLs ------------------------------------------------------------------ */
 
-/* A missing or outdated CRL of the leaf is left to the revocation policy:
- * noted as "not covered", the verification goes on (a certificate an
- * outdated CRL lists stays revoked). A CRL whose signature fails stops it:
- * callers only pass CRLs checked with ike_cert_crl_check(). */
-static int verify_cb(int ok, X509_STORE_CTX *ctx)
-{
-	struct ike_cert_result *r = X509_STORE_CTX_get_app_data(ctx);
-
-	if (ok)
-		return 1;
-	switch (X509_STORE_CTX_get_error(ctx)) {
-	case X509_V_ERR_UNABLE_TO_GET_CRL:
-	case X509_V_ERR_CRL_HAS_EXPIRED:
-	case X509_V_ERR_CRL_NOT_YET_VALID:
-	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
-	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
-	case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
-	case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
-		if (r)
-			r->crl_covered = false;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int ike_cert_verify(X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
-		    STACK_OF(X509_CRL) *crls, time_t now, struct ike_cert_result *r)
+int ike_cert_verify(X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted, time_t now,
+		    struct ike_cert_result *r)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	bool with_crls = crls && sk_X509_CRL_num(crls) > 0;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -230,13 +203,6 @@ int ike_cert_verify(X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
 		X509_STORE_CTX_free(ctx);
 		return -1;
 	}
-	r->crl_covered = with_crls;
-	X509_STORE_CTX_set_app_data(ctx, r);
-	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
-	if (with_crls) {
-		X509_STORE_CTX_set0_crls(ctx, crls);
-		X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_CRL_CHECK);
-	}
 	if (now)
 		X509_STORE_CTX_set_time(ctx, 0, now);
 	if (X509_verify_cert(ctx) == 1) {
@@ -244,13 +210,25 @@ int ike_cert_verify(X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
 		r->chain = X509_STORE_CTX_get1_chain(ctx);
 	} else {
 		err = X509_STORE_CTX_get_error(ctx);
-		r->verdict = err == X509_V_ERR_CERT_REVOKED ? IKE_CERT_REVOKED : IKE_CERT_INVALID;
-		r->crl_covered = err == X509_V_ERR_CERT_REVOKED;
 		snprintf(r->why, sizeof(r->why), "%s (depth %d)",
 			 X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(ctx));
 	}
 	X509_STORE_CTX_free(ctx);
 	return r->verdict == IKE_CERT_VALID ? 0 : -1;
+}
+
+enum ike_crl_status ike_cert_crl_status(X509_CRL *crl, X509 *leaf, time_t now)
+{
+	const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+	X509_REVOKED *rev;
+	time_t t = now ? now : time(NULL);
+
+	if (X509_CRL_get0_by_cert(crl, &rev, leaf) == 1)
+		return IKE_CRL_REVOKED;
+	if (X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &t) > 0 ||
+	    (next && X509_cmp_time(next, &t) <= 0))
+		return IKE_CRL_STALE;
+	return IKE_CRL_GOOD;
 }
 
 int ike_cert_crl_check(X509_CRL *crl, X509 *issuer)

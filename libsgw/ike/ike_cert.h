@@ -66,16 +66,12 @@ int ike_cert_check_key(X509 *cert, char *why, size_t why_len);
 int ike_cert_keyid(X509 *cert, uint8_t out[IKE_CERTREQ_HASH_LEN]);
 
 enum ike_cert_verdict {
-	IKE_CERT_VALID,		/* a path to a trust anchor, no CRL says revoked */
-	IKE_CERT_REVOKED,	/* a valid, current CRL of the issuer lists it */
+	IKE_CERT_VALID,		/* a path to a trust anchor */
 	IKE_CERT_INVALID,	/* no trusted path, expired, not yet valid ... */
 };
 
 struct ike_cert_result {
 	enum ike_cert_verdict verdict;
-	/* IKE_CERT_VALID with crls given: a current CRL of the issuer, signed
-	 * by it, covered the certificate (so it is known not revoked) */
-	bool crl_covered;
 	char why[160];		/* what failed, for the log */
 	STACK_OF(X509) *chain;	/* IKE_CERT_VALID: leaf first, anchor last;
 				 * the caller frees it (sk_X509_pop_free) */
@@ -83,20 +79,25 @@ struct ike_cert_result {
 
 /*
  * Verifies leaf up to a trust anchor of store, with the untrusted
- * intermediates the peer sent, at now (0: the current time). With crls
- * (may be NULL or empty), the leaf is checked against its issuer's CRL
- * among them (OpenSSL checks the CRL's signature and dates): a missing,
- * expired or not yet valid CRL leaves crl_covered false rather than
- * failing, so that the caller's revocation policy decides; a listed
- * certificate is revoked even by an outdated CRL. Returns 0 when
- * the verdict is IKE_CERT_VALID, -1 otherwise.
+ * intermediates the peer sent, at now (0: the current time): signatures,
+ * validity dates, CA constraints, as X509_verify_cert() does. Revocation
+ * is separate (ike_cert_crl_status(), OCSP). Returns 0 when the verdict
+ * is IKE_CERT_VALID, -1 otherwise.
  */
-int ike_cert_verify(X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
-		    STACK_OF(X509_CRL) *crls, time_t now, struct ike_cert_result *r);
+int ike_cert_verify(X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted, time_t now,
+		    struct ike_cert_result *r);
 
-/* Is crl the issuer's: its name, signed with its key? 0 or -1. Every CRL
- * handed to ike_cert_verify() went through this first. */
+/* Is crl the issuer's: its name, signed with its key? 0 or -1. Check every
+ * CRL this way before ike_cert_crl_status() believes it. */
 int ike_cert_crl_check(X509_CRL *crl, X509 *issuer);
+
+enum ike_crl_status {
+	IKE_CRL_GOOD,		/* current (lastUpdate <= now < nextUpdate), not listed */
+	IKE_CRL_REVOKED,	/* listed (even by an outdated CRL: revocation stays) */
+	IKE_CRL_STALE,		/* not listed, but past nextUpdate or not yet valid */
+};
+/* What the issuer's CRL says of leaf at now (0: the current time). */
+enum ike_crl_status ike_cert_crl_status(X509_CRL *crl, X509 *leaf, time_t now);
 
 /* --- SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4) ----------------------------------- */
 

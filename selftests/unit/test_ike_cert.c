@@ -295,25 +295,25 @@ static void test_verify_chain(void **state)
 
 	(void)state;
 	pki_make(&p, -1, 365);
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, NULL, 0, &r), 0);
+	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, 0, &r), 0);
 	assert_int_equal(r.verdict, IKE_CERT_VALID);
 	assert_int_equal(sk_X509_num(r.chain), 3);
 	assert_int_equal(X509_cmp(sk_X509_value(r.chain, 2), p.ca), 0);
 	sk_X509_pop_free(r.chain, X509_free);
 
 	/* the intermediate not sent: no path */
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, none, NULL, 0, &r), -1);
+	assert_int_equal(ike_cert_verify(p.store, p.leaf, none, 0, &r), -1);
 	assert_int_equal(r.verdict, IKE_CERT_INVALID);
 	assert_non_null(strstr(r.why, "issuer"));
 	/* another CA with the same name is no anchor */
 	X509_STORE_add_cert(wrong, p.stranger_ca);
-	assert_int_equal(ike_cert_verify(wrong, p.leaf, p.untrusted, NULL, 0, &r), -1);
+	assert_int_equal(ike_cert_verify(wrong, p.leaf, p.untrusted, 0, &r), -1);
 	assert_int_equal(r.verdict, IKE_CERT_INVALID);
 	/* expired, not yet valid */
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, NULL,
+	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted,
 					 time(NULL) + 400 * DAY, &r), -1);
 	assert_non_null(strstr(r.why, "expired"));
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, NULL,
+	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted,
 					 time(NULL) - 2 * DAY, &r), -1);
 	assert_non_null(strstr(r.why, "not yet valid"));
 	X509_STORE_free(wrong);
@@ -321,60 +321,30 @@ static void test_verify_chain(void **state)
 	pki_free(&p);
 }
 
-static void test_verify_crl(void **state)
+static void test_crl(void **state)
 {
 	static const long revoked[] = { 5, 77, 99 }, others[] = { 5, 99 };
-	STACK_OF(X509_CRL) *crls = sk_X509_CRL_new_null();
-	struct ike_cert_result r;
 	struct pki p;
 	X509_CRL *c;
 
 	(void)state;
 	pki_make(&p, -1, 365);
-	/* no CRL of the issuer: valid, not covered */
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, crls, 0, &r), 0);
-	assert_false(r.crl_covered);
-	sk_X509_pop_free(r.chain, X509_free);
-
-	c = crl_new(&p, p.im_key, -1, 1, others, 2);
-	sk_X509_CRL_push(crls, c);
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, crls, 0, &r), 0);
-	assert_true(r.crl_covered);
-	sk_X509_pop_free(r.chain, X509_free);
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-
-	crls = sk_X509_CRL_new_null();
-	sk_X509_CRL_push(crls, crl_new(&p, p.im_key, -1, 1, revoked, 3));
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, crls, 0, &r), -1);
-	assert_int_equal(r.verdict, IKE_CERT_REVOKED);
-	assert_non_null(strstr(r.why, "revoked"));
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-
-	/* a CRL past its nextUpdate covers nothing, but what it lists stays revoked */
-	crls = sk_X509_CRL_new_null();
-	sk_X509_CRL_push(crls, crl_new(&p, p.im_key, -3, -1, others, 2));
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, crls, 0, &r), 0);
-	assert_false(r.crl_covered);
-	sk_X509_pop_free(r.chain, X509_free);
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-	crls = sk_X509_CRL_new_null();
-	sk_X509_CRL_push(crls, crl_new(&p, p.im_key, -3, -1, revoked, 3));
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, crls, 0, &r), -1);
-	assert_int_equal(r.verdict, IKE_CERT_REVOKED);
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-
-	/* only the issuer's own CRL passes ike_cert_crl_check() */
 	c = crl_new(&p, p.im_key, -1, 1, others, 2);
 	assert_int_equal(ike_cert_crl_check(c, p.im), 0);
-	assert_int_equal(ike_cert_crl_check(c, p.ca), -1);
+	assert_int_equal(ike_cert_crl_check(c, p.ca), -1);	/* not the issuer */
+	assert_int_equal(ike_cert_crl_status(c, p.leaf, 0), IKE_CRL_GOOD);
+	assert_int_equal(ike_cert_crl_status(c, p.leaf, time(NULL) + 2 * DAY), IKE_CRL_STALE);
+	assert_int_equal(ike_cert_crl_status(c, p.leaf, time(NULL) - 2 * DAY), IKE_CRL_STALE);
 	X509_CRL_free(c);
+	c = crl_new(&p, p.im_key, -1, 1, revoked, 3);
+	assert_int_equal(ike_cert_crl_status(c, p.leaf, 0), IKE_CRL_REVOKED);
+	/* an outdated CRL covers nothing, but what it lists stays revoked */
+	assert_int_equal(ike_cert_crl_status(c, p.leaf, time(NULL) + 2 * DAY), IKE_CRL_REVOKED);
+	X509_CRL_free(c);
+	/* signed by another key with the issuer's name: refused */
 	c = crl_new(&p, p.leaf_key, -1, 1, revoked, 3);
 	assert_int_equal(ike_cert_crl_check(c, p.im), -1);
-	crls = sk_X509_CRL_new_null();
-	sk_X509_CRL_push(crls, c);
-	assert_int_equal(ike_cert_verify(p.store, p.leaf, p.untrusted, crls, 0, &r), -1);
-	assert_int_equal(r.verdict, IKE_CERT_INVALID);
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	X509_CRL_free(c);
 	pki_free(&p);
 }
 
@@ -530,7 +500,7 @@ int main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_check_key),
 		cmocka_unit_test(test_verify_chain),
-		cmocka_unit_test(test_verify_crl),
+		cmocka_unit_test(test_crl),
 		cmocka_unit_test(test_keyid),
 		cmocka_unit_test(test_sig_hashes),
 		cmocka_unit_test(test_sig_auth),
