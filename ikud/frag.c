@@ -127,5 +127,7 @@ int frag_receive(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *plai
 	if (r == IKE_FRAG_MORE)
 		return 0;
 	s->plain_len = ike_frag_rx_join(sa->frag_rx, s->plain, sizeof(s->plain), first);
+	log_sa(sa, LOG_DEBUG, "%s message %u reassembled from %u fragments (%zu bytes)",
+	       ike_exchange_name(m->hdr.exchange), m->hdr.msg_id, m->sk.frag_total, s->plain_len);
 	return s->plain_len ? 1 : -1;
 }

@@ -528,8 +528,9 @@ static time_t crl_refresh_at(X509_CRL *c, time_t now)
 	return next - margin > now ? next - margin : now + 1;
 }
 
-/* Fetch one queued or due entry; true if there was one. */
-static bool run_crl(time_t now)
+/* Fetch one entry someone waits for (queued), or else, unless queued_only,
+ * one due for a refresh; true if there was one. */
+static bool run_crl(time_t now, bool queued_only)
 {
 	struct crl_entry *e;
 	struct rev_fetch f = { 0 };
@@ -539,8 +540,8 @@ static bool run_crl(time_t now)
 	bool changed = false;
 
 	for (e = rv.crls; e; e = e->next)
-		if (!e->f.busy && (e->f.queued || (e->f.refresh_at && now >= e->f.refresh_at &&
-						   now >= e->f.retry_at)))
+		if (!e->f.busy && (e->f.queued || (!queued_only && e->f.refresh_at &&
+						   now >= e->f.refresh_at && now >= e->f.retry_at)))
 			break;
 	if (!e)
 		return false;
@@ -576,7 +577,7 @@ static bool run_crl(time_t now)
 	return true;
 }
 
-static struct ocsp_entry *ocsp_due(time_t now)
+static struct ocsp_entry *ocsp_due(time_t now, bool queued_only)
 {
 	for (unsigned int b = 0; b < OCSP_BUCKETS; b++) {
 		struct ocsp_entry **pp = &rv.ocsp[b], *e;
@@ -591,7 +592,8 @@ static struct ocsp_entry *ocsp_due(time_t now)
 				rv.n_ocsp--;
 				continue;
 			}
-			if (!e->f.busy && (e->f.queued || (e->status >= 0 && now >= e->valid_until &&
+			if (!e->f.busy && (e->f.queued || (!queued_only && e->status >= 0 &&
+							   now >= e->valid_until &&
 							   now >= e->f.retry_at)))
 				return e;
 			pp = &e->next;
@@ -600,9 +602,9 @@ static struct ocsp_entry *ocsp_due(time_t now)
 	return NULL;
 }
 
-static bool run_ocsp(time_t now)
+static bool run_ocsp(time_t now, bool queued_only)
 {
-	struct ocsp_entry *e = ocsp_due(now);
+	struct ocsp_entry *e = ocsp_due(now, queued_only);
 	struct rev_fetch f = { 0 };
 	struct rev_waiter *w;
 	OCSP_CERTID *id;
@@ -667,7 +669,9 @@ static void *revocation_main(void *arg)
 		time_t now = time(NULL);
 		struct timespec until = { 0 };
 
-		if (run_crl(now) || run_ocsp(now))
+		/* what an IKE_AUTH waits for goes before refreshes */
+		if (run_crl(now, true) || run_ocsp(now, true) || run_crl(now, false) ||
+		    run_ocsp(now, false))
 			continue;
 		if (rv.n_ocsp && now >= rv.next_recheck) {
 			/* OCSP answers age: the workers ask again for theirs */
