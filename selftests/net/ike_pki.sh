@@ -71,8 +71,8 @@ ip -n "$CA" link set veth-c up
 # IP fragments on the access link, either way: there must be none
 ip netns exec "$GW" nft -f - <<'EOF'
 table inet pki {
-	chain in { type filter hook prerouting priority -300; iifname "veth-g" ip frag-off & 0x3fff != 0 counter }
-	chain out { type filter hook postrouting priority 300; oifname "veth-g" ip frag-off & 0x3fff != 0 counter }
+	chain in { type filter hook prerouting priority -300; iifname "veth-g" ip frag-off & 0x3fff != 0 counter; }
+	chain out { type filter hook postrouting priority 300; oifname "veth-g" ip frag-off & 0x3fff != 0 counter; }
 }
 EOF
 
