@@ -523,6 +523,8 @@ static time_t crl_refresh_at(X509_CRL *c, time_t now)
 
 	if (!next)
 		return now + CRL_DEFAULT_REFRESH_S;
+	if (next <= now)	/* the CA has not published a newer one: not hammered */
+		return now + RETRY_S;
 	margin = (next - last) / 10;
 	margin = margin > 3600 ? 3600 : margin < 1 ? 1 : margin;
 	return next - margin > now ? next - margin : now + 1;
@@ -557,7 +559,8 @@ static bool run_crl(time_t now, bool queued_only)
 		X509_CRL_free(e->crl);
 		e->crl = c;
 		e->f.refresh_at = crl_refresh_at(c, time(NULL));
-		e->f.retry_at = 0;
+		/* an outdated CRL is not asked for again at once by waiting SAs */
+		e->f.retry_at = e->f.refresh_at - time(NULL) >= RETRY_S ? 0 : e->f.refresh_at;
 		log_info("revocation: CRL of %s fetched (%d revoked), next fetch in %ld s", f.url,
 			 sk_X509_REVOKED_num(X509_CRL_get_REVOKED(c)),
 			 (long)(e->f.refresh_at - time(NULL)));

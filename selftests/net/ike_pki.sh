@@ -180,6 +180,10 @@ publish_crl() {
 }
 publish_crl
 log_test $? "the PKI is made (root, intermediate, CRL, 14 certificates)"
+# the CA publishes a new CRL every 8 s, as a CA does before nextUpdate
+( while sleep 8; do publish_crl; done ) &
+PUBLISHER=$!
+at_exit "kill $PUBLISHER"
 
 cat "$P/gw.pem" "$P/im.pem" >"$P/gw-chain.pem"
 chmod 600 "$P"/*.key
