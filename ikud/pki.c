@@ -23,37 +23,37 @@
 
 #include "ike/ike_cert.h"
 
-/* PEM certificates (any number) or one DER certificate. */
-static int read_certs(const char *file, STACK_OF(X509) *out)
+/* The certificates (into certs) or CRLs (into crls) of a file: any number
+ * in PEM, or one in DER. 0 if it had at least one. */
+static int read_file(const char *file, STACK_OF(X509) *certs, STACK_OF(X509_CRL) *crls)
 {
+	STACK_OF(X509_INFO) *info;
 	BIO *b = BIO_new_file(file, "rb");
-	X509 *x;
 	int n = 0;
 
 	if (!b)
 		return -1;
-	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) && sk_X509_push(out, x))
-		n++;
-	ERR_clear_error();
-	if (!n && BIO_reset(b) == 0 && (x = d2i_X509_bio(b, NULL)) && sk_X509_push(out, x))
-		n++;
-	BIO_free(b);
-	return n ? 0 : -1;
-}
+	info = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
+	for (int i = 0; info && i < sk_X509_INFO_num(info); i++) {
+		X509_INFO *xi = sk_X509_INFO_value(info, i);
 
-static int read_crls(const char *file, STACK_OF(X509_CRL) *out)
-{
-	BIO *b = BIO_new_file(file, "rb");
-	X509_CRL *c;
-	int n = 0;
-
-	if (!b)
-		return -1;
-	while ((c = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) && sk_X509_CRL_push(out, c))
-		n++;
+		if (certs && xi->x509 && sk_X509_push(certs, xi->x509)) {
+			xi->x509 = NULL;
+			n++;
+		}
+		if (crls && xi->crl && sk_X509_CRL_push(crls, xi->crl)) {
+			xi->crl = NULL;
+			n++;
+		}
+	}
+	sk_X509_INFO_pop_free(info, X509_INFO_free);
 	ERR_clear_error();
-	if (!n && BIO_reset(b) == 0 && (c = d2i_X509_CRL_bio(b, NULL)) && sk_X509_CRL_push(out, c))
-		n++;
+	if (!n && BIO_reset(b) == 0) {
+		X509 *x = certs ? d2i_X509_bio(b, NULL) : NULL;
+		X509_CRL *c = crls ? d2i_X509_CRL_bio(b, NULL) : NULL;
+
+		n = (x && sk_X509_push(certs, x)) + (c && sk_X509_CRL_push(crls, c));
+	}
 	BIO_free(b);
 	return n ? 0 : -1;
 }
@@ -92,12 +92,12 @@ static int each_file(const char *path, int (*fn)(const char *file, void *arg), v
 
 static int add_certs(const char *file, void *arg)
 {
-	return read_certs(file, arg);
+	return read_file(file, arg, NULL);
 }
 
 static int add_crls(const char *file, void *arg)
 {
-	return read_crls(file, arg);
+	return read_file(file, NULL, arg);
 }
 
 static int pki_err(char *err, size_t len, const char *path, const struct ike_conf_gateway *c,
@@ -146,7 +146,7 @@ static int load_own(const struct ike_conf_gateway *c, struct pki_gw *p, const ch
 	char why[1024];
 
 	p->chain = sk_X509_new_null();
-	if (!p->chain || read_certs(c->cert.path, p->chain))
+	if (!p->chain || read_file(c->cert.path, p->chain, NULL))
 		return pki_err(err, errlen, path, c, &c->cert, "cannot read the certificate",
 			       c->cert.path);
 	p->cert = sk_X509_shift(p->chain);
