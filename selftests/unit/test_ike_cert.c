@@ -49,6 +49,17 @@ static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 	X509_EXTENSION_free(e);
 }
 
+/* The name O=o, CN=cn, its strings of type chtype (MBSTRING_ASC, _UTF8). */
+static X509_NAME *name_new(int chtype, const char *o, const char *cn)
+{
+	X509_NAME *n = X509_NAME_new();
+
+	assert_non_null(n);
+	X509_NAME_add_entry_by_txt(n, "O", chtype, (const unsigned char *)o, -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", chtype, (const unsigned char *)cn, -1, -1, 0);
+	return n;
+}
+
 /* A certificate for key, signed by issuer_key (self-signed without an issuer),
  * valid from now + from_days to now + to_days. */
 static X509 *cert_new(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key,
@@ -56,13 +67,11 @@ static X509 *cert_new(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *iss
 		      long from_days, long to_days)
 {
 	X509 *x = X509_new();
-	X509_NAME *n = X509_NAME_new();
+	X509_NAME *n = name_new(MBSTRING_ASC, "sgw test", cn);
 
 	assert_non_null(x);
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
-	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"sgw test", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
 	X509_set_subject_name(x, n);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
 	X509_NAME_free(n);
@@ -102,6 +111,22 @@ static struct ike_id id_of(uint8_t type, const char *text)
 	return id;
 }
 
+/* An ASN.1 DN identity O=o, CN=cn. */
+static struct ike_id dn_of(int chtype, const char *o, const char *cn)
+{
+	struct ike_id id = { .type = IKE_ID_DER_ASN1_DN };
+	X509_NAME *n = name_new(chtype, o, cn);
+	unsigned char *der = NULL;
+	int len = i2d_X509_NAME(n, &der);
+
+	assert_true(len > 0 && (size_t)len <= sizeof(id.data));
+	id.len = (uint16_t)len;
+	memcpy(id.data, der, (size_t)len);
+	OPENSSL_free(der);
+	X509_NAME_free(n);
+	return id;
+}
+
 /* --- identities --------------------------------------------------------------------------- */
 
 static void test_proves_id(void **state)
@@ -110,57 +135,33 @@ static void test_proves_id(void **state)
 	X509 *x = cert_new(k, "enb1", NULL, NULL, false,
 			   "DNS:enb1.enb.example.net,email:ops@Example.net,IP:192.0.2.2,IP:2001:db8::2",
 			   "digitalSignature", 1, 0, 30);
+	const struct { uint8_t type; const char *text; bool proved; } cases[] = {
+		{ IKE_ID_FQDN, "enb1.enb.example.net", true },
+		{ IKE_ID_FQDN, "ENB1.Enb.Example.NET", true },	/* one rule: case folded */
+		{ IKE_ID_FQDN, "enb2.enb.example.net", false },
+		{ IKE_ID_FQDN, "enb1.enb.example.net.evil", false },
+		{ IKE_ID_RFC822_ADDR, "ops@example.net", true },
+		{ IKE_ID_FQDN, "ops@Example.net", false },	/* right text, wrong kind */
+		{ IKE_ID_IPV4_ADDR, "192.0.2.2", true },
+		{ IKE_ID_IPV4_ADDR, "192.0.2.3", false },
+		{ IKE_ID_IPV6_ADDR, "2001:db8::2", true },
+		{ IKE_ID_KEY_ID, "enb1", false },
+	};
 	struct ike_id id, dn;
-	X509_NAME *other;
-	unsigned char *der = NULL;
-	int n;
 
 	(void)state;
-	id = id_of(IKE_ID_FQDN, "enb1.enb.example.net");
-	assert_true(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_FQDN, "ENB1.Enb.Example.NET");	/* one rule: case folded */
-	assert_true(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_FQDN, "enb2.enb.example.net");
-	assert_false(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_FQDN, "enb1.enb.example.net.evil");
-	assert_false(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_RFC822_ADDR, "ops@example.net");
-	assert_true(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_FQDN, "ops@Example.net");		/* right text, wrong kind */
-	assert_false(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_IPV4_ADDR, "192.0.2.2");
-	assert_true(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_IPV4_ADDR, "192.0.2.3");
-	assert_false(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_IPV6_ADDR, "2001:db8::2");
-	assert_true(ike_cert_proves_id(x, &id));
-	id = id_of(IKE_ID_KEY_ID, "enb1");
-	assert_false(ike_cert_proves_id(x, &id));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		id = id_of(cases[i].type, cases[i].text);
+		assert_int_equal(ike_cert_proves_id(x, &id), cases[i].proved);
+	}
 
 	/* the subject DN, compared canonically: case and spacing folded */
 	assert_int_equal(ike_cert_subject_id(x, &dn), 0);
 	assert_true(ike_cert_proves_id(x, &dn));
-	other = X509_NAME_new();
-	X509_NAME_add_entry_by_txt(other, "O", MBSTRING_UTF8, (const unsigned char *)"SGW  Test", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(other, "CN", MBSTRING_UTF8, (const unsigned char *)"ENB1", -1, -1, 0);
-	n = i2d_X509_NAME(other, &der);
-	assert_true(n > 0);
-	id.type = IKE_ID_DER_ASN1_DN;
-	id.len = (uint16_t)n;
-	memcpy(id.data, der, (size_t)n);
+	id = dn_of(MBSTRING_UTF8, "SGW  Test", "ENB1");
 	assert_true(ike_cert_proves_id(x, &id));
-	OPENSSL_free(der);
-	der = NULL;
-	X509_NAME_free(other);
-	other = X509_NAME_new();
-	X509_NAME_add_entry_by_txt(other, "O", MBSTRING_ASC, (const unsigned char *)"sgw test", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(other, "CN", MBSTRING_ASC, (const unsigned char *)"enb2", -1, -1, 0);
-	n = i2d_X509_NAME(other, &der);
-	id.len = (uint16_t)n;
-	memcpy(id.data, der, (size_t)n);
+	id = dn_of(MBSTRING_ASC, "sgw test", "enb2");
 	assert_false(ike_cert_proves_id(x, &id));
-	OPENSSL_free(der);
-	X509_NAME_free(other);
 	X509_free(x);
 	EVP_PKEY_free(k);
 }
