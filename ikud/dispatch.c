@@ -161,7 +161,7 @@ static void receive_protected(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 				return;
 			s->st.cached_replies++;
 			natd_follow_peer(sa, gs, natt, peer);
-			frag_send(sa, sa->resp_cache, sa->resp_cache_len, sa->resp_cache_packed);
+			frag_send(sa, &sa->resp_cache);
 			return;
 		}
 	} else {

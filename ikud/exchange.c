@@ -32,51 +32,38 @@ void exchange_begin(struct ike_sa *sa, struct ike_builder *b, uint8_t exchange,
 	ike_build_sk_begin(b, ike_sk_iv_len(&sa->keys));
 }
 
-/* The message in b protected, whole or in fragments (frag.c): a copy of
- * its bytes in *out (*len, *packed), kept for retransmissions. */
-static int protect(struct ike_sa *sa, struct ike_builder *b, uint8_t **out, size_t *len,
-		   bool *packed)
+/* The message in b protected, whole or in fragments (frag.c), into *m
+ * to be kept for retransmissions. */
+static int protect(struct ike_sa *sa, struct ike_builder *b, struct sent_msg *m)
 {
-	if (b->err || frag_protect(sa, b, out, len, packed)) {
+	if (b->err || frag_protect(sa, b, m)) {
 		log_sa(sa, LOG_ERR, "cannot build message");
 		return -1;
-	}
-	if (!*out) {
-		*out = malloc(*len);
-		if (!*out)
-			return -1;
-		memcpy(*out, sa->shard->tx, *len);
 	}
 	return 0;
 }
 
 int exchange_send_response(struct ike_sa *sa, struct ike_builder *b)
 {
-	uint32_t mid = sgw_get_be32(sa->shard->tx + 20);
-	uint8_t *copy;
-	size_t len;
-	bool packed;
+	uint32_t mid = sgw_get_be32(b->buf + 20);
+	struct sent_msg m;
 
-	if (protect(sa, b, &copy, &len, &packed))
+	if (protect(sa, b, &m))
 		return -1;
-	free(sa->resp_cache);
-	sa->resp_cache = copy;
-	sa->resp_cache_len = (uint32_t)len;
-	sa->resp_cache_packed = packed;
+	free(sa->resp_cache.buf);
+	sa->resp_cache = m;
 	sa->resp_cache_valid = true;
 	sa->resp_cache_mid = mid;
 	sa->recv_mid = mid + 1;
-	return frag_send(sa, copy, len, packed);
+	return frag_send(sa, &sa->resp_cache);
 }
 
-/* Our request (its bytes now the SA's): sent, retransmitted until answered. */
-static int track_request(struct ike_sa *sa, uint8_t *buf, size_t len, bool packed,
-			 enum req_kind kind, uint32_t mid, uint32_t interval_ms, uint8_t tries)
+/* Our request (m's bytes now the SA's): sent, retransmitted until answered. */
+static int track_request(struct ike_sa *sa, const struct sent_msg *m, enum req_kind kind,
+			 uint32_t mid, uint32_t interval_ms, uint8_t tries)
 {
-	free(sa->req_buf);
-	sa->req_buf = buf;
-	sa->req_len = (uint32_t)len;
-	sa->req_packed = packed;
+	free(sa->req_msg.buf);
+	sa->req_msg = *m;
 	sa->req = kind;
 	sa->req_mid = mid;
 	sa->req_tries = 1;
@@ -84,31 +71,29 @@ static int track_request(struct ike_sa *sa, uint8_t *buf, size_t len, bool packe
 	sa->req_interval_ms = interval_ms;
 	sa->t_retrans.fn = retrans_timer;
 	sgw_timer_set(&sa->shard->timers, &sa->t_retrans, sgw_now_ms() + interval_ms);
-	return frag_send(sa, buf, len, packed);
+	return frag_send(sa, &sa->req_msg);
 }
 
 int exchange_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
 			enum req_kind kind, uint32_t mid, uint32_t interval_ms,
 			uint8_t tries)
 {
-	uint8_t *copy = malloc(len);
+	struct sent_msg m = { .buf = malloc(len), .len = (uint32_t)len };
 
-	if (!copy)
+	if (!m.buf)
 		return -1;
-	memcpy(copy, buf, len);
-	return track_request(sa, copy, len, false, kind, mid, interval_ms, tries);
+	memcpy(m.buf, buf, len);
+	return track_request(sa, &m, kind, mid, interval_ms, tries);
 }
 
 int exchange_send_request(struct ike_sa *sa, struct ike_builder *b, enum req_kind kind,
 		    uint32_t interval_ms, uint8_t tries)
 {
-	uint8_t *copy;
-	size_t len;
-	bool packed;
+	struct sent_msg m;
 
-	if (protect(sa, b, &copy, &len, &packed))
+	if (protect(sa, b, &m))
 		return -1;
-	return track_request(sa, copy, len, packed, kind, sa->send_mid++, interval_ms, tries);
+	return track_request(sa, &m, kind, sa->send_mid++, interval_ms, tries);
 }
 
 /* Our request was answered (or abandoned): the exchange slot is free. */
@@ -150,7 +135,7 @@ static void retrans_timer(struct sgw_timer *t, void *arg)
 	if (sa->req == REQ_DPD)
 		s->st.dpd_probes++;
 	sgw_timer_set(&s->timers, &sa->t_retrans, sgw_now_ms() + sa->req_interval_ms);
-	frag_send(sa, sa->req_buf, sa->req_len, sa->req_packed);
+	frag_send(sa, &sa->req_msg);
 }
 
 void exchange_reply_init_notify(struct shard *s, int fd, bool natt,

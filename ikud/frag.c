@@ -17,22 +17,34 @@
 #include "base/sgw_byteorder.h"
 #include "ike/ike_frag.h"
 
-int frag_send(struct ike_sa *sa, const uint8_t *buf, size_t len, bool packed)
+int frag_send(struct ike_sa *sa, const struct sent_msg *m)
 {
 	size_t off = 0;
 	int ret = 0;
 
-	if (!packed)
-		return sock_send(sa, buf, len);
-	while (off + 2 <= len) {
-		size_t n = sgw_get_be16(buf + off);
+	if (!m->packed)
+		return sock_send(sa, m->buf, m->len);
+	while (off + 2 <= m->len) {
+		size_t n = sgw_get_be16(m->buf + off);
 
-		if (off + 2 + n > len)
+		if (off + 2 + n > m->len)
 			return -1;
-		ret |= sock_send(sa, buf + off + 2, n);
+		ret |= sock_send(sa, m->buf + off + 2, n);
 		off += 2 + n;
 	}
 	return ret;
+}
+
+/* The message protected whole in the shard's tx buffer, copied. */
+static int protect_whole(struct ike_sa *sa, struct ike_builder *b, struct sent_msg *out)
+{
+	size_t len;
+
+	if (ike_sk_protect(&sa->keys, sa->initiator, b, &len) || !(out->buf = malloc(len)))
+		return -1;
+	memcpy(out->buf, sa->shard->tx, len);
+	out->len = (uint32_t)len;
+	return 0;
 }
 
 /* Room for one IKE message in a datagram of the gateway's fragment size. */
@@ -55,8 +67,7 @@ static void header_of(const struct ike_builder *b, struct ike_hdr *h)
 	h->msg_id = sgw_get_be32(b->buf + 20);
 }
 
-int frag_protect(struct ike_sa *sa, struct ike_builder *b, uint8_t **out, size_t *len,
-		 bool *packed)
+int frag_protect(struct ike_sa *sa, struct ike_builder *b, struct sent_msg *out)
 {
 	size_t room = datagram_room(sa), iv = b->sk_iv_len, trailer = ike_sk_trailer_max(&sa->keys);
 	size_t ct_off = b->sk_off + b->sk_hdr_len + iv, plain_len, chunk, total, off, at = 0;
@@ -64,13 +75,12 @@ int frag_protect(struct ike_sa *sa, struct ike_builder *b, uint8_t **out, size_t
 	struct ike_hdr h;
 	uint8_t first, *buf;
 
-	*out = NULL;
-	*packed = false;
+	memset(out, 0, sizeof(*out));
 	if (b->err || !b->sk_off)
 		return -1;
 	if (!sa->frag_ok || !sa->gw->c->fragmentation || b->len + trailer <= room ||
 	    room <= IKE_HDR_LEN + 8 + iv + trailer + 16)
-		return ike_sk_protect(&sa->keys, sa->initiator, b, len);
+		return protect_whole(sa, b, out);
 	chunk = room - IKE_HDR_LEN - 8 - iv - trailer;
 	plain = b->buf + ct_off;
 	plain_len = b->len - ct_off;
@@ -98,9 +108,9 @@ int frag_protect(struct ike_sa *sa, struct ike_builder *b, uint8_t **out, size_t
 	}
 	log_sa(sa, LOG_DEBUG, "%s message %u: %zu bytes in %zu fragments",
 	       ike_exchange_name(h.exchange), h.msg_id, plain_len, total);
-	*out = buf;
-	*len = at;
-	*packed = true;
+	out->buf = buf;
+	out->len = (uint32_t)at;
+	out->packed = true;
 	return 0;
 }
 

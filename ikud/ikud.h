@@ -158,6 +158,14 @@ enum req_kind {
 	REQ_REKEY_IKE,
 };
 
+/* A protected message as we sent it, kept for retransmissions: one
+ * message, or its fragments packed as 2-byte length | message ... (frag.c). */
+struct sent_msg {
+	uint8_t *buf;
+	uint32_t len;
+	bool packed;
+};
+
 struct ike_sa {
 	struct sgw_hnode by_spi;	/* our SPI */
 	struct sgw_hnode by_init;	/* responder half-open: h(SPIi, peer) */
@@ -196,16 +204,12 @@ struct ike_sa {
 	/* message IDs (§2.3, window 1) */
 	uint32_t recv_mid;		/* next request we expect */
 	uint32_t send_mid;		/* next request we send */
-	uint8_t *resp_cache;		/* our last response (for retransmits) */
-	uint32_t resp_cache_len;
-	bool resp_cache_packed;		/* fragments (frag.c) */
+	struct sent_msg resp_cache;	/* our last response (for retransmits) */
 	uint32_t resp_cache_mid;
 	bool resp_cache_valid;
 
 	enum req_kind req;
-	uint8_t *req_buf;		/* our outstanding request */
-	uint32_t req_len;
-	bool req_packed;		/* fragments (frag.c) */
+	struct sent_msg req_msg;	/* our outstanding request */
 	uint32_t req_mid;
 	uint8_t req_tries;
 	uint8_t req_max_tries;
@@ -521,15 +525,12 @@ void inbox_free_all(struct shard *s);
 /* frag.c: IKE fragmentation (RFC 7383) */
 #define FRAG_MAX_FRAGMENTS	32	/* of one message of the peer */
 #define FRAG_MAX_BYTES		65535	/* reassembled message of the peer */
-/* Send buf (a message, or fragments packed by frag_split()) to the peer. */
-int frag_send(struct ike_sa *sa, const uint8_t *buf, size_t len, bool packed);
-/* Protect the message in b for the peer, split into SKF messages when it
- * is larger than the gateway's fragment size and both sides support it:
- * *out (malloc'd) gets them packed as 2-byte length | message ...,
- * *packed is set. Otherwise *out is NULL and the message is in the
- * shard's tx buffer (*len). */
-int frag_protect(struct ike_sa *sa, struct ike_builder *b, uint8_t **out, size_t *len,
-		 bool *packed);
+/* Send m (a message, or its fragments) to the peer. */
+int frag_send(struct ike_sa *sa, const struct sent_msg *m);
+/* Protect the message in b for the peer into *out (its buf malloc'd):
+ * split into SKF messages, packed, when it is larger than the gateway's
+ * fragment size and both sides support fragments; else whole. */
+int frag_protect(struct ike_sa *sa, struct ike_builder *b, struct sent_msg *out);
 /* A fragment (m: an SKF message, its ICV checked, decrypted to plain):
  * 1 when the message is whole (its payloads in the shard's plain buffer,
  * s->plain_len, *first the first payload type), 0 while fragments are
