@@ -61,11 +61,7 @@ ip -n "$GW" addr add 192.0.2.11/24 dev veth-g
 ip -n "$GW" link set veth-g mtu 1280 up
 ip -n "$GW" addr add 192.0.4.1/24 dev veth-gc
 ip -n "$GW" link set veth-gc up
-ip -n "$GW" link add lan type dummy
-ip -n "$GW" addr add 10.2.0.1/24 dev lan
-ip -n "$GW" link set lan up
-ip -n "$GW" link add ipsec0 type xfrm dev veth-g if_id 42
-ip -n "$GW" link set ipsec0 up
+gw_lan veth-g
 ip -n "$CA" addr add 192.0.4.2/24 dev veth-c
 ip -n "$CA" link set veth-c up
 # IP fragments on the access link, either way: there must be none
@@ -78,7 +74,12 @@ EOF
 
 # --- the PKI ---------------------------------------------------------------------
 
-cat >"$P/ca.cnf" <<EOF
+leaf_ext() {	# SECTION KEY_USAGE [LINE]: extensions of an end-entity certificate
+	printf '[ %s ]\nbasicConstraints = CA:FALSE\nkeyUsage = %s\n' "$1" "$2"
+	printf 'subjectAltName = DNS:${ENV::SAN}\n%s\n' "${3:-}"
+}
+{
+cat <<EOF
 [ ca ]
 default_ca = im
 [ im ]
@@ -95,30 +96,16 @@ unique_subject = no
 [ any ]
 organizationName = optional
 commonName = supplied
-[ crl ]
-basicConstraints = CA:FALSE
-keyUsage = digitalSignature
-subjectAltName = DNS:\${ENV::SAN}
-crlDistributionPoints = URI:http://192.0.4.2:8080/im.crl
-[ ocsp ]
-basicConstraints = CA:FALSE
-keyUsage = digitalSignature
-subjectAltName = DNS:\${ENV::SAN}
-authorityInfoAccess = OCSP;URI:http://192.0.4.2:8888/
-[ badku ]
-basicConstraints = CA:FALSE
-keyUsage = keyEncipherment
-subjectAltName = DNS:\${ENV::SAN}
-crlDistributionPoints = URI:http://192.0.4.2:8080/im.crl
-[ plain ]
-basicConstraints = CA:FALSE
-keyUsage = digitalSignature
-subjectAltName = DNS:\${ENV::SAN}
 [ responder ]
 basicConstraints = CA:FALSE
 keyUsage = digitalSignature
 extendedKeyUsage = OCSPSigning
 EOF
+leaf_ext crl digitalSignature "crlDistributionPoints = URI:http://192.0.4.2:8080/im.crl"
+leaf_ext ocsp digitalSignature "authorityInfoAccess = OCSP;URI:http://192.0.4.2:8888/"
+leaf_ext badku keyEncipherment "crlDistributionPoints = URI:http://192.0.4.2:8080/im.crl"
+leaf_ext plain digitalSignature
+} >"$P/ca.cnf"
 export SAN=unused	# ca.cnf names it; issue() sets it per certificate
 touch "$P/index.txt"
 echo 1000 >"$P/serial"
@@ -216,20 +203,18 @@ log_test $? "the CRL is served over HTTP"
 
 # --- ikud and charon ----------------------------------------------------------------
 
+gw_cert_lines() {	# what the responder and the initiator gateway share
+	printf '\t%s\n' "ike-proposals aes128gcm16-prfsha256-ecp256;" \
+		"esp-proposals aes128gcm16-ecp256;" "auth cert;" "local-id gw.example.net;" \
+		"cert $P/gw-chain.pem;" "key $P/gw.key;"
+}
 write_ikud_conf() {	# REVOCATION
 	cat >"$dir/ikud.conf" <<EOF
-log-level debug;
-control $dir/ikud.sock;
-workers 2;
+$(write_ikud_head)
 gateway s1 {
 	local 192.0.2.1;
 	xfrm-interface ipsec0 if_id 42;
-	ike-proposals aes128gcm16-prfsha256-ecp256;
-	esp-proposals aes128gcm16-ecp256;
-	auth cert;
-	local-id gw.example.net;
-	cert $P/gw-chain.pem;
-	key $P/gw.key;
+$(gw_cert_lines)
 	ca $P/root.pem for id *.enb.example.net;
 	revocation $1;
 	remote-ts 10.1.0.0/16;
@@ -238,12 +223,7 @@ gateway s1 {
 }
 gateway init {
 	local 192.0.2.11;
-	ike-proposals aes128gcm16-prfsha256-ecp256;
-	esp-proposals aes128gcm16-ecp256;
-	auth cert;
-	local-id gw.example.net;
-	cert $P/gw-chain.pem;
-	key $P/gw.key;
+$(gw_cert_lines)
 	ca $P/root.pem;
 	local-ts 10.2.0.0/24;
 	remote-ts 10.1.9.0/24;
@@ -254,7 +234,7 @@ EOF
 }
 write_ikud_conf require
 
-conn() {	# NAME [LOCAL_TS]
+conn() {	# NAME LOCAL_TS
 	cat <<EOF
 	$1 {
 		local_addrs = 192.0.2.2
@@ -273,7 +253,7 @@ conn() {	# NAME [LOCAL_TS]
 		}
 		children {
 			$1 {
-				local_ts = ${2:-10.1.0.1/32}
+				local_ts = $2
 				remote_ts = 10.2.0.0/24
 				esp_proposals = aes128gcm16
 			}

@@ -6,6 +6,9 @@
 #
 #   start_ikud [-q] / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
 #                                 (-q: at the configuration's level, not debug)
+#   gw_lan [DEV]                  in $GW: the LAN behind the gateway (dummy
+#                                 "lan", 10.2.0.1/24) and, with DEV, the xfrm
+#                                 interface ipsec0 (if_id 42) on DEV
 #   ctl ARGS                      sgwctl -j ike ARGS on ikud's control socket
 #   ctl_at SOCKET ARGS            the same for another ikud's socket
 #   ike_count [SOCKET], child_count [SOCKET], failures REASON, gw_states,
@@ -23,6 +26,15 @@
 
 IKUD_PID=
 CHARON_PID=
+
+gw_lan() {	# [DEV]
+	ip -n "$GW" link add lan type dummy
+	ip -n "$GW" addr add 10.2.0.1/24 dev lan
+	ip -n "$GW" link set lan up
+	[ -n "${1:-}" ] || return 0
+	ip -n "$GW" link add ipsec0 type xfrm dev "$1" if_id 42
+	ip -n "$GW" link set ipsec0 up
+}
 
 start_ikud() {
 	local debug=-d
