@@ -36,7 +36,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-require_cmd ip python3 swanctl nsenter unshare openssl nft
+require_cmd ip python3 swanctl nsenter unshare openssl nft jq
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 [ -x "$IKUD" ] || skip "$IKUD not built"
 require_module esp4 xfrm_interface dummy
@@ -234,66 +234,22 @@ EOF
 }
 write_ikud_conf require
 
-conn() {	# NAME LOCAL_TS
-	cat <<EOF
-	$1 {
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
-		proposals = aes128gcm16-prfsha256-ecp256
-		fragmentation = yes
-		send_certreq = yes
-		local {
-			auth = pubkey
-			certs = $1.pem
-			id = $(openssl x509 -in "$P/$1.pem" -noout -ext subjectAltName | sed -n 's/.*DNS://p' | tr -d ' ')
-		}
-		remote {
-			auth = pubkey
-			id = gw.example.net
-		}
-		children {
-			$1 {
-				local_ts = $2
-				remote_ts = 10.2.0.0/24
-				esp_proposals = aes128gcm16
-			}
-		}
-	}
-EOF
+conn() {	# NAME LOCAL_TS: an eNodeB to the responder, its identity its DNS name
+	swan_conn "$1" auth=pubkey cert="$1.pem" rid=gw.example.net lts="$2" child="$1" \
+		lid="$(openssl x509 -in "$P/$1.pem" -noout -ext subjectAltName | sed -n 's/.*DNS://p' | tr -d ' ')" \
+		c.fragmentation=yes c.send_certreq=yes
 }
-{
-	echo "connections {"
-	# each its own inner address: ikud gives a prefix to one identity only
-	i=1
-	for c in enb1 enb2 enb3 enb4 enb5 expired future rogueid badku stranger enb11 enb12; do
-		conn $c 10.1.0.$i/32
-		i=$((i + 1))
-	done
-	cat <<EOF
-	enbr {
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.11
-		proposals = aes128gcm16-prfsha256-ecp256
-		local {
-			auth = pubkey
-			certs = enbr.pem
-			id = enbr.enb.example.net
-		}
-		remote {
-			auth = pubkey
-			id = gw.example.net
-		}
-		children {
-			enbr {
-				local_ts = 10.1.9.0/24
-				remote_ts = 10.2.0.0/24
-				esp_proposals = aes128gcm16
-			}
-		}
-	}
-}
-EOF
-} >"$SW/swanctl.conf"
+conns=()
+# each its own inner address: ikud gives a prefix to one identity only
+i=1
+for c in enb1 enb2 enb3 enb4 enb5 expired future rogueid badku stranger enb11 enb12; do
+	conns+=("$(conn $c 10.1.0.$i/32)")
+	i=$((i + 1))
+done
+# the responder of ikud's initiator gateway
+conns+=("$(swan_conn enbr auth=pubkey cert=enbr.pem lid=enbr.enb.example.net \
+	raddr=192.0.2.11 rid=gw.example.net lts=10.1.9.0/24 child=enbr)")
+swan_conf "$SW/swanctl.conf" "" "${conns[@]}"
 write_strongswan_conf "retransmit_tries = 2" "retransmit_timeout = 2"
 
 dump_logs() {
@@ -313,7 +269,7 @@ establishes() {	# CONN DESCRIPTION; on failure what ikud and charon logged meanw
 	tail -n +$((c0 + 1)) "$dir/charon.log" | grep -v '\[NET\]' | head -n 60 | sed 's/^/# /'
 }
 ike_of() {	# the established IKE SAs of an identity
-	ctl sa show | json "len([s for s in j['sas'] if s['state']=='established' and s['remote_id']=='$1'])"
+	ctl sa show | jq --arg id "$1" '[.sas[] | select(.state == "established" and .remote_id == $id)] | length'
 }
 logged() { grep -c -- "$1" "$dir/ikud.log"; }
 ip_frags() { ip netns exec "$GW" nft list table inet pki | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) } END { print n + 0 }'; }
