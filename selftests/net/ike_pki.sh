@@ -258,11 +258,13 @@ dump_logs() {
 }
 up() { SWANCTL_DIR=$SW timeout 40 nsenter -t "$CHARON_PID" -m -n swanctl --initiate --child "$1" >>"$dir/initiate.out" 2>&1; }
 establishes() {	# CONN DESCRIPTION; on failure what ikud and charon logged meanwhile
-	local i0 c0
+	local i0 c0 rc
 	i0=$(wc -l <"$dir/ikud.log")
 	c0=$(wc -l <"$dir/charon.log")
 	up "$1"
-	log_test $? "$2" && return
+	rc=$?
+	log_test $rc "$2"
+	[ $rc != 0 ] || return 0
 	echo "# --- ikud.log meanwhile"
 	tail -n +$((i0 + 1)) "$dir/ikud.log" | head -n 60 | sed 's/^/# /'
 	echo "# --- charon.log meanwhile"
@@ -275,7 +277,9 @@ logged() { grep -c -- "$1" "$dir/ikud.log"; }
 ip_frags() { ip netns exec "$GW" nft list table inet pki | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) } END { print n + 0 }'; }
 
 start_charon && SWANCTL_DIR=$SW swan --load-all --file "$SW/swanctl.conf" >"$dir/load.out" 2>&1
-log_test $? "charon loads the eNodeBs' certificates and connections"
+rc=$?
+log_test $rc "charon loads the eNodeBs' certificates and connections"
+[ $rc = 0 ] || grep -v "^plugin '" "$dir/load.out" | tail -n 20 | sed 's/^/# /'
 "$IKUD" -t -c "$dir/ikud.conf" >/dev/null
 log_test $? "ikud -t accepts auth cert"
 start_ikud || { dump_logs; log_test 1 "ikud starts"; test_exit; }
