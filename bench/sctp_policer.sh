@@ -34,6 +34,7 @@ source "$(dirname "$0")/../selftests/net/lib.sh"
 
 set -u
 BLAST=$SGW_TOP/build/progs/pkt_blast
+source "$SGW_TOP/bench/lib.sh"
 secs=${1:-2}
 rounds=${2:-7}
 size=200
@@ -130,7 +131,7 @@ nft_off() {
 
 declare -A res
 record() { res[$1]+="$2 "; }
-median() { tr ' ' '\n' <<<"${res[$1]}" | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+median() { median_of "${res[$1]}"; }
 
 run_config() { # NAME PROTO NSRC
 	record "$1" "$(blast "$2" "$size" "$secs" 0 "$3" | awk '{print $1}')"
@@ -203,15 +204,7 @@ done
 
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", (1 - a / b) * 100 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-# Median over the rounds of A/B measured in the same round (drift-proof).
-paired() {
-	awk -v a="${res[$1]}" -v b="${res[$2]}" 'BEGIN {
-		n = split(a, x, " "); split(b, y, " ")
-		for (i = 1; i <= n; i++) r[i] = x[i] / y[i]
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-			if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
-		printf "%.3f", r[int((n + 1) / 2)] }'
-}
+paired() { paired_ratio "${res[$1]}" "${res[$2]}"; }
 none=$(median none)
 none64=$(median none-64src)
 udpnone=$(median udp-none)

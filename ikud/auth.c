@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IKE_AUTH (RFC 7296 §1.2, §2.15), both roles: the pre-shared key of the
- * peer's identity (one rule for identities: ike_id_match()), our AUTH, the
+ * peer's identity (one rule for identities: ike_id_match()) or its
+ * certificate (certauth.c; the message waits, parked, while revocation
+ * data is fetched), our AUTH, the
  * first CHILD_SA, and INITIAL_CONTACT (§2.4: the peer lost its state; its
  * older SAs go, on every worker, once the new CHILD_SA is installed).
  */
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "base/sgw_byteorder.h"
+#include "ike/ike_cert.h"
 
 /* An IKE SA just authenticated: bookkeeping, then its DPD and rekey timers. */
 static void established(struct ike_sa *sa, const char *role)
@@ -110,15 +113,55 @@ fail:
 	return NULL;
 }
 
+/* The peer's pre-shared key AUTH: 0, or -1 with why. */
+static int psk_verify_peer(struct ike_sa *sa, const struct ike_msg *m, const char **why)
+{
+	const struct ike_conf_psk *psk;
+
+	if (m->auth.method != IKE_AUTH_SHARED_KEY_MIC) {
+		*why = "peer does not use a pre-shared key";
+		return -1;
+	}
+	psk = ike_conf_find_psk(sa->gw->c, &m->idi.id);
+	if (!psk) {
+		*why = "no key for this identity";
+		return -1;
+	}
+	if (!ike_auth_psk_verify(&sa->keys, true, psk->secret, psk->len,
+				 sa->init_req, sa->init_req_len, sa->nr, sa->nr_len,
+				 m->idi.body, m->idi.body_len, m->auth.data, m->auth.len)) {
+		*why = "AUTH payload does not match (wrong pre-shared key?)";
+		return -1;
+	}
+	return 0;
+}
+
+/* Our AUTH (the gateway's key or certificate) over our ID payload's body. */
+static int our_auth(struct ike_sa *sa, const struct ike_conf_psk *psk, const uint8_t *idbody,
+		    size_t idlen, uint8_t *method, uint8_t *auth, size_t cap, size_t *len)
+{
+	if (sa->gw->pki)
+		return certauth_sign(sa, idbody, idlen, method, auth, cap, len);
+	*method = IKE_AUTH_SHARED_KEY_MIC;
+	if (!psk)
+		return -1;
+	return ike_auth_psk(&sa->keys, sa->initiator, psk->secret, psk->len,
+			    sa->initiator ? sa->init_req : sa->init_resp,
+			    sa->initiator ? sa->init_req_len : sa->init_resp_len,
+			    sa->initiator ? sa->nr : sa->ni, sa->initiator ? sa->nr_len : sa->ni_len,
+			    idbody, idlen, auth, cap, len);
+}
+
 void auth_respond(struct ike_sa *sa, struct ike_msg *m)
 {
 	const struct gw_rt *gw = sa->gw;
-	const struct ike_conf_psk *psk;
 	struct child_sa *c;
 	struct ike_builder b;
-	uint8_t idbody[4 + IKE_ID_MAX_LEN], auth[IKE_PRF_MAX_LEN];
+	uint8_t idbody[4 + IKE_ID_MAX_LEN], auth[IKE_AUTH_SIG_MAX], method;
 	size_t idlen, auth_len;
 	uint16_t notify = 0;
+	const char *bad = NULL;
+	char why[256];
 
 	if (!m->idi.present || !m->auth.present) {
 		auth_fail(sa, IKE_N_INVALID_SYNTAX, FAIL_SYNTAX, "IDi or AUTH missing");
@@ -126,28 +169,24 @@ void auth_respond(struct ike_sa *sa, struct ike_msg *m)
 	}
 	sa->peer_id = m->idi.id;
 	sa->peer_id_set = true;
-	if (m->auth.method != IKE_AUTH_SHARED_KEY_MIC) {
-		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH,
-			  "peer does not use a pre-shared key");
-		return;
-	}
-	psk = ike_conf_find_psk(gw->c, &m->idi.id);
-	if (!psk) {
-		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH,
-			  "no key for this identity");
-		return;
-	}
-	if (!ike_auth_psk_verify(&sa->keys, true, psk->secret, psk->len,
-				 sa->init_req, sa->init_req_len, sa->nr, sa->nr_len,
-				 m->idi.body, m->idi.body_len, m->auth.data, m->auth.len)) {
-		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH,
-			  "AUTH payload does not match (wrong pre-shared key?)");
+	if (gw->pki) {
+		switch (certauth_verify_peer(sa, m, &m->idi, why, sizeof(why))) {
+		case CERTAUTH_PENDING:
+			auth_park(sa, m);
+			return;
+		case CERTAUTH_FAIL:
+			auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH, why);
+			return;
+		case CERTAUTH_OK:
+			break;
+		}
+	} else if (psk_verify_peer(sa, m, &bad)) {
+		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH, bad);
 		return;
 	}
 	idlen = ike_id_body(&gw->local_id, idbody, sizeof(idbody));
-	if (!idlen || ike_auth_psk(&sa->keys, false, psk->secret, psk->len,
-				   sa->init_resp, sa->init_resp_len, sa->ni, sa->ni_len,
-				   idbody, idlen, auth, sizeof(auth), &auth_len)) {
+	if (!idlen || our_auth(sa, gw->pki ? NULL : ike_conf_find_psk(gw->c, &m->idi.id),
+			       idbody, idlen, &method, auth, sizeof(auth), &auth_len)) {
 		auth_fail(sa, IKE_N_AUTHENTICATION_FAILED, FAIL_AUTH, "cannot compute AUTH");
 		return;
 	}
@@ -163,7 +202,8 @@ void auth_respond(struct ike_sa *sa, struct ike_msg *m)
 
 	exchange_begin(sa, &b, IKE_AUTH, true, sa->recv_mid);
 	ike_build_id(&b, IKE_PL_IDR, &gw->local_id);
-	ike_build_auth(&b, IKE_AUTH_SHARED_KEY_MIC, auth, auth_len);
+	certauth_build_certs(sa, &b);
+	ike_build_auth(&b, method, auth, auth_len);
 	explicit_bzero(auth, sizeof(auth));
 	if (c) {
 		struct ike_proposal p;
@@ -229,20 +269,16 @@ static const struct ike_conf_psk *psk_for(const struct gw_rt *gw, const struct i
 int auth_start(struct ike_sa *sa)
 {
 	const struct gw_rt *gw = sa->gw;
-	const struct ike_conf_psk *psk = psk_for(gw, NULL);
 	struct ike_proposal props[IKE_MAX_PROPOSALS];
 	struct ike_ts tsi[IKUD_MAX_CHILD_TS], tsr[IKUD_MAX_CHILD_TS];
 	struct ike_builder b;
 	struct child_sa *c;
-	uint8_t idbody[4 + IKE_ID_MAX_LEN], auth[IKE_PRF_MAX_LEN];
+	uint8_t idbody[4 + IKE_ID_MAX_LEN], auth[IKE_AUTH_SIG_MAX], method;
 	size_t idlen, auth_len, n, ni, nr;
 
-	if (!psk)
-		return -1;
 	idlen = ike_id_body(&gw->local_id, idbody, sizeof(idbody));
-	if (!idlen || ike_auth_psk(&sa->keys, true, psk->secret, psk->len, sa->init_req,
-				   sa->init_req_len, sa->nr, sa->nr_len, idbody, idlen,
-				   auth, sizeof(auth), &auth_len))
+	if (!idlen || our_auth(sa, gw->pki ? NULL : psk_for(gw, NULL), idbody, idlen, &method,
+			       auth, sizeof(auth), &auth_len))
 		return -1;
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -260,7 +296,9 @@ int auth_start(struct ike_sa *sa)
 	nr = ike_ts_from_prefixes(gw->c->remote_ts, gw->c->n_remote_ts, tsr, IKUD_MAX_CHILD_TS);
 	exchange_begin(sa, &b, IKE_AUTH, false, sa->send_mid);
 	ike_build_id(&b, IKE_PL_IDI, &gw->local_id);
-	ike_build_auth(&b, IKE_AUTH_SHARED_KEY_MIC, auth, auth_len);
+	certauth_build_certs(sa, &b);
+	certauth_build_certreq(gw, &b);
+	ike_build_auth(&b, method, auth, auth_len);
 	explicit_bzero(auth, sizeof(auth));
 	ike_build_notify(&b, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
 	ike_build_sa(&b, props, n);
@@ -276,16 +314,49 @@ int auth_start(struct ike_sa *sa)
 	return 0;
 }
 
-void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
+/* The responder's identity and AUTH (psk or certificate). */
+static enum certauth_verdict responder_ok(struct ike_sa *sa, const struct ike_msg *m, char *why,
+					  size_t len)
 {
 	const struct gw_rt *gw = sa->gw;
 	const struct ike_conf_psk *psk;
+
+	snprintf(why, len, "responder's AUTH does not verify");
+	if (!ike_id_match(&gw->c->initiate_remote_id, &m->idr.id)) {
+		snprintf(why, len, "responder's identity is not remote-id");
+		return CERTAUTH_FAIL;
+	}
+	if (gw->pki)
+		return certauth_verify_peer(sa, m, &m->idr, why, len);
+	psk = psk_for(gw, &m->idr.id);
+	if (!psk || m->auth.method != IKE_AUTH_SHARED_KEY_MIC ||
+	    !ike_auth_psk_verify(&sa->keys, false, psk->secret, psk->len, sa->init_resp,
+				 sa->init_resp_len, sa->ni, sa->ni_len, m->idr.body,
+				 m->idr.body_len, m->auth.data, m->auth.len))
+		return CERTAUTH_FAIL;
+	return CERTAUTH_OK;
+}
+
+void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
+{
+	const struct gw_rt *gw = sa->gw;
 	const struct ike_notify *n;
 	struct child_sa *c = sa->req_new_child;
 	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	enum certauth_verdict v = CERTAUTH_FAIL;
 	uint16_t notify;
+	char why[256];
 	size_t np;
 
+	if (m->idr.present && m->auth.present) {
+		sa->peer_id = m->idr.id;
+		sa->peer_id_set = true;
+		v = responder_ok(sa, m, why, sizeof(why));
+		if (v == CERTAUTH_PENDING) {
+			auth_park(sa, m);	/* our request stays outstanding */
+			return;
+		}
+	}
 	sa->req_new_child = NULL;
 	exchange_done(sa);
 	if (!m->idr.present || !m->auth.present) {
@@ -299,19 +370,12 @@ void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
 			  n ? ike_notify_name(n->type) : "IDr or AUTH missing");
 		return;
 	}
-	sa->peer_id = m->idr.id;
-	sa->peer_id_set = true;
-	psk = psk_for(gw, &m->idr.id);
-	if (!ike_id_match(&gw->c->initiate_remote_id, &m->idr.id) ||
-	    !psk || m->auth.method != IKE_AUTH_SHARED_KEY_MIC ||
-	    !ike_auth_psk_verify(&sa->keys, false, psk->secret, psk->len, sa->init_resp,
-				 sa->init_resp_len, sa->ni, sa->ni_len, m->idr.body,
-				 m->idr.body_len, m->auth.data, m->auth.len)) {
+	if (v != CERTAUTH_OK) {
 		if (c) {
 			child_uninstall(c, true);
 			free(c);
 		}
-		sa_setup_failed(sa, FAIL_AUTH, "responder's AUTH does not verify");
+		sa_setup_failed(sa, FAIL_AUTH, why);
 		return;
 	}
 	established(sa, "initiator");
@@ -347,4 +411,52 @@ void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	child_established(sa, c, "installed", false);
+}
+
+/* --- waiting for revocation data -------------------------------------------------- */
+
+void auth_park(struct ike_sa *sa, const struct ike_msg *m)
+{
+	struct shard *s = sa->shard;
+	uint8_t *copy = malloc(s->plain_len ? s->plain_len : 1);
+
+	if (!copy) {
+		sa_setup_failed(sa, FAIL_AUTH, "out of memory");
+		return;
+	}
+	memcpy(copy, s->plain, s->plain_len);
+	free(sa->parked_plain);
+	sa->parked_plain = copy;
+	sa->parked_len = (uint32_t)s->plain_len;
+	sa->parked_hdr = m->hdr;
+	sa->parked_first = m->sk.first_inner;
+	sa->parked = true;
+	log_sa(sa, LOG_INFO, "IKE_AUTH waits for revocation data");
+}
+
+void auth_resume(struct ike_sa *sa)
+{
+	struct shard *s = sa->shard;
+	struct ike_msg *m = &s->msg;
+	struct ike_parse_err err;
+
+	if (!sa->parked)
+		return;
+	sa->parked = false;
+	memcpy(s->plain, sa->parked_plain, sa->parked_len);
+	s->plain_len = sa->parked_len;
+	free(sa->parked_plain);
+	sa->parked_plain = NULL;
+	memset(m, 0, sizeof(*m));
+	m->hdr = sa->parked_hdr;
+	m->sk.present = true;
+	m->sk.first_inner = sa->parked_first;
+	if (ike_msg_parse_inner(m, s->plain, s->plain_len, &err)) {
+		sa_setup_failed(sa, FAIL_SYNTAX, "parked IKE_AUTH does not parse");
+		return;
+	}
+	if (m->hdr.flags & IKE_FLAG_R)
+		auth_on_response(sa, m);
+	else
+		auth_respond(sa, m);
 }

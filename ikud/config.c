@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ike/ike_cert.h"
+
 static int gw_prepare(const struct ike_conf_gateway *c, struct gw_rt *rt,
 		      const char *path, char *err, size_t errlen)
 {
@@ -42,7 +44,15 @@ static int gw_prepare(const struct ike_conf_gateway *c, struct gw_rt *rt,
 					 rt->ike[i].t[j].type, rt->ike[i].t[j].id);
 				return -1;
 			}
-	if (ike_id_pattern_is_any(&c->local_id)) {
+	if (c->auth == IKE_CONF_AUTH_CERT && pki_gw_load(c, path, &rt->pki, err, errlen))
+		return -1;
+	if (rt->pki && ike_id_pattern_is_any(&c->local_id)) {
+		if (ike_cert_subject_id(rt->pki->cert, &rt->local_id)) {
+			snprintf(err, errlen, "%s:%d: gateway %s: the certificate's subject is too "
+				 "long for an identity: set local-id", path, c->cert.line, c->name);
+			return -1;
+		}
+	} else if (ike_id_pattern_is_any(&c->local_id)) {
 		rt->local_id.type = c->local.family == AF_INET ? IKE_ID_IPV4_ADDR : IKE_ID_IPV6_ADDR;
 		rt->local_id.len = (uint16_t)sgw_addr_len(c->local.family);
 		memcpy(rt->local_id.data, c->local.addr, rt->local_id.len);
@@ -83,8 +93,12 @@ int config_load(const char *path, struct ikud_conf **out, char *err, size_t errl
 
 void config_free(struct ikud_conf *conf)
 {
+	size_t i;
+
 	if (!conf)
 		return;
+	for (i = 0; conf->gws && i < conf->c.n_gateways; i++)
+		pki_gw_free(conf->gws[i].pki);
 	ike_conf_free(&conf->c);
 	free(conf->gws);
 	free(conf);

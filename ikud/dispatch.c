@@ -89,17 +89,40 @@ static void on_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 }
 
-/* Check and decrypt the SK payload into the worker's plain buffer. */
+/* Check and decrypt the SK payload into the worker's plain buffer (an SKF
+ * only if fragmentation was negotiated). */
 static int unprotect(struct ike_sa *sa, struct ike_msg *m, size_t *plain_len)
 {
 	struct shard *s = sa->shard;
 
-	if (ike_sk_unprotect(&sa->keys, !sa->initiator, m, s->plain, sizeof(s->plain),
+	if ((m->sk.frag && !sa->frag_ok) ||
+	    ike_sk_unprotect(&sa->keys, !sa->initiator, m, s->plain, sizeof(s->plain),
 			     plain_len)) {
 		s->st.rx_invalid++;
 		return -1;
 	}
+	s->plain_len = *plain_len;
 	return 0;
+}
+
+/* A fragment joins its message: 1 when the message is whole (in the plain
+ * buffer, m->sk.first_inner set), 0 while fragments are missing. */
+static int reassemble(struct ike_sa *sa, struct ike_msg *m, size_t *plain_len)
+{
+	uint8_t first;
+	int r;
+
+	if (!m->sk.frag)
+		return 1;
+	r = frag_receive(sa, m, sa->shard->plain, *plain_len, &first);
+	if (r <= 0) {
+		if (r < 0)
+			sa->shard->st.rx_invalid++;
+		return 0;
+	}
+	m->sk.first_inner = first;
+	*plain_len = sa->shard->plain_len;
+	return 1;
 }
 
 static void receive_protected(struct ike_sa *sa, struct gw_socks *gs, bool natt,
@@ -133,9 +156,12 @@ static void receive_protected(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 		if (unprotect(sa, m, &plain_len))
 			return;
 		if (retransmit) {
+			/* a fragmented request: answered once, on its first fragment */
+			if (m->sk.frag && m->sk.frag_num != 1)
+				return;
 			s->st.cached_replies++;
 			natd_follow_peer(sa, gs, natt, peer);
-			sock_send(sa, sa->resp_cache, sa->resp_cache_len);
+			frag_send(sa, &sa->resp_cache);
 			return;
 		}
 	} else {
@@ -145,6 +171,11 @@ static void receive_protected(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 		}
 		if (unprotect(sa, m, &plain_len))
 			return;
+	}
+	if (sa->parked || !reassemble(sa, m, &plain_len)) {
+		if (sa->parked)
+			s->st.rx_dropped++;	/* its IKE_AUTH waits for revocation data */
+		return;
 	}
 	if (ike_msg_parse_inner(m, s->plain, plain_len, &err)) {
 		s->st.rx_invalid++;

@@ -32,51 +32,38 @@ void exchange_begin(struct ike_sa *sa, struct ike_builder *b, uint8_t exchange,
 	ike_build_sk_begin(b, ike_sk_iv_len(&sa->keys));
 }
 
-static int protect(struct ike_sa *sa, struct ike_builder *b, size_t *len)
+/* The message in b protected, whole or in fragments (frag.c), into *m
+ * to be kept for retransmissions. */
+static int protect(struct ike_sa *sa, struct ike_builder *b, struct sent_msg *m)
 {
-	if (b->err || ike_sk_protect(&sa->keys, sa->initiator, b, len)) {
+	if (b->err || frag_protect(sa, b, m)) {
 		log_sa(sa, LOG_ERR, "cannot build message");
 		return -1;
 	}
 	return 0;
 }
 
-static int keep_copy(uint8_t **dst, uint16_t *dst_len, const uint8_t *src, size_t len)
-{
-	uint8_t *p = realloc(*dst, len);
-
-	if (!p)
-		return -1;
-	memcpy(p, src, len);
-	*dst = p;
-	*dst_len = (uint16_t)len;
-	return 0;
-}
-
 int exchange_send_response(struct ike_sa *sa, struct ike_builder *b)
 {
-	size_t len;
-	uint32_t mid;
+	uint32_t mid = sgw_get_be32(b->buf + 20);
+	struct sent_msg m;
 
-	if (protect(sa, b, &len))
+	if (protect(sa, b, &m))
 		return -1;
-	mid = sgw_get_be32(sa->shard->tx + 20);
-	if (keep_copy(&sa->resp_cache, &sa->resp_cache_len, sa->shard->tx, len) == 0) {
-		sa->resp_cache_valid = true;
-		sa->resp_cache_mid = mid;
-	} else {
-		sa->resp_cache_valid = false;
-	}
+	free(sa->resp_cache.buf);
+	sa->resp_cache = m;
+	sa->resp_cache_valid = true;
+	sa->resp_cache_mid = mid;
 	sa->recv_mid = mid + 1;
-	return sock_send(sa, sa->shard->tx, len);
+	return frag_send(sa, &sa->resp_cache);
 }
 
-int exchange_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
-			enum req_kind kind, uint32_t mid, uint32_t interval_ms,
-			uint8_t tries)
+/* Our request (m's bytes now the SA's): sent, retransmitted until answered. */
+static int track_request(struct ike_sa *sa, const struct sent_msg *m, enum req_kind kind,
+			 uint32_t mid, uint32_t interval_ms, uint8_t tries)
 {
-	if (keep_copy(&sa->req_buf, &sa->req_len, buf, len))
-		return -1;
+	free(sa->req_msg.buf);
+	sa->req_msg = *m;
 	sa->req = kind;
 	sa->req_mid = mid;
 	sa->req_tries = 1;
@@ -84,18 +71,29 @@ int exchange_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
 	sa->req_interval_ms = interval_ms;
 	sa->t_retrans.fn = retrans_timer;
 	sgw_timer_set(&sa->shard->timers, &sa->t_retrans, sgw_now_ms() + interval_ms);
-	return sock_send(sa, sa->req_buf, sa->req_len);
+	return frag_send(sa, &sa->req_msg);
+}
+
+int exchange_send_raw_request(struct ike_sa *sa, const uint8_t *buf, size_t len,
+			enum req_kind kind, uint32_t mid, uint32_t interval_ms,
+			uint8_t tries)
+{
+	struct sent_msg m = { .buf = malloc(len), .len = (uint32_t)len };
+
+	if (!m.buf)
+		return -1;
+	memcpy(m.buf, buf, len);
+	return track_request(sa, &m, kind, mid, interval_ms, tries);
 }
 
 int exchange_send_request(struct ike_sa *sa, struct ike_builder *b, enum req_kind kind,
 		    uint32_t interval_ms, uint8_t tries)
 {
-	size_t len;
+	struct sent_msg m;
 
-	if (protect(sa, b, &len))
+	if (protect(sa, b, &m))
 		return -1;
-	return exchange_send_raw_request(sa, sa->shard->tx, len, kind, sa->send_mid++,
-				   interval_ms, tries);
+	return track_request(sa, &m, kind, sa->send_mid++, interval_ms, tries);
 }
 
 /* Our request was answered (or abandoned): the exchange slot is free. */
@@ -137,7 +135,7 @@ static void retrans_timer(struct sgw_timer *t, void *arg)
 	if (sa->req == REQ_DPD)
 		s->st.dpd_probes++;
 	sgw_timer_set(&s->timers, &sa->t_retrans, sgw_now_ms() + sa->req_interval_ms);
-	sock_send(sa, sa->req_buf, sa->req_len);
+	frag_send(sa, &sa->req_msg);
 }
 
 void exchange_reply_init_notify(struct shard *s, int fd, bool natt,

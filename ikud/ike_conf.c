@@ -620,6 +620,49 @@ static int parse_dscp(const char *s)
 	return *end || v > 63 ? -1 : (int)v;
 }
 
+/* An absolute path of a file or directory (checked when it is loaded). */
+static int set_path(struct parser *ps, const struct stmt *st, const char *v,
+		    struct ike_conf_path *p)
+{
+	if (v[0] != '/' || strlen(v) >= sizeof(p->path))
+		return perr(ps, st->line, "'%s' is not an absolute path (< %zu bytes)", v,
+			    sizeof(p->path));
+	strcpy(p->path, v);
+	p->line = st->line;
+	return 0;
+}
+
+/* ca FILE|DIR [for id PATTERN]; as psk's "for id" */
+static int gw_ca(struct parser *ps, const struct stmt *st, struct ike_conf_gateway *gw)
+{
+	struct ike_conf_ca ca, *na;
+
+	memset(&ca, 0, sizeof(ca));
+	if ((st->n != 2 && !(st->n == 5 && !strcmp(st->w[2], "for") && !strcmp(st->w[3], "id"))) ||
+	    st->block)
+		return perr(ps, st->line, "usage: ca FILE|DIR [for id IDENTITY];");
+	if (set_path(ps, st, st->w[1], &ca.file))
+		return -1;
+	if (st->n == 5 && ike_id_pattern_parse(st->w[4], &ca.id, NULL, 0))
+		return perr(ps, st->line, "'%s' is not an identity", st->w[4]);
+	na = grow(gw->cas, gw->n_cas, sizeof(*na));
+	if (!na)
+		return perr(ps, st->line, "out of memory");
+	gw->cas = na;
+	gw->cas[gw->n_cas++] = ca;
+	return 0;
+}
+
+/* fragmentation yes|no [size N]; */
+static int gw_fragmentation(struct parser *ps, const struct stmt *st, struct ike_conf_gateway *gw)
+{
+	if ((st->n != 2 && !(st->n == 4 && !strcmp(st->w[2], "size"))) || st->block)
+		return perr(ps, st->line, "usage: fragmentation yes|no [size BYTES];");
+	if (parse_bool(ps, st->line, st->w[1], &gw->fragmentation))
+		return -1;
+	return st->n == 4 ? parse_u32(ps, st->line, st->w[3], 576, 65535, &gw->fragment_size) : 0;
+}
+
 static int gw_stmt(struct parser *ps, const struct stmt *st,
 		   struct ike_conf_gateway *gw)
 {
@@ -681,10 +724,56 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 	if (!strcmp(k, "auth")) {
 		if (want_args(ps, st, 1, 1))
 			return -1;
-		if (strcmp(st->w[1], "psk"))
-			return perr(ps, st->line, "auth method '%s' not supported (psk)", st->w[1]);
+		if (!strcmp(st->w[1], "psk"))
+			gw->auth = IKE_CONF_AUTH_PSK;
+		else if (!strcmp(st->w[1], "cert"))
+			gw->auth = IKE_CONF_AUTH_CERT;
+		else
+			return perr(ps, st->line, "usage: auth psk|cert;");
+		gw->auth_line = st->line;
 		return 0;
 	}
+	if (!strcmp(k, "cert") || !strcmp(k, "key")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		return set_path(ps, st, st->w[1], k[0] == 'c' ? &gw->cert : &gw->key);
+	}
+	if (!strcmp(k, "ca"))
+		return gw_ca(ps, st, gw);
+	if (!strcmp(k, "crl")) {
+		struct ike_conf_path *na;
+
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		na = grow(gw->crls, gw->n_crls, sizeof(*na));
+		if (!na)
+			return perr(ps, st->line, "out of memory");
+		gw->crls = na;
+		return set_path(ps, st, st->w[1], &gw->crls[gw->n_crls++]);
+	}
+	if (!strcmp(k, "revocation")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (!strcmp(st->w[1], "require"))
+			gw->revocation = IKE_CONF_REV_REQUIRE;
+		else if (!strcmp(st->w[1], "if-available"))
+			gw->revocation = IKE_CONF_REV_IF_AVAILABLE;
+		else if (!strcmp(st->w[1], "none"))
+			gw->revocation = IKE_CONF_REV_NONE;
+		else
+			return perr(ps, st->line, "usage: revocation require|if-available|none;");
+		return 0;
+	}
+	if (!strcmp(k, "ocsp")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (strncmp(st->w[1], "http://", 7) || strlen(st->w[1]) >= sizeof(gw->ocsp))
+			return perr(ps, st->line, "ocsp: '%s' is not an http:// URL", st->w[1]);
+		strcpy(gw->ocsp, st->w[1]);
+		return 0;
+	}
+	if (!strcmp(k, "fragmentation"))
+		return gw_fragmentation(ps, st, gw);
 	if (!strcmp(k, "psk"))
 		return gw_psk(ps, st, gw);
 	if (!strcmp(k, "peer"))
@@ -795,6 +884,8 @@ static void gw_defaults(struct ike_conf_gateway *gw)
 	gw->max_claim[1] = 128;
 	gw->peer_tunnels_max = 8;
 	gw->peer_prefixes_max = 32;
+	gw->fragmentation = true;
+	gw->fragment_size = 1280;	/* the IPv6 minimum MTU, for either family */
 }
 
 static bool prefix_inside(const struct sgw_prefix *p, const struct sgw_prefix *set, size_t n)
@@ -805,6 +896,25 @@ static bool prefix_inside(const struct sgw_prefix *p, const struct sgw_prefix *s
 	return false;
 }
 
+static int auth_validate(struct parser *ps, const struct ike_conf_gateway *gw)
+{
+	if (gw->auth == IKE_CONF_AUTH_PSK) {
+		if (!gw->n_psks)
+			return perr(ps, gw->line, "gateway %s: no 'psk' for authentication", gw->name);
+		if (gw->cert.line || gw->key.line || gw->n_cas)
+			return perr(ps, gw->cert.line ? gw->cert.line : gw->key.line ? gw->key.line :
+				    gw->cas[0].file.line,
+				    "gateway %s: cert, key and ca need 'auth cert;'", gw->name);
+		return 0;
+	}
+	if (gw->n_psks)
+		return perr(ps, gw->auth_line, "gateway %s: 'auth cert;' with a 'psk'", gw->name);
+	if (!gw->cert.line || !gw->key.line || !gw->n_cas)
+		return perr(ps, gw->auth_line, "gateway %s: 'auth cert;' needs 'cert FILE;', "
+			    "'key FILE;' and at least one 'ca FILE|DIR;'", gw->name);
+	return 0;
+}
+
 static int gw_validate(struct parser *ps, struct ike_conf *conf,
 		       struct ike_conf_gateway *gw)
 {
@@ -813,8 +923,8 @@ static int gw_validate(struct parser *ps, struct ike_conf *conf,
 
 	if (!gw->local.family)
 		return perr(ps, gw->line, "gateway %s: 'local ADDRESS;' missing", gw->name);
-	if (!gw->n_psks)
-		return perr(ps, gw->line, "gateway %s: no 'psk' for authentication", gw->name);
+	if (auth_validate(ps, gw))
+		return -1;
 	if (check_proposals(ps, gw->ike_proposals_line ? gw->ike_proposals_line : gw->line,
 			    gw->ike_proposals, &legacy_ike) ||
 	    check_proposals(ps, gw->esp_proposals_line ? gw->esp_proposals_line : gw->line,
@@ -1132,6 +1242,8 @@ void ike_conf_free(struct ike_conf *conf)
 		free(gw->remote_ts);
 		free(gw->local_ts);
 		free(gw->initiate);
+		free(gw->cas);
+		free(gw->crls);
 	}
 	free(conf->gateways);
 	memset(conf, 0, sizeof(*conf));

@@ -22,6 +22,32 @@
 #define IKE_CONF_PROPOSAL_MAX	512
 #define IKE_CONF_PEER_HISTORY_DEFAULT 10000
 #define IKE_CONF_PEER_HISTORY_MAX 1000000
+#define IKE_CONF_PATH_MAX	256
+
+enum ike_conf_auth {
+	IKE_CONF_AUTH_PSK,		/* pre-shared keys (psk) */
+	IKE_CONF_AUTH_CERT,		/* certificates (cert, key, ca) */
+};
+
+/* What a certificate's revocation status must be (revocation ...). */
+enum ike_conf_revocation {
+	IKE_CONF_REV_IF_AVAILABLE,	/* refuse what is known revoked */
+	IKE_CONF_REV_REQUIRE,		/* accept only what is known good */
+	IKE_CONF_REV_NONE,		/* do not check */
+};
+
+/* A file or directory of the configuration, with its line. */
+struct ike_conf_path {
+	char path[IKE_CONF_PATH_MAX];
+	int line;
+};
+
+/* A trust anchor (file or directory of CA certificates) and the identities
+ * its certificates may prove (any: every identity). */
+struct ike_conf_ca {
+	struct ike_conf_path file;
+	struct ike_id_pattern id;
+};
 
 struct ike_conf_psk {
 	struct ike_id_pattern id;	/* whose key it is (any: everyone else) */
@@ -49,7 +75,20 @@ struct ike_conf_gateway {
 	char esp_proposals[IKE_CONF_PROPOSAL_MAX];
 	int ike_proposals_line, esp_proposals_line;	/* 0: the defaults */
 	bool legacy_groups;		/* allow MODP-1024 (group 2) */
-	struct ike_id_pattern local_id;	/* any: the local address */
+	struct ike_id_pattern local_id;	/* any: the local address (auth cert: the
+					 * certificate's subject) */
+	enum ike_conf_auth auth;
+	int auth_line;
+	struct ike_conf_path cert;	/* our certificate (and its chain), PEM */
+	struct ike_conf_path key;	/* its private key, PEM, mode 0600 or stricter */
+	struct ike_conf_ca *cas;	/* trust anchors */
+	size_t n_cas;
+	struct ike_conf_path *crls;	/* CRL files or directories */
+	size_t n_crls;
+	enum ike_conf_revocation revocation;
+	char ocsp[IKE_CONF_PATH_MAX];	/* OCSP responder URL; empty: the certificate's */
+	bool fragmentation;		/* RFC 7383 */
+	uint32_t fragment_size;		/* largest IP datagram of a fragment */
 	struct ike_conf_psk *psks;
 	size_t n_psks, psks_cap;
 	struct sgw_prefix *remote_ts;	/* what peers may claim */

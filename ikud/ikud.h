@@ -14,10 +14,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include <openssl/x509.h>
+
 #include "base/sgw_htab.h"
 #include "base/sgw_idalloc.h"
 #include "base/sgw_timer.h"
 #include "ike/ike_crypto.h"
+#include "ike/ike_frag.h"
 #include "ike/ike_msg.h"
 #include "ike/ike_proposal.h"
 #include "netlink/xfrm_client.h"
@@ -36,6 +39,25 @@
 
 /* --- configuration at run time ------------------------------------------- */
 
+/* A trust anchor and the identities it may vouch for (`ca ... for id`). */
+struct pki_anchor {
+	X509 *cert;
+	const struct ike_id_pattern *id;
+};
+
+/* A gateway's credentials with `auth cert` (pki.c), read-only once loaded. */
+struct pki_gw {
+	X509 *cert;			/* ours */
+	STACK_OF(X509) *chain;		/* intermediates we send after it */
+	EVP_PKEY *key;
+	X509_STORE *store;		/* every anchor of the gateway */
+	struct pki_anchor *anchors;
+	size_t n_anchors;
+	STACK_OF(X509_CRL) *crls;	/* from `crl` files */
+	uint8_t *certreq;		/* the anchors' key ids, for CERTREQ */
+	size_t certreq_len;
+};
+
 /* A gateway with what the daemon derives from its configuration once. */
 struct gw_rt {
 	const struct ike_conf_gateway *c;
@@ -49,6 +71,7 @@ struct gw_rt {
 	 * routes and the interface they go through */
 	uint32_t rri_table;
 	int rri_oif;
+	struct pki_gw *pki;		/* auth cert; NULL with psk */
 };
 
 struct ikud_conf {
@@ -136,6 +159,14 @@ enum req_kind {
 	REQ_REKEY_IKE,
 };
 
+/* A protected message as we sent it, kept for retransmissions: one
+ * message, or its fragments packed as 2-byte length | message ... (frag.c). */
+struct sent_msg {
+	uint8_t *buf;
+	uint32_t len;
+	bool packed;
+};
+
 struct ike_sa {
 	struct sgw_hnode by_spi;	/* our SPI */
 	struct sgw_hnode by_init;	/* responder half-open: h(SPIi, peer) */
@@ -174,14 +205,12 @@ struct ike_sa {
 	/* message IDs (§2.3, window 1) */
 	uint32_t recv_mid;		/* next request we expect */
 	uint32_t send_mid;		/* next request we send */
-	uint8_t *resp_cache;		/* our last response (for retransmits) */
-	uint16_t resp_cache_len;
+	struct sent_msg resp_cache;	/* our last response (for retransmits) */
 	uint32_t resp_cache_mid;
 	bool resp_cache_valid;
 
 	enum req_kind req;
-	uint8_t *req_buf;		/* our outstanding request */
-	uint16_t req_len;
+	struct sent_msg req_msg;	/* our outstanding request */
 	uint32_t req_mid;
 	uint8_t req_tries;
 	uint8_t req_max_tries;
@@ -213,6 +242,20 @@ struct ike_sa {
 	uint8_t dpd_misses;
 	struct ike_sa *rekeyed_to;	/* SA_REKEYED: the successor */
 	struct peer_entry *peer_entry;	/* established: its peer's entry (peers.c) */
+
+	/* certificates (certauth.c) and fragmentation (frag.c) */
+	unsigned int peer_sig_hashes;	/* IKE_HASH_BIT()s of its SIGNATURE_HASH_ALGORITHMS */
+	bool frag_ok;			/* both sides announced RFC 7383 */
+	X509 *peer_cert;		/* established: the peer's certificate ... */
+	STACK_OF(X509) *peer_chain;	/* ... and its verified chain, for rechecks */
+	struct ike_frag_rx *frag_rx;	/* a message of the peer being reassembled */
+	/* IKE_AUTH waiting for revocation data (revocation.c fetches it):
+	 * the message's header and decrypted payloads, parsed again then */
+	bool parked;
+	struct ike_hdr parked_hdr;
+	uint8_t parked_first;
+	uint8_t *parked_plain;
+	uint32_t parked_len;
 };
 
 /* --- shards ----------------------------------------------------------------- */
@@ -235,6 +278,8 @@ enum inbox_kind {
 	INBOX_PURGE_ID,		/* INITIAL_CONTACT: drop this identity's SAs */
 	INBOX_RELOAD,		/* new configuration */
 	INBOX_STOP,		/* shut down */
+	INBOX_REVOCATION,	/* revocation data an IKE_AUTH waits for arrived */
+	INBOX_RECHECK,		/* new revocation data: check the tunnels' certificates */
 };
 
 struct inbox_msg {
@@ -252,6 +297,8 @@ struct inbox_msg {
 	uint64_t keep_uid;
 	/* RELOAD */
 	struct ikud_conf *conf;
+	/* REVOCATION: our SPI of the waiting SA */
+	uint64_t spi;
 	size_t len;
 	uint8_t data[];		/* PACKET */
 };
@@ -284,6 +331,7 @@ struct shard {
 
 	uint8_t rx[IKUD_RX_MAX + 4];
 	uint8_t plain[IKUD_RX_MAX];
+	size_t plain_len;		/* of the message being handled */
 	uint8_t tx[IKUD_RX_MAX];
 	struct ike_msg msg;
 };
@@ -326,13 +374,14 @@ struct daemon {
  * The parts of ikud, each file's functions named after it. Lower parts
  * never call higher ones (selftests/host/ikud_layers.sh checks it):
  *
- *   log, addr, ike_conf, config, narrow   no dependencies inside ikud
+ *   log, addr, ike_conf, pki, config, narrow   no dependencies inside ikud
  *   halfopen, policy, rri, peers          half-open slots, kernel policies, routes,
  *                                         peers up and down (metrics)
  *   child                                 CHILD_SAs and their kernel state
  *   sa                                    IKE SAs, tables, teardown
- *   sock, inbox, exchange                 message I/O of an SA
- *   natd, cookie, dpd, delete             small exchanges and checks
+ *   sock, inbox, frag, exchange           message I/O of an SA
+ *   revocation                            CRL and OCSP fetching and caching (a thread)
+ *   natd, cookie, dpd, delete, certauth   small exchanges and checks
  *   rekey, auth, sa_init                  the exchanges that make SAs
  *   trap                                  configured peers: at once or on traffic
  *   dispatch                              a datagram to its exchange
@@ -355,6 +404,16 @@ socklen_t addr_len(const struct sockaddr_storage *ss);
 bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 const char *addr_format_ip(const struct sockaddr_storage *ss, char *buf, size_t len);
 const char *addr_format(const struct sockaddr_storage *ss, char *buf, size_t len);
+
+/* pki.c: a gateway's certificate, key, anchors, CRL files */
+int pki_gw_load(const struct ike_conf_gateway *c, const char *path, struct pki_gw **out,
+		char *err, size_t errlen);
+void pki_gw_free(struct pki_gw *p);
+/* The peer's certificate: key and key usage, identity in it, a path to an
+ * anchor that may vouch for the identity. 0 with *chain (leaf first), or
+ * -1 with why. */
+int pki_verify_peer(const struct pki_gw *p, X509 *leaf, STACK_OF(X509) *untrusted,
+		    const struct ike_id *id, STACK_OF(X509) **chain, char *why, size_t len);
 
 /* config.c: the run-time view of ikud.conf; -1 with "file:line: message" */
 int config_load(const char *path, struct ikud_conf **out, char *err, size_t errlen);
@@ -500,6 +559,23 @@ void inbox_post(struct shard *s, struct inbox_msg *m);
 struct inbox_msg *inbox_take(struct shard *s);
 void inbox_free_all(struct shard *s);
 
+/* frag.c: IKE fragmentation (RFC 7383) */
+#define FRAG_MAX_FRAGMENTS	32	/* of one message of the peer */
+#define FRAG_MAX_BYTES		65535	/* reassembled message of the peer */
+/* Send m (a message, or its fragments) to the peer. */
+int frag_send(struct ike_sa *sa, const struct sent_msg *m);
+/* Protect the message in b for the peer into *out (its buf malloc'd):
+ * split into SKF messages, packed, when it is larger than the gateway's
+ * fragment size and both sides support fragments; else whole. */
+int frag_protect(struct ike_sa *sa, struct ike_builder *b, struct sent_msg *out);
+/* A fragment (m: an SKF message, its ICV checked, decrypted to plain):
+ * 1 when the message is whole (its payloads in the shard's plain buffer,
+ * s->plain_len, *first the first payload type), 0 while fragments are
+ * missing, -1 when it breaks a limit or contradicts earlier fragments
+ * (the reassembly is dropped). */
+int frag_receive(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *plain,
+		 size_t plain_len, uint8_t *first);
+
 /* exchange.c */
 /* Start building a message of this SA (header filled). */
 void exchange_begin(struct ike_sa *sa, struct ike_builder *b, uint8_t exchange,
@@ -565,10 +641,57 @@ void rekey_retry(struct ike_sa *sa, uint32_t ms);
 void rekey_kick(struct ike_sa *sa);
 void rekey_on_expire(struct shard *s, const struct xfrm_event *e);
 
+/* revocation.c: CRLs (files, distribution points over HTTP) and OCSP
+ * (RFC 6960), fetched by one thread for every gateway and cached */
+enum rev_status {
+	REV_GOOD,		/* a current CRL or OCSP answer says not revoked */
+	REV_REVOKED,
+	REV_UNKNOWN,		/* nothing known, and nothing (more) to fetch */
+	REV_PENDING,		/* being fetched: the SA is told (INBOX_REVOCATION) */
+};
+const char *rev_status_name(enum rev_status st);
+/* What is known of leaf (chain: its verified chain, leaf first). Never
+ * blocks: missing data is fetched by the revocation thread; with sa, that
+ * SA is told when it arrives (REV_PENDING). why: for the log. */
+enum rev_status revocation_check(const struct gw_rt *gw, X509 *leaf, STACK_OF(X509) *chain,
+				 struct ike_sa *sa, char *why, size_t len);
+int revocation_start(struct daemon *d);
+void revocation_stop(void);
+/* Reload: the tunnels' certificates are checked again (INBOX_RECHECK). */
+void revocation_recheck_all(struct daemon *d);
+
+/* certauth.c: certificates in IKE_AUTH, both roles */
+enum certauth_verdict {
+	CERTAUTH_OK,
+	CERTAUTH_FAIL,		/* why says what */
+	CERTAUTH_PENDING,	/* revocation data is being fetched: park the message */
+};
+/* SIGNATURE_HASH_ALGORITHMS (and a CERTREQ) of IKE_SA_INIT (auth cert). */
+void certauth_build_init(const struct gw_rt *gw, struct ike_builder *b, bool certreq);
+void certauth_build_certreq(const struct gw_rt *gw, struct ike_builder *b);
+void certauth_on_init(struct ike_sa *sa, const struct ike_msg *m);
+/* Our signature AUTH (idbody: our ID payload's body) and CERT payloads. */
+int certauth_sign(struct ike_sa *sa, const uint8_t *idbody, size_t idlen, uint8_t *method,
+		  uint8_t *sig, size_t cap, size_t *len);
+void certauth_build_certs(const struct ike_sa *sa, struct ike_builder *b);
+/* The peer's certificate, identity, AUTH and revocation status. */
+enum certauth_verdict certauth_verify_peer(struct ike_sa *sa, const struct ike_msg *m,
+					   const struct ike_id_payload *id, char *why,
+					   size_t len);
+/* An established SA's certificate under gw (reload, new revocation data):
+ * true while it may stay. */
+bool certauth_still_valid(struct ike_sa *sa, const struct gw_rt *gw, char *why, size_t len);
+/* New revocation data: is the established SA's certificate revoked now? */
+bool certauth_revoked(struct ike_sa *sa, char *why, size_t len);
+
 /* auth.c */
 void auth_respond(struct ike_sa *sa, struct ike_msg *m);
 int auth_start(struct ike_sa *sa);
 void auth_on_response(struct ike_sa *sa, struct ike_msg *m);
+/* Park the IKE_AUTH message being handled until revocation data arrives. */
+void auth_park(struct ike_sa *sa, const struct ike_msg *m);
+/* Revocation data arrived: handle the parked IKE_AUTH message again. */
+void auth_resume(struct ike_sa *sa);
 
 /* sa_init.c */
 void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,

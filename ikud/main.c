@@ -133,6 +133,7 @@ static int reload(struct daemon *d)
 	peers_configure(&conf->c);	/* after the shards dropped what went */
 	config_free(old);
 	log_notice("configuration reloaded: %zu gateways", conf->c.n_gateways);
+	revocation_recheck_all(d);	/* new CRL files: revoked peers go */
 	return 0;
 }
 
@@ -245,6 +246,10 @@ int main(int argc, char **argv)
 			log_err("cannot open the IKE sockets; stopping");
 			return 1;
 		}
+	if (revocation_start(&d)) {
+		log_err("cannot start the revocation thread");
+		return 1;
+	}
 	trap_start_peers(d.shards[0]);
 	for (i = 0; i < d.n_shards; i++)
 		if (shard_start(d.shards[i])) {
@@ -303,6 +308,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < d.n_shards; i++)
 		shard_join_free(d.shards[i]);
+	revocation_stop();
 	flush_previous();
 	rri_stop();
 	peers_clear();

@@ -290,8 +290,14 @@ void sa_destroy(struct ike_sa *sa, const char *why)
 	}
 	sa_free_init_material(sa);
 	ike_dh_free(sa->req_dh);
-	free(sa->resp_cache);
-	free(sa->req_buf);
+	free(sa->resp_cache.buf);
+	free(sa->req_msg.buf);
+	free(sa->parked_plain);
+	X509_free(sa->peer_cert);
+	sk_X509_pop_free(sa->peer_chain, X509_free);
+	if (sa->frag_rx)
+		ike_frag_rx_reset(sa->frag_rx);
+	free(sa->frag_rx);
 	ike_sa_keys_wipe(&sa->keys);
 	explicit_bzero(sa, sizeof(*sa));
 	free(sa);

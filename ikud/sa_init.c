@@ -169,6 +169,10 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 	explicit_bzero(gir, sizeof(gir));
 	sa->keys_ready = true;
 
+	certauth_on_init(sa, m);
+	sa->frag_ok = gw->c->fragmentation &&
+		      ike_msg_find_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED);
+
 	/* NAT detection: hashes in the request use SPIr = 0. */
 	nat = natd_matches(m, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, 0, peer);
 	sa->nat_peer = nat == 0;
@@ -191,6 +195,9 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 		natd_build(&b, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, sa->spi_r, local);
 		natd_build(&b, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, sa->spi_r, peer);
 	}
+	if (sa->frag_ok)
+		ike_build_notify(&b, 0, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
+	certauth_build_init(gw, &b, true);
 	n = ike_build_end(&b);
 	if (!n) {
 		sa_destroy(sa, "cannot build IKE_SA_INIT response");
@@ -243,6 +250,9 @@ static int send_init(struct ike_sa *sa, uint16_t group)
 	ike_build_nonce(&b, sa->ni, sa->ni_len);
 	natd_build(&b, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, 0, &sa->local);
 	natd_build(&b, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, 0, &sa->peer);
+	if (sa->gw->c->fragmentation)
+		ike_build_notify(&b, 0, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
+	certauth_build_init(sa->gw, &b, false);
 	n = ike_build_end(&b);
 	if (!n)
 		return -1;
@@ -363,6 +373,9 @@ void sa_init_on_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 	explicit_bzero(gir, sizeof(gir));
 	sa->keys_ready = true;
+	certauth_on_init(sa, m);
+	sa->frag_ok = gw->c->fragmentation &&
+		      ike_msg_find_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED);
 	free(sa->init_resp);
 	sa->init_resp = malloc(m->raw_len);
 	if (!sa->init_resp) {

@@ -137,6 +137,7 @@ static void stop_all(struct shard *s)
 static void apply_reload(struct shard *s, struct ikud_conf *conf)
 {
 	struct ike_sa *sa, *next;
+	char reason[256];
 
 	s->conf = conf;
 	for (sa = s->sas; sa; sa = next) {
@@ -148,9 +149,12 @@ static void apply_reload(struct shard *s, struct ikud_conf *conf)
 			why = "gateway removed from the configuration";
 		else if (!same_endpoint(gw->c, sa->gw->c))
 			why = "gateway address changed";
-		else if (sa->peer_id_set &&
+		else if (sa->peer_id_set && !gw->pki &&
 			 !ike_conf_find_psk(gw->c, &sa->peer_id))
 			why = "peer identity no longer allowed";
+		else if (sa->peer_id_set && gw->pki && sa->state == SA_ESTABLISHED &&
+			 !certauth_still_valid(sa, gw, reason, sizeof(reason)))
+			why = reason;
 		if (!why) {
 			struct child_sa *c;
 
@@ -179,6 +183,23 @@ static void apply_reload(struct shard *s, struct ikud_conf *conf)
 	shard_open_sockets(s);
 	if (s->idx == 0)
 		trap_reload(s);
+}
+
+/* New revocation data: tunnels of revoked certificates go. */
+static void recheck_certs(struct shard *s)
+{
+	struct ike_sa *sa, *next;
+	char why[256];
+
+	for (sa = s->sas; sa; sa = next) {
+		next = sa->next;
+		if (sa->state != SA_ESTABLISHED || !certauth_revoked(sa, why, sizeof(why)))
+			continue;
+		log_sa(sa, LOG_NOTICE, "%s: deleting the IKE SA", why);
+		sa_fail(s, FAIL_AUTH);
+		delete_send_ike(sa);
+		sa_destroy(sa, why);
+	}
 }
 
 /* The operator names an identity as ikud.conf does; compared by the rule of
@@ -271,6 +292,16 @@ static void drain_inbox(struct shard *s)
 			break;
 		case INBOX_STOP:
 			stop_all(s);
+			break;
+		case INBOX_REVOCATION: {
+			struct ike_sa *sa = sa_find(s, m->spi);
+
+			if (sa && sa->parked)
+				auth_resume(sa);
+			break;
+		}
+		case INBOX_RECHECK:
+			recheck_certs(s);
 			break;
 		}
 		free(m);

@@ -67,6 +67,39 @@ void ike_build_sk_begin(struct ike_builder *b, size_t iv_len)
 	memset(p, 0, iv_len);
 	b->sk_off = b->np_off;
 	b->sk_iv_len = iv_len;
+	b->sk_hdr_len = IKE_GENERIC_HDR_LEN;
+}
+
+void ike_build_skf_begin(struct ike_builder *b, size_t iv_len, uint16_t num, uint16_t total,
+			 uint8_t first)
+{
+	uint8_t *p;
+
+	if (b->sk_off || !iv_len || iv_len > 16 || !num || num > total) {
+		b->err = true;
+		return;
+	}
+	p = payload_start(b, IKE_PL_SKF, false, 4 + iv_len);
+	if (!p)
+		return;
+	p[-IKE_GENERIC_HDR_LEN] = num == 1 ? first : IKE_PL_NONE;
+	sgw_put_be16(p, num);
+	sgw_put_be16(p + 2, total);
+	memset(p + 4, 0, iv_len);
+	b->sk_off = b->np_off;
+	b->sk_iv_len = iv_len;
+	b->sk_hdr_len = IKE_GENERIC_HDR_LEN + 4;
+	b->np_off = b->len;	/* nothing links into the raw content */
+}
+
+void ike_build_raw(struct ike_builder *b, const uint8_t *data, size_t len)
+{
+	if (b->err || len > b->cap - b->len) {
+		b->err = true;
+		return;
+	}
+	memcpy(b->buf + b->len, data, len);
+	b->len += len;
 }
 
 size_t ike_build_end(struct ike_builder *b)

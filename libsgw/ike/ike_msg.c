@@ -441,6 +441,19 @@ static int decode_payload(struct walk *w, uint8_t type, const uint8_t *b,
 	}
 }
 
+/* RFC 7383 §2.5: Fragment Number and Total Fragments, 1 <= number <= total. */
+static int skf_numbers(struct walk *w, struct ike_msg *msg, const struct ike_payload_ref *ref)
+{
+	if (ref->body_len < 4)
+		return syntax(w, "SKF payload too short");
+	msg->sk.frag = true;
+	msg->sk.frag_num = sgw_get_be16(ref->body);
+	msg->sk.frag_total = sgw_get_be16(ref->body + 2);
+	if (!msg->sk.frag_num || msg->sk.frag_num > msg->sk.frag_total)
+		return syntax(w, "SKF fragment number out of 1..total");
+	return 0;
+}
+
 /*
  * Walks the chain in buf[start..end) beginning with type np. Outer walks
  * stop at SK (recorded in msg->sk); inner walks reject SK.
@@ -474,11 +487,13 @@ static int walk_chain(struct ike_msg *msg, const uint8_t *buf, size_t start,
 		ref->body = buf + off + IKE_GENERIC_HDR_LEN;
 		ref->body_len = (uint16_t)(plen - IKE_GENERIC_HDR_LEN);
 
-		if (np == IKE_PL_SK) {
+		if (np == IKE_PL_SK || np == IKE_PL_SKF) {
 			if (inner)
 				return syntax(&w, "SK payload inside SK");
 			if (off + plen != end)
 				return syntax(&w, "SK payload is not last");
+			if (np == IKE_PL_SKF && skf_numbers(&w, msg, ref))
+				return -1;
 			msg->sk.present = true;
 			msg->sk.first_inner = next;
 			msg->sk.off = (uint32_t)off;

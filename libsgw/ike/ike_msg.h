@@ -346,9 +346,14 @@ struct ike_blob {		/* CERT, CERTREQ (encoding + data), VENDOR */
 /* Where the SK payload sits in the received message (ike_msg_parse()). */
 struct ike_sk_info {
 	bool present;
-	uint8_t first_inner;	/* next-payload field of SK: first inner type */
+	uint8_t first_inner;	/* next-payload field of SK: first inner type
+				 * (of an SKF: in fragment 1 only) */
 	uint32_t off;		/* offset of SK's generic header in the message */
 	uint32_t len;		/* SK payload length (header + IV + data + ICV) */
+	/* RFC 7383: an Encrypted Fragment payload (SKF) instead of SK; its
+	 * header has 4 more octets, the numbers, inside the ICV (AAD) */
+	bool frag;
+	uint16_t frag_num, frag_total;	/* 1 <= num <= total */
 };
 
 struct ike_msg {
@@ -450,6 +455,7 @@ struct ike_builder {
 	size_t np_off;		/* where the next payload's type goes */
 	size_t sk_off;		/* SK generic header offset, 0 if none */
 	size_t sk_iv_len;
+	size_t sk_hdr_len;	/* SK: 4, SKF: 8 (with the fragment numbers) */
 	bool err;
 };
 
@@ -460,6 +466,13 @@ void ike_build_init(struct ike_builder *b, uint8_t *buf, size_t cap,
  * iv_len = ike_sk_iv_len() of the negotiated cipher; the IV is written by
  * ike_sk_protect(). */
 void ike_build_sk_begin(struct ike_builder *b, size_t iv_len);
+/* Opens an Encrypted Fragment payload (RFC 7383 §2.5), fragment num of
+ * total; first is the message's first inner payload type (fragment 1; the
+ * others carry 0). Its content is raw: append it with ike_build_raw(). */
+void ike_build_skf_begin(struct ike_builder *b, size_t iv_len, uint16_t num, uint16_t total,
+			 uint8_t first);
+/* Appends bytes that are no payload of their own (a fragment's content). */
+void ike_build_raw(struct ike_builder *b, const uint8_t *data, size_t len);
 /* Closes a message without SK: writes the length. Returns the message
  * length, or 0 on error. (Messages with SK are closed by ike_sk_protect().) */
 size_t ike_build_end(struct ike_builder *b);

@@ -142,7 +142,7 @@ int ike_sk_protect(const struct ike_sa_keys *k, bool from_initiator,
 	if (b->err || !b->sk_off || sk_params(k, from_initiator, &sp) ||
 	    b->sk_iv_len != sp.ei.iv_len)
 		goto fail;
-	iv_off = b->sk_off + IKE_GENERIC_HDR_LEN;
+	iv_off = b->sk_off + b->sk_hdr_len;
 	ct_off = iv_off + sp.ei.iv_len;
 	inner = b->len - ct_off;
 	pad = (sp.ei.block_len - (inner + 1) % sp.ei.block_len) %
@@ -190,7 +190,7 @@ int ike_sk_unprotect(const struct ike_sa_keys *k, bool from_initiator,
 	    (size_t)msg->sk.off + msg->sk.len != msg->raw_len ||
 	    sk_params(k, from_initiator, &sp))
 		return -1;
-	iv_off = msg->sk.off + IKE_GENERIC_HDR_LEN;
+	iv_off = msg->sk.off + IKE_GENERIC_HDR_LEN + (msg->sk.frag ? 4 : 0);
 	ct_off = iv_off + sp.ei.iv_len;
 	end = msg->raw_len;
 	if (end < ct_off + sp.icv_len + 1)

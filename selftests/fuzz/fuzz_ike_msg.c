@@ -10,6 +10,8 @@
 #include <stdlib.h>
 
 #include "fuzz_common.h"
+#include "ike/ike_cert.h"
+#include "ike/ike_frag.h"
 #include "ike/ike_msg.h"
 #include "ike/ike_proposal.h"
 
@@ -52,6 +54,39 @@ static void consume(const struct ike_msg *m)
 		ike_id_to_string(&m->idr.id, buf, sizeof(buf));
 	ike_msg_first_error(m);
 	ike_msg_find_notify(m, IKE_N_COOKIE);
+	for (unsigned int i = 0; i < m->n_cert; i++) {
+		X509 *x = ike_cert_decode(m->cert[i].data, m->cert[i].len);
+
+		if (!x)
+			continue;
+		if (m->idi.present)
+			ike_cert_proves_id(x, &m->idi.id);
+		ike_cert_check_key(x, buf, sizeof(buf));
+		X509_free(x);
+	}
+}
+
+/* A decrypted fragment joins the one reassembly buffer (ikud's limits). */
+static void reassemble(struct ike_msg *m, const uint8_t *plain, size_t plen)
+{
+	static struct ike_frag_rx rx;
+	static uint8_t joined[IKE_MSG_MAX_SIZE];
+	static bool ready;
+	struct ike_parse_err err;
+	uint8_t first;
+	size_t n;
+
+	if (!ready) {
+		ike_frag_rx_init(&rx, 32, 65535);
+		ready = true;
+	}
+	if (ike_frag_rx_add(&rx, m->hdr.msg_id, m->hdr.flags & IKE_FLAG_R, m->sk.frag_num,
+			    m->sk.frag_total, m->sk.first_inner, plain, plen) != IKE_FRAG_DONE)
+		return;
+	n = ike_frag_rx_join(&rx, joined, sizeof(joined), &first);
+	m->sk.first_inner = first;
+	if (n && ike_msg_parse_inner(m, joined, n, &err) == 0)
+		consume(m);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -69,8 +104,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (msg.sk.present &&
 			    ike_sk_unprotect(&keys, msg.hdr.flags & IKE_FLAG_I,
 					     &msg, plain, sizeof(plain),
-					     &plen) == 0)
+					     &plen) == 0) {
+				if (msg.sk.frag) {
+					reassemble(&msg, plain, plen);
+					return 0;
+				}
 				ike_msg_parse_inner(&msg, plain, plen, &err);
+			}
 			consume(&msg);
 		}
 		return 0;

@@ -36,9 +36,7 @@ source "$(dirname "$0")/lib_ike.sh"
 ip link add veth-e netns "$ENB" type veth peer name veth-g netns "$GW"
 ip -n "$GW" addr add 192.0.2.1/24 dev veth-g
 ip -n "$GW" link set veth-g up
-ip -n "$GW" link add lan type dummy
-ip -n "$GW" addr add 10.2.0.1/24 dev lan
-ip -n "$GW" link set lan up
+gw_lan
 ip -n "$ENB" link set veth-e up
 for i in $(seq 1 $N) 89; do
 	ip -n "$ENB" addr add 192.0.2.$((i + 9))/24 dev veth-e

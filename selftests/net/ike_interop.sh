@@ -234,7 +234,9 @@ grep -q 'CHILD_SA rekeyed' "$dir/ikud.log"
 log_test $? "ikud logged the CHILD_SA rekey"
 swan --list-sas >"$dir/swan-sas.out" 2>&1
 grep -q INSTALLED "$dir/swan-sas.out"
-log_test $? "strongSwan has an installed CHILD_SA after ikud's rekeys"
+rc=$?
+log_test $rc "strongSwan has an installed CHILD_SA after ikud's rekeys"
+[ $rc = 0 ] || grep -v "^plugin '" "$dir/swan-sas.out" | sed 's/^/# /'
 swan --terminate --ike gw >/dev/null 2>&1
 wait_eq 10 0 ike_count
 stop_ikud

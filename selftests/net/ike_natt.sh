@@ -65,11 +65,7 @@ ip -n "$GW" addr add 192.0.2.1/24 dev g-n
 ip -n "$GW" addr add 2001:db8::1/64 dev g-e nodad
 ip -n "$GW" link set g-n up
 ip -n "$GW" link set g-e up
-ip -n "$GW" link add lan type dummy
-ip -n "$GW" addr add 10.2.0.1/24 dev lan
-ip -n "$GW" link set lan up
-ip -n "$GW" link add ipsec0 type xfrm dev g-n if_id 42
-ip -n "$GW" link set ipsec0 up
+gw_lan g-n
 ip -n "$GW" link add ipsec6 type xfrm dev g-e if_id 43
 ip -n "$GW" link set ipsec6 up
 # what reaches the gateway's IPv4 link: bare ESP and ESP in UDP 4500

@@ -40,11 +40,7 @@ ip -n "$ENB" link add ipsec0 type xfrm dev veth-e if_id 7
 ip -n "$ENB" link set ipsec0 up
 ip -n "$GW" addr add 192.0.2.1/24 dev veth-g
 ip -n "$GW" link set veth-g up
-ip -n "$GW" link add lan type dummy
-ip -n "$GW" addr add 10.2.0.1/24 dev lan
-ip -n "$GW" link set lan up
-ip -n "$GW" link add ipsec0 type xfrm dev veth-g if_id 42
-ip -n "$GW" link set ipsec0 up
+gw_lan veth-g
 
 SUITE="ike-proposals aes256gcm16-prfsha384-ecp384; esp-proposals aes256gcm16-ecp384;"
 cat >"$dir/ikud.conf" <<EOF

@@ -6,6 +6,9 @@
 #
 #   start_ikud [-q] / stop_ikud [SIG]  ikud in $GW, log in $dir/ikud.log
 #                                 (-q: at the configuration's level, not debug)
+#   gw_lan [DEV]                  in $GW: the LAN behind the gateway (dummy
+#                                 "lan", 10.2.0.1/24) and, with DEV, the xfrm
+#                                 interface ipsec0 (if_id 42) on DEV
 #   ctl ARGS                      sgwctl -j ike ARGS on ikud's control socket
 #   ctl_at SOCKET ARGS            the same for another ikud's socket
 #   ike_count [SOCKET], child_count [SOCKET], failures REASON, gw_states,
@@ -23,6 +26,15 @@
 
 IKUD_PID=
 CHARON_PID=
+
+gw_lan() {	# [DEV]
+	ip -n "$GW" link add lan type dummy
+	ip -n "$GW" addr add 10.2.0.1/24 dev lan
+	ip -n "$GW" link set lan up
+	[ -n "${1:-}" ] || return 0
+	ip -n "$GW" link add ipsec0 type xfrm dev "$1" if_id 42
+	ip -n "$GW" link set ipsec0 up
+}
 
 start_ikud() {
 	local debug=-d
@@ -93,11 +105,14 @@ write_ikud_head() {
 #   laddr=192.0.2.2 raddr=192.0.2.1 lid=enb1.enb.example.net rid=RADDR
 #   ike=aes128gcm16-prfsha256-ecp256 esp=aes128gcm16 lts=10.1.0.1/32
 #   rts=10.2.0.0/24 child=c (the CHILD_SA's name)
+#   auth=psk (auth=pubkey: certificates both ways) cert= (the local
+#   certificate, a file of swanctl's x509 directory)
 #   c.KEY=VALUE, ch.KEY=VALUE: one more line of the connection, of the CHILD_SA
 swan_conn() {
 	local name=$1 laddr=192.0.2.2 raddr=192.0.2.1 lid=enb1.enb.example.net rid=
 	local ike=aes128gcm16-prfsha256-ecp256 esp=aes128gcm16 lts=10.1.0.1/32
 	local rts=10.2.0.0/24 child=c conn_lines="" child_lines="" kv
+	local auth=psk cert_line=""
 	shift
 	for kv; do
 		case $kv in
@@ -110,6 +125,8 @@ swan_conn() {
 		lts=*) lts=${kv#*=} ;;
 		rts=*) rts=${kv#*=} ;;
 		child=*) child=${kv#*=} ;;
+		auth=*) auth=${kv#*=} ;;
+		cert=*) cert_line="			certs = ${kv#*=}"$'\n' ;;
 		c.*=*) kv=${kv#c.}; conn_lines+="		${kv%%=*} = ${kv#*=}"$'\n' ;;
 		ch.*=*) kv=${kv#ch.}; child_lines+="				${kv%%=*} = ${kv#*=}"$'\n' ;;
 		*) echo "swan_conn: unknown '$kv'" >&2; return 1 ;;
@@ -118,21 +135,22 @@ swan_conn() {
 	printf '\t%s {\n\t\tversion = 2\n\t\tlocal_addrs = %s\n\t\tremote_addrs = %s\n' \
 		"$name" "$laddr" "$raddr"
 	printf '\t\tproposals = %s\n%s' "$ike" "$conn_lines"
-	printf '\t\tlocal {\n\t\t\tauth = psk\n\t\t\tid = %s\n\t\t}\n' "$lid"
-	printf '\t\tremote {\n\t\t\tauth = psk\n\t\t\tid = %s\n\t\t}\n' "${rid:-$raddr}"
+	printf '\t\tlocal {\n\t\t\tauth = %s\n%s\t\t\tid = %s\n\t\t}\n' "$auth" "$cert_line" "$lid"
+	printf '\t\tremote {\n\t\t\tauth = %s\n\t\t\tid = %s\n\t\t}\n' "$auth" "${rid:-$raddr}"
 	printf '\t\tchildren {\n\t\t\t%s {\n\t\t\t\tlocal_ts = %s\n' "$child" "$lts"
 	printf '\t\t\t\tremote_ts = %s\n\t\t\t\tesp_proposals = %s\n%s' "$rts" "$esp" "$child_lines"
 	printf '\t\t\t}\n\t\t}\n\t}\n'
 }
 
 # swan_conf FILE PSK CONN...: a swanctl.conf with these connections
-# (swan_conn's output) and one IKE key for all of them
+# (swan_conn's output) and one IKE key for all of them (none if PSK is empty:
+# certificates, their keys in swanctl's private directory)
 swan_conf() {
 	{
 		echo "connections {"
 		printf '%s\n' "${@:3}"
 		echo "}"
-		printf 'secrets {\n\tike-1 {\n\t\tsecret = "%s"\n\t}\n}\n' "$2"
+		[ -z "$2" ] || printf 'secrets {\n\tike-1 {\n\t\tsecret = "%s"\n\t}\n}\n' "$2"
 	} >"$1"
 }
 

@@ -146,6 +146,46 @@ static void expect_error(const char *text, const char *want)
 }
 
 #define GW(body) "gateway g {\n local 192.0.2.1;\n psk \"12345678\";\n remote-ts 10.0.0.0/8;\n" body "}\n"
+#define CGW(body) "gateway g {\n local 192.0.2.1;\n auth cert;\n remote-ts 10.0.0.0/8;\n" body "}\n"
+
+/* auth cert and its options, as ikud.conf(5) has them */
+static void test_cert_options(void **state)
+{
+	static const char text[] =
+		"gateway g {\n local 192.0.2.1;\n auth cert;\n remote-ts 10.0.0.0/8;\n"
+		" cert /etc/sgw/gw.pem;\n key /etc/sgw/gw.key;\n"
+		" ca /etc/sgw/ca.pem for id *.enb.example.net;\n ca /etc/sgw/cas;\n"
+		" crl /etc/sgw/crls;\n revocation require;\n ocsp http://192.0.2.9:8080/;\n"
+		" fragmentation no size 1400;\n}\n"
+		"gateway h {\n local 192.0.2.2;\n psk \"12345678\";\n remote-ts 10.0.0.0/8;\n}\n";
+	const struct ike_conf_gateway *g, *h;
+	struct ike_id id;
+	struct ike_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ike_conf_parse("t.conf", text, &c, err, sizeof(err)), 0);
+	g = ike_conf_gateway_by_name(&c, "g");
+	h = ike_conf_gateway_by_name(&c, "h");
+	assert_int_equal(g->auth, IKE_CONF_AUTH_CERT);
+	assert_string_equal(g->cert.path, "/etc/sgw/gw.pem");
+	assert_string_equal(g->key.path, "/etc/sgw/gw.key");
+	assert_int_equal(g->n_cas, 2);
+	assert_int_equal(ike_id_from_string("ENB3.enb.example.net", &id, NULL, 0), 0);
+	assert_true(ike_id_match(&g->cas[0].id, &id));
+	assert_true(ike_id_pattern_is_any(&g->cas[1].id));
+	assert_int_equal(g->n_crls, 1);
+	assert_int_equal(g->revocation, IKE_CONF_REV_REQUIRE);
+	assert_string_equal(g->ocsp, "http://192.0.2.9:8080/");
+	assert_false(g->fragmentation);
+	assert_int_equal(g->fragment_size, 1400);
+	/* the defaults */
+	assert_int_equal(h->auth, IKE_CONF_AUTH_PSK);
+	assert_int_equal(h->revocation, IKE_CONF_REV_IF_AVAILABLE);
+	assert_true(h->fragmentation);
+	assert_int_equal(h->fragment_size, 1280);
+	ike_conf_free(&c);
+}
 
 static void test_errors(void **state)
 {
@@ -167,7 +207,17 @@ static void test_errors(void **state)
 	expect_error(GW(" lifetime child 30x;\n"), "not a duration");
 	expect_error(GW(" lifetime child-bytes 10q;\n"), "'10q' is not a byte count");
 	expect_error(GW(" lifetime child-bytes 99999999999T;\n"), "byte count '99999999999T' is too large");
-	expect_error(GW(" auth cert;\n"), "auth method 'cert' not supported");
+	expect_error(GW(" auth cert;\n"), "x.conf:5: gateway g: 'auth cert;' with a 'psk'");
+	expect_error(GW(" auth rsa;\n"), "usage: auth psk|cert;");
+	expect_error(GW(" cert /etc/sgw/gw.pem;\n"), "x.conf:5: gateway g: cert, key and ca need 'auth cert;'");
+	expect_error(GW(" ca etc/ca.pem;\n"), "'etc/ca.pem' is not an absolute path");
+	expect_error(GW(" revocation maybe;\n"), "usage: revocation require|if-available|none;");
+	expect_error(GW(" ocsp https://ocsp.example.net/;\n"), "is not an http:// URL");
+	expect_error(GW(" fragmentation yes size 100;\n"), "not a number in [576, 65535]");
+	expect_error(CGW(""), "'auth cert;' needs 'cert FILE;', 'key FILE;' and at least one 'ca FILE|DIR;'");
+	expect_error(CGW(" cert /c.pem;\n key /k.pem;\n"), "at least one 'ca FILE|DIR;'");
+	expect_error(CGW(" cert /c.pem;\n key /k.pem;\n ca /ca.pem for id;\n"),
+		     "usage: ca FILE|DIR [for id IDENTITY];");
 	expect_error(GW(" remote-ts 0.0.0.0/0;\n"), "would let a peer claim everything");
 	expect_error(GW(" vrf x\n"), "missing ';' before '}'");
 	expect_error(GW(" psk \"open;\n"), "unterminated string");
@@ -310,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_psk_lookup),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_cert_options),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_claim_options),
 		cmocka_unit_test(test_legacy_allowed),
