@@ -28,6 +28,7 @@ static const struct sgwctl_object *const objects[] = {
 	&sgwctl_policer,
 	&sgwctl_monitor,
 	&sgwctl_ike,
+	&sgwctl_anycast,
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
