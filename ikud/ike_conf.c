@@ -11,6 +11,7 @@
 #include "base/sgw_units.h"
 #include "ike/ike_msg.h"
 #include "base/sgw_rtproto.h"
+#include <linux/sgw.h>
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -619,6 +620,27 @@ static int parse_dscp(const char *s)
 	return *end || v > 63 ? -1 : (int)v;
 }
 
+/* anycast NAME; the name of a group of sgw.ko (sgwctl anycast add NAME) */
+static int gw_anycast(struct parser *ps, const struct stmt *st,
+		      struct ike_conf_gateway *gw)
+{
+	const char *name = st->w[1];
+	size_t len, i;
+
+	if (want_args(ps, st, 1, 1))
+		return -1;
+	len = strlen(name);
+	if (!len || len >= SGW_ANYCAST_NAME_MAX)
+		return perr(ps, st->line, "anycast group name '%s': 1 to %d characters",
+			    name, SGW_ANYCAST_NAME_MAX - 1);
+	for (i = 0; i < len; i++)
+		if (!isgraph((unsigned char)name[i]) || strchr("/:%", name[i]))
+			return perr(ps, st->line,
+				    "anycast group name '%s': no blanks, '/', ':' or '%%'", name);
+	memcpy(gw->anycast, name, len + 1);
+	return 0;
+}
+
 static int gw_stmt(struct parser *ps, const struct stmt *st,
 		   struct ike_conf_gateway *gw)
 {
@@ -754,6 +776,8 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 		gw->start_on_traffic = !strcmp(st->w[1], "on-traffic");
 		return 0;
 	}
+	if (!strcmp(k, "anycast"))
+		return gw_anycast(ps, st, gw);
 	if (!strcmp(k, "initiate")) {
 		int i;
 

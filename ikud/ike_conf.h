@@ -74,6 +74,8 @@ struct ike_conf_gateway {
 	size_t n_initiate;
 	struct ike_id_pattern initiate_remote_id;	/* identity expected from them */
 	bool start_on_traffic;		/* initiate when the kernel asks (trap) */
+	char anycast[IKE_CONF_NAME_MAX];	/* anycast group whose IKE service
+						 * ikud is; "" none */
 };
 
 struct ike_conf {

@@ -233,6 +233,7 @@ enum inbox_kind {
 	INBOX_PURGE_ID,		/* INITIAL_CONTACT: drop this identity's SAs */
 	INBOX_RELOAD,		/* new configuration */
 	INBOX_STOP,		/* shut down */
+	INBOX_PING,		/* anycast.c: a sign of life, answered in pong */
 };
 
 struct inbox_msg {
@@ -250,6 +251,8 @@ struct inbox_msg {
 	uint64_t keep_uid;
 	/* RELOAD */
 	struct ikud_conf *conf;
+	/* PING */
+	uint64_t seq;
 	size_t len;
 	uint8_t data[];		/* PACKET */
 };
@@ -267,6 +270,7 @@ struct shard {
 	struct inbox_msg *inbox, **inbox_tail;
 	unsigned int inbox_packets;	/* INBOX_PACKET messages queued */
 	atomic_uint_fast64_t inbox_dropped;	/* packets refused: inbox full */
+	atomic_uint_fast64_t pong;	/* seq of the last INBOX_PING handled */
 
 	const struct ikud_conf *conf;
 	struct gw_socks *socks;
@@ -333,6 +337,7 @@ struct daemon {
  *   trap                                  configured peers: at once or on traffic
  *   dispatch                              a datagram to its exchange
  *   shard                                 a worker's loop
+ *   anycast                               IKE service of anycast groups
  *   control, main                         control socket, start-up, signals
  */
 
@@ -559,6 +564,14 @@ int shard_start(struct shard *s);
 void shard_join_free(struct shard *s);
 int shard_open_sockets(struct shard *s);
 void shard_setup_done(struct shard *s);
+
+/* anycast.c: register with the anycast groups the gateways name, and
+ * heartbeat while every worker answers; -1 with a message on error. */
+int anycast_start(struct daemon *d, char *err, size_t errlen);
+int anycast_reload(struct daemon *d, const struct ikud_conf *conf, char *err, size_t errlen);
+int anycast_fd(void);			/* the heartbeat timer, -1 without groups */
+void anycast_on_timer(struct daemon *d);
+void anycast_stop(void);
 
 /* control.c */
 #define CONTROL_REQUEST_MAX 4096	/* bytes of one request */

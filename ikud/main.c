@@ -97,7 +97,8 @@ static int reload(struct daemon *d)
 		return -1;
 	}
 	check_conf_mode(d->conf_path);
-	if (rri_check(conf, err, sizeof(err))) {
+	if (rri_check(conf, err, sizeof(err)) ||
+	    anycast_reload(d, conf, err, sizeof(err))) {
 		log_err("reload failed, keeping the running configuration: %s", err);
 		config_free(conf);
 		return -1;
@@ -247,6 +248,10 @@ int main(int argc, char **argv)
 			log_err("cannot start worker %u: %s", i, strerror(errno));
 			return 1;
 		}
+	if (anycast_start(&d, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
 	log_notice("ikud %s started: %zu gateways, %u workers, control %s", SGW_VERSION,
 		   d.conf->c.n_gateways, d.n_shards, ctl_path ? ctl_path : d.conf->c.control);
 
@@ -257,6 +262,9 @@ int main(int argc, char **argv)
 		epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
 		ev.data.fd = ctl_fd;
 		epoll_ctl(epfd, EPOLL_CTL_ADD, ctl_fd, &ev);
+		ev.data.fd = anycast_fd();
+		if (ev.data.fd >= 0)
+			epoll_ctl(epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	}
 	for (;;) {
 		struct epoll_event evs[8];
@@ -268,6 +276,10 @@ int main(int argc, char **argv)
 		for (k = 0; k < n; k++) {
 			if (evs[k].data.fd == ctl_fd) {
 				control_serve(&d, ctl_fd);
+				continue;
+			}
+			if (evs[k].data.fd == anycast_fd()) {
+				anycast_on_timer(&d);
 				continue;
 			}
 			for (;;) {
@@ -284,6 +296,7 @@ int main(int argc, char **argv)
 		if (stop)
 			break;
 	}
+	anycast_stop();
 	log_notice("stopping: deleting every SA");
 	for (i = 0; i < d.n_shards; i++) {
 		struct inbox_msg *m = calloc(1, sizeof(*m));

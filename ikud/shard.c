@@ -272,6 +272,9 @@ static void drain_inbox(struct shard *s)
 		case INBOX_STOP:
 			stop_all(s);
 			break;
+		case INBOX_PING:
+			atomic_store(&s->pong, m->seq);
+			break;
 		}
 		free(m);
 	}

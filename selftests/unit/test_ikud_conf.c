@@ -197,6 +197,25 @@ static void test_errors(void **state)
 	expect_error(GW(" start on-traffic;\n"), "gateway g: start on-traffic needs exactly one 'initiate' peer");
 	expect_error(GW(" start on-traffic;\n initiate 192.0.2.7 192.0.2.8;\n"),
 		     "needs exactly one 'initiate' peer");
+	expect_error(GW(" anycast;\n"), "x.conf:5:");
+	expect_error(GW(" anycast a b;\n"), "x.conf:5:");
+	expect_error(GW(" anycast waytoolongname;\n"), "anycast group name 'waytoolongname': 1 to 12 characters");
+	expect_error(GW(" anycast a/b;\n"), "anycast group name 'a/b': no blanks, '/', ':' or '%'");
+}
+
+/* anycast NAME: the group ikud is the IKE service of; none by default. */
+static void test_anycast(void **state)
+{
+	struct ike_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ike_conf_parse("x.conf", GW(""), &c, err, sizeof(err)), 0);
+	assert_string_equal(c.gateways[0].anycast, "");
+	ike_conf_free(&c);
+	assert_int_equal(ike_conf_parse("x.conf", GW(" anycast region1;\n"), &c, err, sizeof(err)), 0);
+	assert_string_equal(c.gateways[0].anycast, "region1");
+	ike_conf_free(&c);
 }
 
 /* Peer rules, claim width and limits: defaults and what the file says. */
@@ -310,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_claim_options),
 		cmocka_unit_test(test_legacy_allowed),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_anycast),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
