@@ -566,11 +566,10 @@ int shard_open_sockets(struct shard *s);
 void shard_setup_done(struct shard *s);
 
 /* anycast.c: register with the anycast groups the gateways name, and
- * heartbeat while every worker answers; -1 with a message on error. */
+ * heartbeat (a thread) while every worker answers; -1 with a message on
+ * error. */
 int anycast_start(struct daemon *d, char *err, size_t errlen);
 int anycast_reload(struct daemon *d, const struct ikud_conf *conf, char *err, size_t errlen);
-int anycast_fd(void);			/* the heartbeat timer, -1 without groups */
-void anycast_on_timer(struct daemon *d);
 void anycast_stop(void);
 
 /* control.c */

@@ -262,9 +262,6 @@ int main(int argc, char **argv)
 		epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
 		ev.data.fd = ctl_fd;
 		epoll_ctl(epfd, EPOLL_CTL_ADD, ctl_fd, &ev);
-		ev.data.fd = anycast_fd();
-		if (ev.data.fd >= 0)
-			epoll_ctl(epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	}
 	for (;;) {
 		struct epoll_event evs[8];
@@ -276,10 +273,6 @@ int main(int argc, char **argv)
 		for (k = 0; k < n; k++) {
 			if (evs[k].data.fd == ctl_fd) {
 				control_serve(&d, ctl_fd);
-				continue;
-			}
-			if (evs[k].data.fd == anycast_fd()) {
-				anycast_on_timer(&d);
 				continue;
 			}
 			for (;;) {
