@@ -778,6 +778,14 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 	}
 	if (!strcmp(k, "anycast"))
 		return gw_anycast(ps, st, gw);
+	if (!strcmp(k, "unknown-spi")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (strcmp(st->w[1], "notify") && strcmp(st->w[1], "drop"))
+			return perr(ps, st->line, "usage: unknown-spi notify|drop;");
+		gw->unknown_spi_notify = !strcmp(st->w[1], "notify");
+		return 0;
+	}
 	if (!strcmp(k, "initiate")) {
 		int i;
 
@@ -818,6 +826,7 @@ static void gw_defaults(struct ike_conf_gateway *gw)
 	gw->max_claim[1] = 128;
 	gw->peer_tunnels_max = 8;
 	gw->peer_prefixes_max = 32;
+	gw->unknown_spi_notify = true;
 }
 
 static bool prefix_inside(const struct sgw_prefix *p, const struct sgw_prefix *set, size_t n)

@@ -76,6 +76,8 @@ struct ike_conf_gateway {
 	bool start_on_traffic;		/* initiate when the kernel asks (trap) */
 	char anycast[IKE_CONF_NAME_MAX];	/* anycast group whose IKE service
 						 * ikud is; "" none */
+	bool unknown_spi_notify;	/* answer requests for unknown IKE SAs
+					 * with INVALID_IKE_SPI (§2.21.4) */
 };
 
 struct ike_conf {

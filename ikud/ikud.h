@@ -487,6 +487,11 @@ void exchange_reply_init_notify(struct shard *s, int fd, bool natt,
 				const struct sockaddr_storage *peer,
 				const struct ike_hdr *req, uint16_t type,
 				const uint8_t *data, size_t len);
+/* An unprotected INVALID_IKE_SPI answering a request for an unknown IKE
+ * SA (§2.21.4), rate limited. */
+void exchange_reply_invalid_spi(struct shard *s, int fd, bool natt,
+				const struct sockaddr_storage *peer,
+				const struct ike_hdr *req);
 /* A protected response with one error notify. */
 void exchange_respond_error(struct ike_sa *sa, uint8_t exchange, uint16_t type,
 			    const uint8_t *data, size_t len);
