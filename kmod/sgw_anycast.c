@@ -217,6 +217,7 @@ static void sgw_anycast_insert(struct sgw_anycast_net *an,
 			break;
 	list_add_tail(&g->node, &pos->node);
 	an->n_groups++;
+	sgw_anycast_gen_bump(an);
 	g->listed = true;
 }
 
@@ -300,6 +301,7 @@ void sgw_anycast_unlist(struct sgw_anycast *g)
 		g->listed = false;
 		list_del(&g->node);
 		an->n_groups--;
+		sgw_anycast_gen_bump(an);
 		netif_carrier_off(g->dev);
 		sgw_anycast_event(g, SGW_EVENT_DELETED);
 	}
@@ -316,6 +318,7 @@ static int __net_init sgw_anycast_net_init(struct net *net)
 	an->net = net;
 	mutex_init(&an->lock);
 	INIT_LIST_HEAD(&an->groups);
+	an->gen = 1;
 	return 0;
 }
 

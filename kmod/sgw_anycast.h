@@ -86,7 +86,16 @@ struct sgw_anycast_net {
 	struct mutex lock;
 	struct list_head groups;
 	unsigned int n_groups;
+	u32 gen;			/* moves when a group comes or goes:
+					 * dumps it spans are NLM_F_DUMP_INTR */
 };
+
+/* Under an->lock: a group came or went. */
+static inline void sgw_anycast_gen_bump(struct sgw_anycast_net *an)
+{
+	if (!++an->gen)
+		an->gen = 1;
+}
 
 extern unsigned int sgw_anycast_net_id;
 

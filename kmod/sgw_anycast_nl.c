@@ -620,7 +620,8 @@ int sgw_anycast_cmd_get(struct sk_buff *skb, struct genl_info *info)
 	return sgw_genl_reply_send(info, msg, hdr, err);
 }
 
-/* cb->args[0]: groups already dumped. */
+/* cb->args[0]: groups already dumped; a group made or deleted meanwhile
+ * flags the dump NLM_F_DUMP_INTR. */
 int sgw_anycast_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct sgw_anycast_net *an = sgw_anycast_pernet(sock_net(skb->sk));
@@ -629,6 +630,7 @@ int sgw_anycast_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	mutex_lock(&an->lock);
+	cb->seq = an->gen;
 	list_for_each_entry(g, &an->groups, node) {
 		if (idx++ < cb->args[0])
 			continue;
@@ -637,6 +639,7 @@ int sgw_anycast_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				  NLM_F_MULTI, SGW_CMD_ANYCAST_GET);
 		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		if (sgw_anycast_fill(skb, g)) {
 			genlmsg_cancel(skb, hdr);
 			break;
