@@ -58,6 +58,8 @@ gw_spis() {
 	region_ctl "$1" sa show | jq -r '.sas[] | "\(.spi_i) \(.spi_r)"' | sort
 }
 children_are() { [ "$(region_child_count "$1")" = "$2" ]; }
+# the group's device on gateway G has lost its carrier
+carrier_off() { ip -n "$(region_gw_ns "$1")" link show ac-$REGION_GROUP | grep -q NO-CARRIER; }
 
 # Where the anycast address stands: each group, the CSR's paths and FIB.
 region_dump() {
@@ -203,10 +205,15 @@ check_eq "$(for g in 1 2 3; do region_sgwctl $g -j anycast show | jq '.[0].withd
 
 case_start "(a) SIGKILL of gw1's ikud"
 t0=$(now_ms)
+kill -KILL "${REGION_IKUD_PID[1]}"
+ms_until -i 10 carrier_off 1 >/dev/null
+dev_ms=$(($(now_ms) - t0))
+ms=
+ms_until region_csr_via_is 2 >/dev/null && ms=$(($(now_ms) - t0))
 region_ikud_stop 1 KILL
-ms=$(ms_until region_csr_via_is 2)
+check_range "$dev_ms" 0 1000 "(a) gw1's group device loses its carrier (ms)"
 check_range "$ms" 0 1000 "(a) the CSR sends $REGION_ADDR to gw2 within 1 s (ms)"
-figure "(a) withdrawal at the CSR: $ms ms after SIGKILL"
+figure "(a) withdrawal: carrier off on gw1 $dev_ms ms, at the CSR $ms ms after SIGKILL"
 check_eq "$(region_state 1)/$(reason_of 1)" "down/ikud" "(a) gw1: down, reason ikud"
 wait_until 150 children_are 2 "$N"
 check_eq "$(region_child_count 2)" "$N" "(a) every eNodeB is re-established on gw2"
@@ -248,8 +255,12 @@ figure "(c) $N eNodeBs on gw1 $(( ($(now_ms) - t0) / 1000 )) s after the drain"
 # --- (d) the active gateway's uplink goes down ---------------------------------------------
 
 case_start "(d) gw1's core link down"
+t0=$(now_ms)
 ip -n "$GW1" link set core down
-ms=$(ms_until region_csr_via_is 3)
+ms_until -i 10 carrier_off 1 >/dev/null
+figure "(d) carrier off on gw1 $(($(now_ms) - t0)) ms after the link went down"
+ms=
+ms_until region_csr_via_is 3 >/dev/null && ms=$(($(now_ms) - t0))
 check_range "$ms" 0 1500 "(d) withdrawn: the CSR sends $REGION_ADDR to gw3 (ms)"
 [ -n "$ms" ] || region_dump
 figure "(d) core link down on gw1 to gw3 at the CSR: $ms ms"
