@@ -211,8 +211,11 @@ dev_ms=$(($(now_ms) - t0))
 ms=
 ms_until region_csr_via_is 2 >/dev/null && ms=$(($(now_ms) - t0))
 region_ikud_stop 1 KILL
-check_range "$dev_ms" 0 1000 "(a) gw1's group device loses its carrier (ms)"
-check_range "$ms" 0 1000 "(a) the CSR sends $REGION_ADDR to gw2 within 1 s (ms)"
+# Bounds tell causes apart, not speed (the figures are the measurement):
+# under half the heartbeat, the withdrawal came from the closed socket.
+check_range "$dev_ms" 0 $((HEARTBEAT_MS / 2)) \
+	"(a) gw1's group device loses its carrier before a heartbeat could tell (ms)"
+check_range "$ms" 0 $((HEARTBEAT_MS / 2)) "(a) the CSR sends $REGION_ADDR to gw2 (ms)"
 figure "(a) withdrawal: carrier off on gw1 $dev_ms ms, at the CSR $ms ms after SIGKILL"
 check_eq "$(region_state 1)/$(reason_of 1)" "down/ikud" "(a) gw1: down, reason ikud"
 wait_until 150 children_are 2 "$N"
@@ -243,7 +246,7 @@ case_start "(c) gw2 drained"
 t0=$(now_ms)
 region_sgwctl 2 anycast drain $REGION_GROUP
 ms=$(ms_until region_csr_via_is 1)
-check_range "$ms" 0 3000 "(c) the CSR sends $REGION_ADDR to gw1 (ms)"
+check_range "$ms" 0 $((HEARTBEAT_MS / 2)) "(c) the CSR sends $REGION_ADDR to gw1 (ms)"
 figure "(c) drain of gw2 to gw1 announced at the CSR: $ms ms"
 check_eq "$(region_state 2)/$(reason_of 2)" "drained/drained" "(c) gw2: drained"
 check_eq "$(region_state 1)/$(region_state 3)" "active/active" \
@@ -261,7 +264,8 @@ ms_until -i 10 carrier_off 1 >/dev/null
 figure "(d) carrier off on gw1 $(($(now_ms) - t0)) ms after the link went down"
 ms=
 ms_until region_csr_via_is 3 >/dev/null && ms=$(($(now_ms) - t0))
-check_range "$ms" 0 1500 "(d) withdrawn: the CSR sends $REGION_ADDR to gw3 (ms)"
+check_range "$ms" 0 $((HEARTBEAT_MS / 2)) \
+	"(d) withdrawn by the tracked link, not by a heartbeat: the CSR sends $REGION_ADDR to gw3 (ms)"
 [ -n "$ms" ] || region_dump
 figure "(d) core link down on gw1 to gw3 at the CSR: $ms ms"
 check_eq "$(region_state 1)/$(reason_of 1)" "down/link core" "(d) gw1: down, reason link core"
@@ -282,7 +286,7 @@ kill -STOP "${REGION_IKUD_PID[2]}"
 sleep $((HEARTBEAT_MS / 1000 - 2))	# ms_until looks for about 10 s
 ms=
 ms_until region_csr_via_is 3 >/dev/null && ms=$(($(now_ms) - t0))
-check_range "$ms" $((HEARTBEAT_MS - 700)) $((HEARTBEAT_MS + 3000)) \
+check_range "$ms" $((HEARTBEAT_MS - 700)) $((HEARTBEAT_MS + 5000)) \
 	"(e) SIGSTOP: withdrawn once the heartbeat ($HEARTBEAT_MS ms) is late (ms)"
 figure "(e) SIGSTOP of gw2's ikud to gw3 at the CSR: $ms ms (heartbeat $HEARTBEAT_MS ms)"
 check_eq "$(region_state 2)/$(reason_of 2)" "down/ikud" "(e) gw2: down, reason ikud"
