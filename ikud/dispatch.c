@@ -32,6 +32,16 @@ static void forward(struct shard *s, unsigned int owner, struct gw_socks *gs,
 	inbox_post(s->d->shards[owner], m);
 }
 
+/* A message for an IKE SA we do not have: a request gets INVALID_IKE_SPI
+ * when the gateway is told to (unknown-spi notify). */
+static void unknown_sa(struct shard *s, struct gw_socks *gs, bool natt,
+		       const struct ike_hdr *h, const struct sockaddr_storage *peer)
+{
+	s->st.rx_dropped++;
+	if (!(h->flags & IKE_FLAG_R) && gs->gw->c->unknown_spi_notify && gs->fd[natt] >= 0)
+		exchange_reply_invalid_spi(s, gs->fd[natt], natt, peer, h);
+}
+
 static void on_request(struct ike_sa *sa, struct ike_msg *m)
 {
 	switch (m->hdr.exchange) {
@@ -236,13 +246,13 @@ void dispatch_packet(struct shard *s, struct gw_socks *gs, bool natt,
 		if (owner < s->d->n_shards)
 			forward(s, owner, gs, natt, pkt, len, peer, local);
 		else
-			s->st.rx_dropped++;
+			unknown_sa(s, gs, natt, &h, peer);
 		return;
 	}
 	sa = sa_find(s, ours);
 	if (!sa || strcmp(sa->gw_name, gs->name) ||
 	    (bool)(h.flags & IKE_FLAG_I) == sa->initiator) {
-		s->st.rx_dropped++;
+		unknown_sa(s, gs, natt, &h, peer);
 		return;
 	}
 	if (h.exchange == IKE_SA_INIT) {

@@ -138,6 +138,24 @@ static void retrans_timer(struct sgw_timer *t, void *arg)
 	frag_send(sa, &sa->req_msg);
 }
 
+/* An unprotected message of one notify, answering req from peer. */
+static void reply_unprotected(struct shard *s, int fd, bool natt,
+			      const struct sockaddr_storage *peer,
+			      const struct ike_hdr *h, uint16_t type,
+			      const uint8_t *data, size_t len)
+{
+	struct ike_builder b;
+	size_t n;
+
+	ike_build_init(&b, s->tx, sizeof(s->tx), h);
+	ike_build_notify(&b, 0, NULL, 0, type, data, len);
+	n = ike_build_end(&b);
+	if (n) {
+		s->st.tx_packets++;
+		sock_send_to(fd, natt, peer, s->tx, n);
+	}
+}
+
 void exchange_reply_init_notify(struct shard *s, int fd, bool natt,
 			  const struct sockaddr_storage *peer,
 			  const struct ike_hdr *req, uint16_t type,
@@ -151,16 +169,44 @@ void exchange_reply_init_notify(struct shard *s, int fd, bool natt,
 		.flags = IKE_FLAG_R,
 		.msg_id = 0,
 	};
-	struct ike_builder b;
-	size_t n;
 
-	ike_build_init(&b, s->tx, sizeof(s->tx), &h);
-	ike_build_notify(&b, 0, NULL, 0, type, data, len);
-	n = ike_build_end(&b);
-	if (n) {
-		s->st.tx_packets++;
-		sock_send_to(fd, natt, peer, s->tx, n);
+	reply_unprotected(s, fd, natt, peer, &h, type, data, len);
+}
+
+/* Answers sent per second and worker, at most (§2.21.4 asks for a limit). */
+#define INVALID_SPI_PER_SEC 200
+
+/*
+ * A request for an IKE SA we do not know (RFC 7296 §2.21.4): the peer
+ * may have lost its SA because we did (a restart), or because its
+ * gateway's anycast address moved here. An unprotected INVALID_IKE_SPI
+ * with the same SPIs and message ID tells it at once, instead of after
+ * its retransmissions time out. Rate limited per worker.
+ */
+void exchange_reply_invalid_spi(struct shard *s, int fd, bool natt,
+				const struct sockaddr_storage *peer,
+				const struct ike_hdr *req)
+{
+	static _Thread_local uint64_t second;
+	static _Thread_local unsigned int sent;
+	uint64_t now = sgw_now_ms() / 1000;
+	struct ike_hdr h = {
+		.spi_i = req->spi_i,
+		.spi_r = req->spi_r,
+		.version = IKE_VERSION,
+		.exchange = req->exchange,
+		/* a response, and ours only if the peer is not the initiator */
+		.flags = IKE_FLAG_R | ((req->flags & IKE_FLAG_I) ? 0 : IKE_FLAG_I),
+		.msg_id = req->msg_id,
+	};
+
+	if (now != second) {
+		second = now;
+		sent = 0;
 	}
+	if (sent++ >= INVALID_SPI_PER_SEC)
+		return;
+	reply_unprotected(s, fd, natt, peer, &h, IKE_N_INVALID_IKE_SPI, NULL, 0);
 }
 
 void exchange_respond_error(struct ike_sa *sa, uint8_t exchange, uint16_t type,

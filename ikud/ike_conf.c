@@ -12,6 +12,7 @@
 #include "ike/ike_msg.h"
 #include "base/sgw_ctlsock.h"
 #include "base/sgw_rtproto.h"
+#include <linux/sgw.h>
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -663,6 +664,27 @@ static int gw_fragmentation(struct parser *ps, const struct stmt *st, struct ike
 	return st->n == 4 ? parse_u32(ps, st->line, st->w[3], 576, 65535, &gw->fragment_size) : 0;
 }
 
+/* anycast NAME; the name of a group of sgw.ko (sgwctl anycast add NAME) */
+static int gw_anycast(struct parser *ps, const struct stmt *st,
+		      struct ike_conf_gateway *gw)
+{
+	const char *name = st->w[1];
+	size_t len, i;
+
+	if (want_args(ps, st, 1, 1))
+		return -1;
+	len = strlen(name);
+	if (!len || len >= SGW_ANYCAST_NAME_MAX)
+		return perr(ps, st->line, "anycast group name '%s': 1 to %d characters",
+			    name, SGW_ANYCAST_NAME_MAX - 1);
+	for (i = 0; i < len; i++)
+		if (!isgraph((unsigned char)name[i]) || strchr("/:%", name[i]))
+			return perr(ps, st->line,
+				    "anycast group name '%s': no blanks, '/', ':' or '%%'", name);
+	memcpy(gw->anycast, name, len + 1);
+	return 0;
+}
+
 static int gw_stmt(struct parser *ps, const struct stmt *st,
 		   struct ike_conf_gateway *gw)
 {
@@ -844,6 +866,16 @@ static int gw_stmt(struct parser *ps, const struct stmt *st,
 		gw->start_on_traffic = !strcmp(st->w[1], "on-traffic");
 		return 0;
 	}
+	if (!strcmp(k, "anycast"))
+		return gw_anycast(ps, st, gw);
+	if (!strcmp(k, "unknown-spi")) {
+		if (want_args(ps, st, 1, 1))
+			return -1;
+		if (strcmp(st->w[1], "notify") && strcmp(st->w[1], "drop"))
+			return perr(ps, st->line, "usage: unknown-spi notify|drop;");
+		gw->unknown_spi_notify = !strcmp(st->w[1], "notify");
+		return 0;
+	}
 	if (!strcmp(k, "initiate")) {
 		int i;
 
@@ -886,6 +918,7 @@ static void gw_defaults(struct ike_conf_gateway *gw)
 	gw->peer_prefixes_max = 32;
 	gw->fragmentation = true;
 	gw->fragment_size = 1280;	/* the IPv6 minimum MTU, for either family */
+	gw->unknown_spi_notify = true;
 }
 
 static bool prefix_inside(const struct sgw_prefix *p, const struct sgw_prefix *set, size_t n)

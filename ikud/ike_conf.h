@@ -115,6 +115,10 @@ struct ike_conf_gateway {
 	size_t n_initiate;
 	struct ike_id_pattern initiate_remote_id;	/* identity expected from them */
 	bool start_on_traffic;		/* initiate when the kernel asks (trap) */
+	char anycast[IKE_CONF_NAME_MAX];	/* anycast group whose IKE service
+						 * ikud is; "" none */
+	bool unknown_spi_notify;	/* answer requests for unknown IKE SAs
+					 * with INVALID_IKE_SPI (§2.21.4) */
 };
 
 struct ike_conf {

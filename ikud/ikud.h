@@ -280,6 +280,7 @@ enum inbox_kind {
 	INBOX_STOP,		/* shut down */
 	INBOX_REVOCATION,	/* revocation data an IKE_AUTH waits for arrived */
 	INBOX_RECHECK,		/* new revocation data: check the tunnels' certificates */
+	INBOX_PING,		/* anycast.c: a sign of life, answered in pong */
 };
 
 struct inbox_msg {
@@ -299,6 +300,8 @@ struct inbox_msg {
 	struct ikud_conf *conf;
 	/* REVOCATION: our SPI of the waiting SA */
 	uint64_t spi;
+	/* PING */
+	uint64_t seq;
 	size_t len;
 	uint8_t data[];		/* PACKET */
 };
@@ -316,6 +319,7 @@ struct shard {
 	struct inbox_msg *inbox, **inbox_tail;
 	unsigned int inbox_packets;	/* INBOX_PACKET messages queued */
 	atomic_uint_fast64_t inbox_dropped;	/* packets refused: inbox full */
+	atomic_uint_fast64_t pong;	/* seq of the last INBOX_PING handled */
 
 	const struct ikud_conf *conf;
 	struct gw_socks *socks;
@@ -386,6 +390,7 @@ struct daemon {
  *   trap                                  configured peers: at once or on traffic
  *   dispatch                              a datagram to its exchange
  *   shard                                 a worker's loop
+ *   anycast                               IKE service of anycast groups
  *   control, main                         control socket, start-up, signals
  */
 
@@ -595,6 +600,11 @@ void exchange_reply_init_notify(struct shard *s, int fd, bool natt,
 				const struct sockaddr_storage *peer,
 				const struct ike_hdr *req, uint16_t type,
 				const uint8_t *data, size_t len);
+/* An unprotected INVALID_IKE_SPI answering a request for an unknown IKE
+ * SA (§2.21.4), rate limited. */
+void exchange_reply_invalid_spi(struct shard *s, int fd, bool natt,
+				const struct sockaddr_storage *peer,
+				const struct ike_hdr *req);
 /* A protected response with one error notify. */
 void exchange_respond_error(struct ike_sa *sa, uint8_t exchange, uint16_t type,
 			    const uint8_t *data, size_t len);
@@ -719,6 +729,13 @@ int shard_start(struct shard *s);
 void shard_join_free(struct shard *s);
 int shard_open_sockets(struct shard *s);
 void shard_setup_done(struct shard *s);
+
+/* anycast.c: register with the anycast groups the gateways name, and
+ * heartbeat (a thread) while every worker answers; -1 with a message on
+ * error. */
+int anycast_start(struct daemon *d, char *err, size_t errlen);
+int anycast_reload(struct daemon *d, const struct ikud_conf *conf, char *err, size_t errlen);
+void anycast_stop(void);
 
 /* control.c */
 #define CONTROL_REQUEST_MAX 4096	/* bytes of one request */

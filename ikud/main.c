@@ -98,7 +98,8 @@ static int reload(struct daemon *d)
 		return -1;
 	}
 	check_conf_mode(d->conf_path);
-	if (rri_check(conf, err, sizeof(err))) {
+	if (rri_check(conf, err, sizeof(err)) ||
+	    anycast_reload(d, conf, err, sizeof(err))) {
 		log_err("reload failed, keeping the running configuration: %s", err);
 		config_free(conf);
 		return -1;
@@ -256,6 +257,10 @@ int main(int argc, char **argv)
 			log_err("cannot start worker %u: %s", i, strerror(errno));
 			return 1;
 		}
+	if (anycast_start(&d, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
 	log_notice("ikud %s started: %zu gateways, %u workers, control %s", SGW_VERSION,
 		   d.conf->c.n_gateways, d.n_shards, ctl_path ? ctl_path : d.conf->c.control);
 	notify_ready(d.conf->c.n_gateways, d.n_shards);
@@ -296,6 +301,7 @@ int main(int argc, char **argv)
 		if (stop)
 			break;
 	}
+	anycast_stop();
 	log_notice("stopping: deleting every SA");
 	notify_stopping();
 	for (i = 0; i < d.n_shards; i++) {

@@ -303,6 +303,9 @@ static void drain_inbox(struct shard *s)
 		case INBOX_RECHECK:
 			recheck_certs(s);
 			break;
+		case INBOX_PING:
+			atomic_store(&s->pong, m->seq);
+			break;
 		}
 		free(m);
 	}

@@ -4,14 +4,16 @@
  *
  * Every operation has a strict policy (resv_start_op is 0); changes, and
  * the per-source table (eNodeB addresses), need CAP_NET_ADMIN in the user
- * namespace of the network namespace. The
- * handlers live with their objects (sgw_plist.c, sgw_policer.c).
+ * namespace of the network namespace. The handlers live with their objects
+ * (sgw_plist.c, sgw_policer.c, sgw_anycast_nl.c, which also has the
+ * anycast policies).
  */
 
 #include <linux/if.h>
 #include <net/genetlink.h>
 
 #include "sgw.h"
+#include "sgw_anycast.h"
 
 const struct nla_policy sgw_prefix_policy[SGW_PREFIX_A_MAX + 1] = {
 	[SGW_PREFIX_A_ADDR]	= { .type = NLA_BINARY, .len = 16 },
@@ -175,6 +177,25 @@ static const struct genl_ops sgw_genl_ops[] = {
 		.maxattr = ARRAY_SIZE(sgw_policer_name_policy) - 1,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
+	SGW_OP_DO(SGW_CMD_ANYCAST_NEW, sgw_anycast_cmd_new,
+		  sgw_anycast_policy, GENL_UNS_ADMIN_PERM),
+	SGW_OP_DO(SGW_CMD_ANYCAST_SET, sgw_anycast_cmd_set,
+		  sgw_anycast_policy, GENL_UNS_ADMIN_PERM),
+	SGW_OP_DO(SGW_CMD_ANYCAST_DEL, sgw_anycast_cmd_del,
+		  sgw_anycast_name_policy, GENL_UNS_ADMIN_PERM),
+	{
+		.cmd	= SGW_CMD_ANYCAST_GET,
+		.doit	= sgw_anycast_cmd_get,
+		.dumpit	= sgw_anycast_dump,
+		.policy	= sgw_anycast_name_policy,
+		.maxattr = ARRAY_SIZE(sgw_anycast_name_policy) - 1,
+	},
+	SGW_OP_DO(SGW_CMD_ANYCAST_REGISTER, sgw_anycast_cmd_register,
+		  sgw_anycast_name_policy, GENL_UNS_ADMIN_PERM),
+	SGW_OP_DO(SGW_CMD_ANYCAST_HEARTBEAT, sgw_anycast_cmd_heartbeat,
+		  sgw_anycast_name_policy, GENL_UNS_ADMIN_PERM),
+	SGW_OP_DO(SGW_CMD_ANYCAST_UNREGISTER, sgw_anycast_cmd_unregister,
+		  sgw_anycast_name_policy, GENL_UNS_ADMIN_PERM),
 };
 
 static const struct genl_multicast_group sgw_genl_mcgrps[] = {

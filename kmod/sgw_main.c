@@ -12,6 +12,7 @@
 #include <linux/init.h>
 
 #include "sgw.h"
+#include "sgw_anycast.h"
 
 static int __init sgw_init(void)
 {
@@ -23,18 +24,25 @@ static int __init sgw_init(void)
 	err = sgw_netns_init();
 	if (err)
 		return err;
+	err = sgw_anycast_init();
+	if (err)
+		goto netns;
 	err = sgw_genl_init();
-	if (err) {
-		sgw_netns_exit();
-		return err;
-	}
+	if (err)
+		goto anycast;
 	pr_info("version " SGW_VERSION " loaded\n");
 	return 0;
+anycast:
+	sgw_anycast_exit();
+netns:
+	sgw_netns_exit();
+	return err;
 }
 
 static void __exit sgw_exit(void)
 {
 	sgw_genl_exit();
+	sgw_anycast_exit();
 	sgw_netns_exit();
 	pr_info("unloaded\n");
 }

@@ -97,7 +97,7 @@ int sgw_prefix_parse(const char *s, enum sgw_prefix_mode mode, struct sgw_prefix
 							"prefix length must be 0..128");
 	if (mode == SGW_PREFIX_MASK)
 		mask_host_bits(p);
-	else if (!sgw_prefix_is_canonical(p))
+	else if (mode == SGW_PREFIX_EXACT && !sgw_prefix_is_canonical(p))
 		return fail(why, "address has bits set beyond the prefix length");
 	return 0;
 }

@@ -26,6 +26,8 @@ struct sgw_prefix {
 enum sgw_prefix_mode {
 	SGW_PREFIX_EXACT,	/* refuse them: 10.1.2.3/8 is almost always a typo */
 	SGW_PREFIX_MASK,	/* clear them */
+	SGW_PREFIX_HOST,	/* keep them: an interface address and the
+				 * length of its subnet (192.0.2.1/24) */
 };
 
 /*

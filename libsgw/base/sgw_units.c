@@ -41,6 +41,12 @@ static const struct unit size_units[] = {
 	{ NULL, 0 },
 };
 
+static const struct unit time_units[] = {
+	{ "ms", 1 },
+	{ "s", 1000 },
+	{ NULL, 0 },
+};
+
 static const struct unit *find_unit(const struct unit *units, const char *name)
 {
 	for (; units->name; units++)
@@ -111,6 +117,11 @@ int sgw_parse_size(const char *s, uint64_t *bytes)
 	return parse_scaled(s, size_units, bytes);
 }
 
+int sgw_parse_time_ms(const char *s, uint64_t *ms)
+{
+	return parse_scaled(s, time_units, ms);
+}
+
 void sgw_format_rate(uint64_t bps, char *buf, size_t len)
 {
 	static const struct unit bits[] = {
@@ -152,4 +163,12 @@ void sgw_format_size(uint64_t bytes, char *buf, size_t len)
 			return;
 		}
 	snprintf(buf, len, "%llu", (unsigned long long)bytes);
+}
+
+void sgw_format_time_ms(uint64_t ms, char *buf, size_t len)
+{
+	if (ms >= 1000 && ms % 1000 == 0)
+		snprintf(buf, len, "%llus", (unsigned long long)(ms / 1000));
+	else
+		snprintf(buf, len, "%llums", (unsigned long long)ms);
 }

@@ -162,6 +162,8 @@ const char *sgwc_obj_type_name(uint32_t type)
 		return "prefix-list";
 	case SGW_OBJ_POLICER:
 		return "policer";
+	case SGW_OBJ_ANYCAST:
+		return "anycast";
 	}
 	return "unknown";
 }
@@ -175,6 +177,8 @@ const char *sgwc_event_action_name(uint32_t action)
 		return "changed";
 	case SGW_EVENT_DELETED:
 		return "deleted";
+	case SGW_EVENT_TRANSITION:
+		return "transition";
 	}
 	return "unknown";
 }

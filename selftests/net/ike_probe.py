@@ -66,7 +66,10 @@ def hostile():
     print("unknown_critical", notify_type(ask(crit)))
     print("bad_ke_len", notify_type(ask(sa_init(os.urandom(8), ke_len=100))))
     junk = os.urandom(8) + os.urandom(8) + bytes([46, 0x20, 35, 0x08]) + struct.pack("!II", 1, 60) + os.urandom(32)
-    print("unknown_spi_ignored", int(ask(junk) is None))
+    r = ask(junk)
+    # RFC 7296 2.21.4: unprotected INVALID_IKE_SPI, same SPIs and message ID, a response
+    same = r is not None and r[:16] == junk[:16] and r[18] == 35 and r[19] == 0x20 and r[20:24] == junk[20:24]
+    print("unknown_spi_notify", notify_type(r) if same else None)
     big = sa_init(os.urandom(8), 48, payload(0, b"x" * 6000))
     print("oversized_init_ignored", int(ask(big) is None))
 

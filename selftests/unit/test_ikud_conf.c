@@ -251,6 +251,31 @@ static void test_errors(void **state)
 	expect_error(GW(" start on-traffic;\n"), "gateway g: start on-traffic needs exactly one 'initiate' peer");
 	expect_error(GW(" start on-traffic;\n initiate 192.0.2.7 192.0.2.8;\n"),
 		     "needs exactly one 'initiate' peer");
+	expect_error(GW(" anycast;\n"), "x.conf:5:");
+	expect_error(GW(" anycast a b;\n"), "x.conf:5:");
+	expect_error(GW(" anycast waytoolongname;\n"), "anycast group name 'waytoolongname': 1 to 12 characters");
+	expect_error(GW(" anycast a/b;\n"), "anycast group name 'a/b': no blanks, '/', ':' or '%'");
+	expect_error(GW(" unknown-spi reply;\n"), "usage: unknown-spi notify|drop;");
+}
+
+/* anycast NAME: the group ikud is the IKE service of; none by default.
+ * unknown-spi: INVALID_IKE_SPI for unknown SAs, by default. */
+static void test_anycast(void **state)
+{
+	struct ike_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ike_conf_parse("x.conf", GW(""), &c, err, sizeof(err)), 0);
+	assert_string_equal(c.gateways[0].anycast, "");
+	assert_true(c.gateways[0].unknown_spi_notify);
+	ike_conf_free(&c);
+	assert_int_equal(ike_conf_parse("x.conf", GW(" unknown-spi drop;\n"), &c, err, sizeof(err)), 0);
+	assert_false(c.gateways[0].unknown_spi_notify);
+	ike_conf_free(&c);
+	assert_int_equal(ike_conf_parse("x.conf", GW(" anycast region1;\n"), &c, err, sizeof(err)), 0);
+	assert_string_equal(c.gateways[0].anycast, "region1");
+	ike_conf_free(&c);
 }
 
 /* Peer rules, claim width and limits: defaults and what the file says. */
@@ -365,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_claim_options),
 		cmocka_unit_test(test_legacy_allowed),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_anycast),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,13 @@ static void test_parse_and_format(void **state)
 	p = parse("2001:db8::1/33", SGW_PREFIX_MASK);
 	sgw_prefix_format(&p, buf, sizeof(buf));
 	assert_string_equal(buf, "2001:db8::/33");
+	/* or kept: an interface address and its subnet's length */
+	p = parse("192.0.2.1/24", SGW_PREFIX_HOST);
+	sgw_prefix_format(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "192.0.2.1/24");
+	p = parse("2001:db8::1", SGW_PREFIX_HOST);
+	sgw_prefix_format(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8::1/128");
 	/* everything else */
 	expect_bad("", "not an IPv4 or IPv6 prefix");
 	expect_bad("10.1.0.0/", "prefix length must be 0..32");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of rate and size parsing (libsgw/base/sgw_units.c). */
+/* Unit tests of rate, size and time parsing (libsgw/base/sgw_units.c). */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -96,6 +96,39 @@ static void test_format(void **state)
 	assert_string_equal(buf, "1m");
 }
 
+static void test_times(void **state)
+{
+	static const struct {
+		const char *in;
+		uint64_t ms;
+	} ok[] = {
+		{ "300ms", 300 }, { "30s", 30000 }, { "1.5s", 1500 }, { "0s", 0 },
+		{ "0.001s", 1 }, { "10S", 10000 }, { "2MS", 2 },
+	};
+	static const char *const bad[] = {
+		"", "300", "s", "ms", "1.5ms", "0.0001s", "-1s", "1 s", "5m",
+		"3h", "1e3ms", "99999999999999999999ms",
+	};
+	char buf[32];
+	uint64_t v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		v = 7;
+		assert_int_equal(sgw_parse_time_ms(ok[i].in, &v), 0);
+		assert_int_equal(v, ok[i].ms);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_not_equal(sgw_parse_time_ms(bad[i], &v), 0);
+	sgw_format_time_ms(30000, buf, sizeof(buf));
+	assert_string_equal(buf, "30s");
+	sgw_format_time_ms(1500, buf, sizeof(buf));
+	assert_string_equal(buf, "1500ms");
+	sgw_format_time_ms(0, buf, sizeof(buf));
+	assert_string_equal(buf, "0ms");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_rates_rejected),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_times),
 	};
 
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);

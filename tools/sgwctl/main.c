@@ -29,6 +29,7 @@ static const struct sgwctl_object *const objects[] = {
 	&sgwctl_monitor,
 	&sgwctl_ike,
 	&sgwctl_metrics,
+	&sgwctl_anycast,
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))

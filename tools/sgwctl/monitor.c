@@ -8,6 +8,7 @@
 #include "args.h"
 #include "output.h"
 #include "netlink/sgwc.h"
+#include "netlink/sgwc_anycast.h"
 #include "sgwctl.h"
 
 static void monitor_usage(FILE *f)
@@ -15,22 +16,28 @@ static void monitor_usage(FILE *f)
 	fprintf(f,
 		"Usage: sgwctl monitor\n"
 		"Prints one line (with -j: one JSON object) per object created,\n"
-		"changed or deleted in the network namespace, until interrupted.\n");
+		"changed or deleted in the network namespace, and per state\n"
+		"transition of an anycast group, until interrupted.\n");
 }
 
 static int print_event(const struct nlmsghdr *nlh, void *data)
 {
+	struct sgwc_anycast group;
 	struct sgwc_event ev;
+	bool has_group;
 
 	(void)data;
 	if (sgwc_event_parse(nlh, &ev) < 0)
 		return MNL_CB_OK;	/* not an event, or one from a newer module */
+	has_group = sgwc_anycast_event_parse(nlh, &group) == 0;
 	output_begin_object();
 	/* text: "created policer NAME vrf ...", as 'show' prints it */
 	print_string(PRINT_JSON, "object", NULL, sgwc_obj_type_name(ev.type));
 	print_string(PRINT_ANY, "action", NULL, sgwc_event_action_name(ev.action));
 	if (ev.has_policer)
 		print_policer_config(&ev.policer);
+	else if (has_group)
+		print_anycast_event(&group);
 	else if (ev.has_plist)
 		print_plist_summary(&ev.plist);
 	else

@@ -40,6 +40,7 @@ extern const struct sgwctl_object sgwctl_policer;
 extern const struct sgwctl_object sgwctl_monitor;
 extern const struct sgwctl_object sgwctl_ike;
 extern const struct sgwctl_object sgwctl_metrics;
+extern const struct sgwctl_object sgwctl_anycast;
 
 /* "Error: ..." on stderr, prefixed with FILE:LINE in batch mode. */
 void sgwctl_error(const struct sgwctl *ctl, const char *fmt, ...)
@@ -64,7 +65,9 @@ struct genl *sgwctl_genl(struct sgwctl *ctl);
  * line / JSON object. */
 struct sgwc_policer;
 struct sgwc_plist;
+struct sgwc_anycast;
 void print_policer_config(const struct sgwc_policer *p);
 void print_plist_summary(const struct sgwc_plist *l);
+void print_anycast_event(const struct sgwc_anycast *g);
 
 #endif

@@ -43,6 +43,9 @@
  *   3. SGW_NET_MAX_SOURCES, SGW_INFO_A_MAX_NET_SOURCES: a bound on the
  *      per-source entries of a netns. SGW_CMD_POLICER_SOURCES_GET needs
  *      CAP_NET_ADMIN, as changes do (it shows eNodeB addresses).
+ *   4. Anycast groups: commands 48-54, SGW_OBJ_ANYCAST, SGW_EVENT_A_ANYCAST,
+ *      SGW_EVENT_TRANSITION, enum sgw_anycast_state, SGW_ANYCAST_R_*,
+ *      SGW_ANYCAST_A_* and SGW_ALINK_A_*.
  */
 #ifndef _UAPI_LINUX_SGW_H
 #define _UAPI_LINUX_SGW_H
@@ -74,10 +77,26 @@
 #define SGW_TOTAL_AUTO_RATE	(1U << 0)	/* MAX_SOURCES x RATE */
 #define SGW_TOTAL_AUTO_BURST	(1U << 1)	/* MAX_SOURCES x BURST */
 
+/* Anycast groups (see the SGW_CMD_ANYCAST_* commands). */
+#define SGW_ANYCAST_NAME_MAX	13	/* group names, with the NUL: the
+					 * device is "ac-" NAME (IFNAMSIZ) */
+#define SGW_ANYCAST_DEV_PREFIX	"ac-"	/* the group's device: ac-NAME */
+#define SGW_ANYCAST_LINK_KIND	"sgw_anycast"	/* its rtnl link kind */
+#define SGW_MAX_ANYCAST		64	/* groups per netns */
+#define SGW_ANYCAST_MAX_ADDRS	16	/* addresses of a group */
+#define SGW_ANYCAST_MAX_LINKS	16	/* tracked links of a group */
+#define SGW_ANYCAST_HEARTBEAT_DEFAULT_MS 3000
+#define SGW_ANYCAST_HEARTBEAT_MIN_MS	100
+#define SGW_ANYCAST_HEARTBEAT_MAX_MS	600000
+#define SGW_ANYCAST_HOLD_DOWN_DEFAULT_MS 10000
+#define SGW_ANYCAST_HOLD_DOWN_MAX_MS	3600000
+#define SGW_ANYCAST_PEER_POLL_MS	200	/* standby: how often the VRF's
+						 * table is looked at */
+
 /* ---- commands ------------------------------------------------------------
  *
  * Ranges: 1-15 generic, 16-31 prefix lists, 32-47 policers,
- * 48-63 reserved (anycast groups), 64-79 reserved (crypto engines),
+ * 48-63 anycast groups, 64-79 reserved (crypto engines),
  * 80-255 reserved for further object types.
  */
 enum sgw_cmd {
@@ -188,6 +207,94 @@ enum sgw_cmd {
 	 */
 	SGW_CMD_POLICER_SOURCES_GET = 37,
 
+	/*
+	 * Anycast groups. A group is the gateway's share of an address that
+	 * several gateways of a region announce (anycast): it owns a network
+	 * device of kind SGW_ANYCAST_LINK_KIND, named SGW_ANYCAST_DEV_PREFIX
+	 * NAME, created in the group's VRF, which carries the group's
+	 * addresses. The device's carrier is on only while the group is
+	 * SGW_ANYCAST_ACTIVE: the kernel's connected routes, and through a
+	 * routing daemon the announcement, follow the group's state.
+	 * Documentation/anycast.md has the state machine.
+	 *
+	 * Health inputs, any combination: the IKE service (TRACK_IKUD: a
+	 * process registered with SGW_CMD_ANYCAST_REGISTER whose netlink
+	 * socket is open and which sent a heartbeat within HEARTBEAT_MS),
+	 * tracked links (LINK: devices by name, up when running and
+	 * operationally up), the administrative drain (DRAINED), and the
+	 * device itself (administratively up, in the group's VRF). A group
+	 * that becomes healthy stays SGW_ANYCAST_HOLD_DOWN for HOLD_DOWN_MS;
+	 * then, without PREEMPT, it stays SGW_ANYCAST_STANDBY as long as a
+	 * route to one of its addresses (the address's exact prefix) through
+	 * another device is in the VRF's table: another gateway announces it.
+	 *
+	 * The addresses are added to and removed from the device by the
+	 * caller (rtnetlink, as sgwctl does); the module refuses any other
+	 * address on the device, and the group's addresses on any other
+	 * device of the namespace.
+	 */
+
+	/*
+	 * SGW_CMD_ANYCAST_NEW (admin): attributes SGW_ANYCAST_A_*.
+	 * Required: NAME, VRF, ADDRESS (1..SGW_ANYCAST_MAX_ADDRS).
+	 * Optional: TRACK_IKUD (default 0), LINK (0..SGW_ANYCAST_MAX_LINKS),
+	 * HEARTBEAT_MS, HOLD_DOWN_MS, PREEMPT (default 1), DRAINED (default
+	 * 0). -EEXIST for a duplicate name, for a device name in use, or for
+	 * an address of another group; -EADDRINUSE for an address configured
+	 * on a device; -ENODEV for an unknown VRF or a device that is not a
+	 * VRF; -ENOSPC beyond SGW_MAX_ANYCAST. The device is created down
+	 * (no carrier) and administratively up. Event: CREATED.
+	 */
+	SGW_CMD_ANYCAST_NEW = 48,
+
+	/*
+	 * SGW_CMD_ANYCAST_SET (admin): Required: NAME. Any attribute of NEW
+	 * may be given and only those change; ADDRESS attributes replace the
+	 * addresses, LINK attributes the tracked links, NO_LINKS removes
+	 * every tracked link. VRF cannot change (-EINVAL unless the same).
+	 * PREEMPT 1 ends STANDBY at once (the operator releases the group).
+	 * Event: CHANGED, then TRANSITION if the state changed.
+	 */
+	SGW_CMD_ANYCAST_SET = 49,
+
+	/*
+	 * SGW_CMD_ANYCAST_DEL (admin): Required: NAME. The device goes, with
+	 * its addresses. Event: DELETED.
+	 */
+	SGW_CMD_ANYCAST_DEL = 50,
+
+	/*
+	 * SGW_CMD_ANYCAST_GET: doit with NAME, or dump (every group of the
+	 * netns, name order). Each reply: the configuration (NAME, VRF,
+	 * VRF_IFINDEX, DEVICE, IFINDEX, ADDRESS..., TRACK_IKUD, LINK...,
+	 * HEARTBEAT_MS, HOLD_DOWN_MS, PREEMPT, DRAINED) and the state (STATE,
+	 * REASONS, TRANSITIONS, WITHDRAWALS, STATE_MS, HOLD_DOWN_LEFT_MS,
+	 * IKUD_PID, IKUD_PORTID, HEARTBEAT_AGE_MS, PEER_VIA, MISSING...).
+	 */
+	SGW_CMD_ANYCAST_GET = 51,
+
+	/*
+	 * SGW_CMD_ANYCAST_REGISTER (admin): Required: NAME. The sending
+	 * socket becomes the group's IKE service until it closes or sends
+	 * UNREGISTER; it must send HEARTBEAT at least every HEARTBEAT_MS.
+	 * -EBUSY while another socket is registered. Replies with the group
+	 * (as GET). Event: TRANSITION if the state changed.
+	 */
+	SGW_CMD_ANYCAST_REGISTER = 52,
+
+	/*
+	 * SGW_CMD_ANYCAST_HEARTBEAT (admin): Required: NAME. From the
+	 * registered socket only (-EPERM otherwise, -ENOLINK when no socket
+	 * is registered).
+	 */
+	SGW_CMD_ANYCAST_HEARTBEAT = 53,
+
+	/*
+	 * SGW_CMD_ANYCAST_UNREGISTER (admin): Required: NAME. From the
+	 * registered socket only. Closing that socket does the same.
+	 */
+	SGW_CMD_ANYCAST_UNREGISTER = 54,
+
 	__SGW_CMD_MAX,
 	SGW_CMD_MAX = __SGW_CMD_MAX - 1
 };
@@ -198,7 +305,8 @@ enum sgw_obj_type {
 	SGW_OBJ_UNSPEC,
 	SGW_OBJ_PLIST,
 	SGW_OBJ_POLICER,
-	/* later: anycast groups, crypto engines */
+	SGW_OBJ_ANYCAST,
+	/* later: crypto engines */
 };
 
 enum sgw_event_action {
@@ -206,7 +314,36 @@ enum sgw_event_action {
 	SGW_EVENT_CREATED,
 	SGW_EVENT_CHANGED,
 	SGW_EVENT_DELETED,
+	SGW_EVENT_TRANSITION,	/* an anycast group changed state */
 };
+
+/* State of an anycast group (SGW_ANYCAST_A_STATE). */
+enum sgw_anycast_state {
+	SGW_ANYCAST_DOWN,	/* a health input fails: not announced */
+	SGW_ANYCAST_HOLD_DOWN,	/* healthy for less than HOLD_DOWN_MS */
+	SGW_ANYCAST_STANDBY,	/* healthy, no PREEMPT, and another gateway
+				 * announces the address: not announced */
+	SGW_ANYCAST_ACTIVE,	/* announced: the device has carrier */
+	SGW_ANYCAST_DRAINED,	/* drained by the operator: not announced */
+	__SGW_ANYCAST_STATE_MAX,
+	SGW_ANYCAST_STATE_MAX = __SGW_ANYCAST_STATE_MAX - 1
+};
+
+/* Why a group is not active (SGW_ANYCAST_A_REASONS, a bit each). */
+#define SGW_ANYCAST_R_DRAINED	(1U << 0)	/* DRAINED is set */
+#define SGW_ANYCAST_R_IKUD	(1U << 1)	/* TRACK_IKUD and no IKE service
+						 * registered */
+#define SGW_ANYCAST_R_HEARTBEAT	(1U << 2)	/* TRACK_IKUD and the service's
+						 * heartbeat is late */
+#define SGW_ANYCAST_R_LINK	(1U << 3)	/* a tracked link is not up
+						 * (LINK nests with UP 0) */
+#define SGW_ANYCAST_R_DEVICE	(1U << 4)	/* the group's device is
+						 * administratively down */
+#define SGW_ANYCAST_R_VRF	(1U << 5)	/* the device left the VRF (or
+						 * the VRF is gone) */
+#define SGW_ANYCAST_R_HOLD_DOWN	(1U << 6)	/* healthy, in hold-down */
+#define SGW_ANYCAST_R_PEER	(1U << 7)	/* no preempt: announced by
+						 * another gateway (PEER_VIA) */
 
 /* Which SCTP packets a policer charges. */
 enum sgw_chunk_mode {
@@ -239,6 +376,8 @@ enum sgw_event_attrs {
 	SGW_EVENT_A_NAME,		/* string: object name */
 	SGW_EVENT_A_PLIST,		/* nest: SGW_PLIST_A_* */
 	SGW_EVENT_A_POLICER,		/* nest: SGW_POLICER_A_* */
+	SGW_EVENT_A_ANYCAST,		/* nest: SGW_ANYCAST_A_*, as in
+					 * SGW_CMD_ANYCAST_GET */
 	__SGW_EVENT_A_MAX,
 	SGW_EVENT_A_MAX = __SGW_EVENT_A_MAX - 1
 };
@@ -339,6 +478,69 @@ enum sgw_policer_attrs {
 					 * are automatic */
 	__SGW_POLICER_A_MAX,
 	SGW_POLICER_A_MAX = __SGW_POLICER_A_MAX - 1
+};
+
+/* A tracked link of an anycast group: nested in SGW_ANYCAST_A_LINK. */
+enum sgw_alink_attrs {
+	SGW_ALINK_A_UNSPEC,
+	SGW_ALINK_A_NAME,		/* string: device name, 1..IFNAMSIZ-1 */
+	SGW_ALINK_A_IFINDEX,		/* u32 (reply): 0 while it does not
+					 * exist */
+	SGW_ALINK_A_UP,			/* u8 (reply): running and
+					 * operationally up */
+	__SGW_ALINK_A_MAX,
+	SGW_ALINK_A_MAX = __SGW_ALINK_A_MAX - 1
+};
+
+/* SGW_CMD_ANYCAST_* (requests and replies). */
+enum sgw_anycast_attrs {
+	SGW_ANYCAST_A_UNSPEC,
+	SGW_ANYCAST_A_PAD,
+	SGW_ANYCAST_A_NAME,		/* string, 1..SGW_ANYCAST_NAME_MAX-1
+					 * bytes, a valid device name after
+					 * SGW_ANYCAST_DEV_PREFIX */
+	SGW_ANYCAST_A_VRF,		/* string: VRF device name or "default" */
+	SGW_ANYCAST_A_VRF_IFINDEX,	/* u32 (reply): 0 for "default" */
+	SGW_ANYCAST_A_DEVICE,		/* string (reply): the group's device */
+	SGW_ANYCAST_A_IFINDEX,		/* u32 (reply): its ifindex */
+	SGW_ANYCAST_A_ADDRESS,		/* nest SGW_PREFIX_A_*, repeated: an
+					 * address and its prefix length (host
+					 * bits allowed: 203.0.113.1/32,
+					 * 2001:db8::1/128); unicast only */
+	SGW_ANYCAST_A_TRACK_IKUD,	/* u8: 0 or 1, the IKE service is a
+					 * health input */
+	SGW_ANYCAST_A_LINK,		/* nest SGW_ALINK_A_*, repeated: a
+					 * tracked link (requests: NAME) */
+	SGW_ANYCAST_A_NO_LINKS,		/* flag (SET): track no link */
+	SGW_ANYCAST_A_HEARTBEAT_MS,	/* u32: SGW_ANYCAST_HEARTBEAT_MIN_MS..
+					 * MAX_MS, default _DEFAULT_MS */
+	SGW_ANYCAST_A_HOLD_DOWN_MS,	/* u32: 0..SGW_ANYCAST_HOLD_DOWN_MAX_MS,
+					 * default _DEFAULT_MS */
+	SGW_ANYCAST_A_PREEMPT,		/* u8: 0 or 1 (default) */
+	SGW_ANYCAST_A_DRAINED,		/* u8: 0 (default) or 1 */
+	SGW_ANYCAST_A_STATE,		/* u32 (reply): enum sgw_anycast_state */
+	SGW_ANYCAST_A_REASONS,		/* u32 (reply): SGW_ANYCAST_R_* */
+	SGW_ANYCAST_A_TRANSITIONS,	/* u64 (reply): state changes since
+					 * creation */
+	SGW_ANYCAST_A_WITHDRAWALS,	/* u64 (reply): of them, leaving
+					 * ACTIVE */
+	SGW_ANYCAST_A_STATE_MS,		/* u64 (reply): ms in the state */
+	SGW_ANYCAST_A_HOLD_DOWN_LEFT_MS,/* u32 (reply): ms of hold-down left */
+	SGW_ANYCAST_A_IKUD_PID,		/* u32 (reply): process that registered
+					 * (0: none), in the registrant's pid
+					 * namespace */
+	SGW_ANYCAST_A_IKUD_PORTID,	/* u32 (reply): its netlink port id */
+	SGW_ANYCAST_A_HEARTBEAT_AGE_MS,	/* u32 (reply): ms since its last
+					 * heartbeat (or registration) */
+	SGW_ANYCAST_A_PEER_VIA,		/* binary (reply, with R_PEER): the
+					 * next hop (4 or 16 bytes) of the
+					 * other gateway's route; absent for
+					 * a route without one */
+	SGW_ANYCAST_A_MISSING,		/* nest SGW_PREFIX_A_*, repeated
+					 * (reply): addresses of the group not
+					 * configured on its device */
+	__SGW_ANYCAST_A_MAX,
+	SGW_ANYCAST_A_MAX = __SGW_ANYCAST_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_SGW_H */
