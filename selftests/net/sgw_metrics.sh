@@ -19,8 +19,9 @@
 # ikud rekeys the CHILD_SA, charon the IKE SA: one rekey each, still one
 # setup; the idle tunnel is probed (DPD); SCTP sent through the tunnel to
 # a policed prefix is counted by the policer (labels policer and vrf; one
-# policer per VRF, the per-source one with its total bucket); charon
-# deletes the tunnel: the
+# policer per VRF, the per-source one with its total bucket); an anycast
+# group's state, one series per state, and its drain counted as a
+# withdrawal; charon deletes the tunnel: the
 # peer's series stays, with value 0 and a later change time; the file is
 # replaced atomically (mode 0644, no temporary file left) and passes
 # `promtool check metrics` (format and lint) every time; with ikud stopped
@@ -231,6 +232,25 @@ check_eq "$(metric 'sgw_policer_total_rate_bytes_per_second{policer="mme-default
 	"" "no total bucket for a policer that is not per source"
 grep -q '^sgw_module_info{version="[^"]*"} 1$' "$prom"
 log_test $? "the module's version"
+
+echo "# an anycast group"
+any() { metric "sgw_anycast_$1{group=\"any-s1\",vrf=\"s1\"$2}"; }
+any_state() { "$SGWCTL" -n "$GW" -j anycast show any-s1 | jq -r '.[0].state'; }
+"$SGWCTL" -n "$GW" anycast add any-s1 vrf s1 address 198.51.100.1/32 hold-down 300ms
+log_test $? "anycast group any-s1 in vrf s1, no health input but its hold-down"
+wait_eq 10 active any_state
+scrape
+check_eq "$(any state ',state="active"') $(any state ',state="down"') $(any state ',state="drained"')" \
+	"1 0 0" "its state: active 1, the other states 0"
+check_eq "$(grep -c '^sgw_anycast_state{group="any-s1"' "$prom")" 5 "a series for each state"
+check_eq "$(any withdrawals_total) $(any ikud_registered)" "0 0" "no withdrawal, no ikud registered"
+"$SGWCTL" -n "$GW" anycast drain any-s1
+scrape
+check_eq "$(any state ',state="drained"') $(any state ',state="active"')" "1 0" "drained"
+check_eq "$(any withdrawals_total)" 1 "the drain counted as a withdrawal"
+check_eq "$(any transitions_total)" "$("$SGWCTL" -n "$GW" -j anycast show any-s1 | jq .[0].transitions)" \
+	"transitions as sgwctl shows them"
+"$SGWCTL" -n "$GW" anycast del any-s1
 
 echo "# the tunnel goes down"
 sleep 1	# a change time later than the one going up

@@ -29,6 +29,7 @@
 #include "args.h"
 #include "ikud_client.h"
 #include "netlink/sgwc.h"
+#include "netlink/sgwc_anycast.h"
 #include "base/sgw_prom.h"
 #include "sgwctl.h"
 
@@ -318,26 +319,35 @@ out:
 
 /* --- the sgw module ------------------------------------------------------------------- */
 
-struct policer_list {
-	struct sgwc_policer *p;
-	size_t n, cap;
+/* What a dump returned, kept for writing family by family. */
+struct obj_list {
+	void *v;
+	size_t n, cap, size;
 };
 
-static int policer_keep(const struct sgwc_policer *p, void *data)
+static int obj_keep(struct obj_list *l, const void *o)
 {
-	struct policer_list *l = data;
-
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct sgwc_policer *a = realloc(l->p, cap * sizeof(*a));
+		void *a = realloc(l->v, cap * l->size);
 
 		if (!a)
 			return -ENOMEM;
-		l->p = a;
+		l->v = a;
 		l->cap = cap;
 	}
-	l->p[l->n++] = *p;
+	memcpy((char *)l->v + l->n++ * l->size, o, l->size);
 	return 0;
+}
+
+static int policer_keep(const struct sgwc_policer *p, void *data)
+{
+	return obj_keep(data, p);
+}
+
+static int anycast_keep(const struct sgwc_anycast *a, void *data)
+{
+	return obj_keep(data, a);
 }
 
 /* A counter of a policer and the metric it becomes. */
@@ -403,15 +413,16 @@ static const struct policer_gauge policer_gauges[] = {
 #define N_POLICER_GAUGES (sizeof(policer_gauges) / sizeof(policer_gauges[0]))
 
 /* Every policer of the namespace, labelled with its name and VRF. */
-static void policer_write(struct sgw_prom *p, const struct policer_list *l)
+static void policer_write(struct sgw_prom *p, const struct obj_list *l)
 {
+	const struct sgwc_policer *pols = l->v;
 	size_t k, i;
 
 	for (k = 0; k < N_POLICER_COUNTERS; k++) {
 		sgw_prom_family(p, policer_counters[k].name, SGW_PROM_COUNTER,
 				policer_counters[k].help);
 		for (i = 0; i < l->n; i++) {
-			const struct sgwc_policer *pol = &l->p[i];
+			const struct sgwc_policer *pol = &pols[i];
 			const char *st = (const char *)&pol->stats + policer_counters[k].stat;
 
 			SAMPLE(p, *(const uint64_t *)st, { "policer", pol->name }, { "vrf", pol->vrf });
@@ -420,7 +431,7 @@ static void policer_write(struct sgw_prom *p, const struct policer_list *l)
 	for (k = 0; k < N_POLICER_GAUGES; k++) {
 		sgw_prom_family(p, policer_gauges[k].name, SGW_PROM_GAUGE, policer_gauges[k].help);
 		for (i = 0; i < l->n; i++) {
-			const struct sgwc_policer *pol = &l->p[i];
+			const struct sgwc_policer *pol = &pols[i];
 
 			if (policer_gauges[k].per_source && !pol->per_source)
 				continue;
@@ -430,9 +441,43 @@ static void policer_write(struct sgw_prom *p, const struct policer_list *l)
 	}
 }
 
+/* Every anycast group: its state as one series per state (1 for the
+ * current one), so that no state's series appears or vanishes. */
+static void anycast_write(struct sgw_prom *p, const struct obj_list *l)
+{
+	const struct sgwc_anycast *gs = l->v;
+	uint32_t st;
+	size_t i;
+
+	sgw_prom_family(p, "sgw_anycast_state", SGW_PROM_GAUGE,
+			"1 for the anycast group's current state (active: its address announced).");
+	for (i = 0; i < l->n; i++)
+		for (st = 0; st <= SGW_ANYCAST_STATE_MAX; st++)
+			SAMPLE(p, gs[i].state == st, { "group", gs[i].name }, { "vrf", gs[i].vrf },
+			       { "state", sgwc_anycast_state_name(st) });
+	sgw_prom_family(p, "sgw_anycast_state_seconds", SGW_PROM_GAUGE,
+			"Time the anycast group has been in its current state.");
+	for (i = 0; i < l->n; i++)
+		sgw_prom_double(p, L({ "group", gs[i].name }, { "vrf", gs[i].vrf }), 2,
+				gs[i].state_ms / 1000.0);
+	sgw_prom_family(p, "sgw_anycast_transitions_total", SGW_PROM_COUNTER,
+			"State changes of the anycast group since it was created.");
+	for (i = 0; i < l->n; i++)
+		SAMPLE(p, gs[i].transitions, { "group", gs[i].name }, { "vrf", gs[i].vrf });
+	sgw_prom_family(p, "sgw_anycast_withdrawals_total", SGW_PROM_COUNTER,
+			"State changes that withdrew the address (left active).");
+	for (i = 0; i < l->n; i++)
+		SAMPLE(p, gs[i].withdrawals, { "group", gs[i].name }, { "vrf", gs[i].vrf });
+	sgw_prom_family(p, "sgw_anycast_ikud_registered", SGW_PROM_GAUGE,
+			"1 while an ikud is registered as the group's IKE service.");
+	for (i = 0; i < l->n; i++)
+		SAMPLE(p, gs[i].ikud_portid != 0, { "group", gs[i].name }, { "vrf", gs[i].vrf });
+}
+
 static int metrics_module(struct metrics_run *run, struct sgw_prom *p)
 {
-	struct policer_list l = { 0 };
+	struct obj_list pols = { .size = sizeof(struct sgwc_policer) };
+	struct obj_list groups = { .size = sizeof(struct sgwc_anycast) };
 	struct sgwc_info info;
 	struct nlconn_err err;
 	struct genl *h = sgwctl_genl(run->ctl);
@@ -442,17 +487,22 @@ static int metrics_module(struct metrics_run *run, struct sgw_prom *p)
 		return -1;
 	ret = sgwc_info_get(h, &info, &err);
 	if (!ret)
-		ret = sgwc_policer_dump(h, policer_keep, &l, &err);
+		ret = sgwc_policer_dump(h, policer_keep, &pols, &err);
+	if (!ret)
+		ret = sgwc_anycast_dump(h, anycast_keep, &groups, &err);
 	if (ret) {
 		sgwctl_request_error(run->ctl, "metrics: module", &err, NULL);
-		free(l.p);
+		free(pols.v);
+		free(groups.v);
 		return -1;
 	}
 	sgw_prom_family(p, "sgw_module_info", SGW_PROM_GAUGE,
 			"The sgw module's version; always 1.");
 	SAMPLE(p, 1, { "version", info.version });
-	policer_write(p, &l);
-	free(l.p);
+	policer_write(p, &pols);
+	anycast_write(p, &groups);
+	free(pols.v);
+	free(groups.v);
 	return 0;
 }
 
