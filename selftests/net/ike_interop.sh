@@ -306,10 +306,9 @@ grep -qE 'N\(INVAL_KE\)|INVALID_KE_PAYLOAD' "$dir/charon.log"
 log_test $? "strongSwan saw INVALID_KE_PAYLOAD"
 
 echo "# DPD: ikud notices a killed strongSwan"
-stop_charon_hard() { kill -9 "$CHARON_PID"; wait "$CHARON_PID" 2>/dev/null; CHARON_PID=; }
 check_eq "$(ike_count)" 1 "tunnel up before the kill"
 start=$(date +%s%N)
-stop_charon_hard
+stop_charon KILL
 # the time ikud logs the SA's removal, not when we polled it
 while [ "$(ike_count)" != 0 ] && [ $(( ($(date +%s%N) - start) / 1000000000 )) -lt 30 ]; do
 	sleep 0.5

@@ -84,16 +84,44 @@ charon_spawn() {
 
 swan_at() { nsenter -t "$1" -m -n swanctl "${@:2}"; }
 
+# The MME (10.9.0.10/24, namespace $MME) behind the CSR (10.9.0.1, VRF s1
+# of namespace $CSR), and the CSR forwarding.
+csr_mme_net() {
+	ip link add mme netns "$CSR" type veth peer name eth0 netns "$MME" &&
+	ip -n "$CSR" link set mme master s1 up &&
+	ip -n "$CSR" addr add 10.9.0.1/24 dev mme &&
+	ip -n "$MME" link set eth0 up &&
+	ip -n "$MME" addr add 10.9.0.10/24 dev eth0 &&
+	ip -n "$MME" route add default via 10.9.0.1 &&
+	ip netns exec "$CSR" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# charon_stop VAR [SIGNAL]: stop the charon whose pid VAR holds (TERM by
+# default) and clear VAR
+charon_stop() {
+	local pid=${!1}
+	[ -n "$pid" ] || return 0
+	kill -"${2:-TERM}" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	printf -v "$1" '%s' ""
+}
+
+# swan_initiate_each PID PARALLEL CONN...: each connection's CHILD_SA s1
+# initiated through the charon PID, at most PARALLEL at a time (under
+# emulation a burst of setups outlasts the eNodeBs' retransmissions)
+swan_initiate_each() {
+	local pid=$1 par=$2
+	shift 2
+	printf '%s\n' "$@" | xargs -P "$par" -I{} timeout 120 \
+		nsenter -t "$pid" -m -n swanctl --initiate --ike {} --child s1 \
+		>>"$dir/initiate.out" 2>&1
+}
+
 start_charon() { charon_spawn CHARON_PID "$ENB" "$dir/strongswan.conf"; }
 
 swan() { swan_at "$CHARON_PID" "$@"; }
 
-stop_charon() {	# [SIGNAL], TERM by default
-	[ -n "$CHARON_PID" ] || return
-	kill -"${1:-TERM}" "$CHARON_PID" 2>/dev/null
-	wait "$CHARON_PID" 2>/dev/null
-	CHARON_PID=
-}
+stop_charon() { charon_stop CHARON_PID "${1:-TERM}"; }	# [SIGNAL]
 at_exit stop_charon
 
 write_ikud_head() {

@@ -98,13 +98,7 @@ region_net() {
 	for g in 1 2 3; do
 		region_gw_net $g || return 1
 	done
-	ip link add mme netns "$CSR" type veth peer name eth0 netns "$MME" &&
-	ip -n "$CSR" link set mme master s1 up &&
-	ip -n "$CSR" addr add 10.9.0.1/24 dev mme &&
-	ip -n "$MME" link set eth0 up &&
-	ip -n "$MME" addr add 10.9.0.10/24 dev eth0 &&
-	ip -n "$MME" route add default via 10.9.0.1 &&
-	ip netns exec "$CSR" sysctl -qw net.ipv4.ip_forward=1
+	csr_mme_net
 }
 
 # bgpd.conf of gateway G: the anycast /32 while the group is active, the
@@ -259,21 +253,12 @@ region_charon_start() {
 	region_swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1
 }
 
-region_charon_stop() {
-	[ -n "$REGION_CHARON_PID" ] || return 0
-	kill "$REGION_CHARON_PID" 2>/dev/null
-	wait "$REGION_CHARON_PID" 2>/dev/null
-	REGION_CHARON_PID=
-}
+region_charon_stop() { charon_stop REGION_CHARON_PID; }
 
 region_swan() { swan_at "$REGION_CHARON_PID" "$@"; }
 
 REGION_PARALLEL=${REGION_PARALLEL:-4}
-region_initiate() {
-	printf '%s\n' "$@" | xargs -P "$REGION_PARALLEL" -I{} timeout 120 \
-		nsenter -t "$REGION_CHARON_PID" -m -n swanctl --initiate --ike {} --child s1 \
-		>>"$dir/initiate.out" 2>&1
-}
+region_initiate() { swan_initiate_each "$REGION_CHARON_PID" "$REGION_PARALLEL" "$@"; }
 
 region_csr_via() {
 	local nh

@@ -76,13 +76,7 @@ secgw_net() {
 		ip -n "$ns" route add vrf s1 10.9.0.0/24 via "10.9.$g.2" &&
 		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 || return 1
 	done
-	ip link add mme netns "$CSR" type veth peer name eth0 netns "$MME" &&
-	ip -n "$CSR" link set mme master s1 up &&
-	ip -n "$CSR" addr add 10.9.0.1/24 dev mme &&
-	ip -n "$MME" link set eth0 up &&
-	ip -n "$MME" addr add 10.9.0.10/24 dev eth0 &&
-	ip -n "$MME" route add default via 10.9.0.1 &&
-	ip netns exec "$CSR" sysctl -qw net.ipv4.ip_forward=1
+	csr_mme_net
 }
 
 secgw_frr() {
@@ -172,23 +166,12 @@ secgw_charon_start() {
 	secgw_swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1
 }
 
-secgw_charon_stop() {
-	[ -n "$SECGW_CHARON_PID" ] || return 0
-	kill "$SECGW_CHARON_PID" 2>/dev/null
-	wait "$SECGW_CHARON_PID" 2>/dev/null
-	SECGW_CHARON_PID=
-}
+secgw_charon_stop() { charon_stop SECGW_CHARON_PID; }
 
 secgw_swan() { swan_at "$SECGW_CHARON_PID" "$@"; }
 
-# At most $SECGW_PARALLEL setups at a time: under emulation a burst of
-# setups outlasts the eNodeBs' retransmission budget.
 SECGW_PARALLEL=${SECGW_PARALLEL:-4}
-secgw_initiate() {
-	printf '%s\n' "$@" | xargs -P "$SECGW_PARALLEL" -I{} timeout 120 \
-		nsenter -t "$SECGW_CHARON_PID" -m -n swanctl --initiate --ike {} --child s1 \
-		>>"$dir/initiate.out" 2>&1
-}
+secgw_initiate() { swan_initiate_each "$SECGW_CHARON_PID" "$SECGW_PARALLEL" "$@"; }
 
 secgw_csr_paths() {
 	frr_bgp_paths "$CSR" s1 | grep '^10\.100\.' || true
