@@ -40,6 +40,17 @@ bool sgwc_attr_addr(const struct nlattr *a, struct sgw_prefix *p)
 	return true;
 }
 
+int sgwc_attr_prefix(const struct nlattr *nest, struct sgw_prefix *p)
+{
+	const struct nlattr *tb[SGW_PREFIX_A_MAX + 1];
+
+	if (genl_parse_nested(nest, tb, SGW_PREFIX_A_MAX) < 0 ||
+	    !sgwc_attr_addr(tb[SGW_PREFIX_A_ADDR], p) || !tb[SGW_PREFIX_A_PLEN])
+		return -EBADMSG;
+	p->len = sgwc_attr_u8(tb[SGW_PREFIX_A_PLEN]);
+	return 0;
+}
+
 uint8_t sgwc_attr_u8(const struct nlattr *a)
 {
 	return a && mnl_attr_get_payload_len(a) >= 1 ? mnl_attr_get_u8(a) : 0;

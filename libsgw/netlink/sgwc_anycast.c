@@ -110,18 +110,6 @@ int sgwc_anycast_unregister(struct genl *h, const char *name,
 
 /* ---- replies ------------------------------------------------------------- */
 
-/* A nest of SGW_PREFIX_A_* into p (host bits kept). */
-static int parse_addr(const struct nlattr *nest, struct sgw_prefix *p)
-{
-	const struct nlattr *tb[SGW_PREFIX_A_MAX + 1];
-
-	if (genl_parse_nested(nest, tb, SGW_PREFIX_A_MAX) < 0 ||
-	    !sgwc_attr_addr(tb[SGW_PREFIX_A_ADDR], p) || !tb[SGW_PREFIX_A_PLEN])
-		return -EBADMSG;
-	p->len = sgwc_attr_u8(tb[SGW_PREFIX_A_PLEN]);
-	return 0;
-}
-
 static int parse_link(const struct nlattr *nest, struct sgwc_anycast_link *l)
 {
 	const struct nlattr *tb[SGW_ALINK_A_MAX + 1];
@@ -141,11 +129,11 @@ static int parse_listed(const struct nlattr *attr, struct sgwc_anycast *a)
 	case SGW_ANYCAST_A_ADDRESS:
 		if (a->n_addrs == SGW_ANYCAST_MAX_ADDRS)
 			return -EBADMSG;
-		return parse_addr(attr, &a->addrs[a->n_addrs++]);
+		return sgwc_attr_prefix(attr, &a->addrs[a->n_addrs++]);
 	case SGW_ANYCAST_A_MISSING:
 		if (a->n_missing == SGW_ANYCAST_MAX_ADDRS)
 			return -EBADMSG;
-		return parse_addr(attr, &a->missing[a->n_missing++]);
+		return sgwc_attr_prefix(attr, &a->missing[a->n_missing++]);
 	case SGW_ANYCAST_A_LINK:
 		if (a->n_links == SGW_ANYCAST_MAX_LINKS)
 			return -EBADMSG;

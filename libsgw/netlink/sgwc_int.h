@@ -9,6 +9,8 @@
 bool sgwc_attr_strcpy(const struct nlattr *a, char *dst, size_t size);
 /* An address attribute (4 or 16 bytes) into p, with len = plen. */
 bool sgwc_attr_addr(const struct nlattr *a, struct sgw_prefix *p);
+/* A nest of SGW_PREFIX_A_* into p, host bits kept; -EBADMSG if malformed. */
+int sgwc_attr_prefix(const struct nlattr *nest, struct sgw_prefix *p);
 uint32_t sgwc_attr_u32(const struct nlattr *a);	/* 0 when absent or short */
 uint64_t sgwc_attr_u64(const struct nlattr *a);
 uint8_t sgwc_attr_u8(const struct nlattr *a);

@@ -98,17 +98,6 @@ struct plist_dump_ctx {
 	size_t cap;
 };
 
-static int parse_prefix(const struct nlattr *nest, struct sgw_prefix *p)
-{
-	const struct nlattr *tb[SGW_PREFIX_A_MAX + 1];
-
-	if (genl_parse_nested(nest, tb, SGW_PREFIX_A_MAX) < 0 ||
-	    !sgwc_attr_addr(tb[SGW_PREFIX_A_ADDR], p) || !tb[SGW_PREFIX_A_PLEN])
-		return -EBADMSG;
-	p->len = sgwc_attr_u8(tb[SGW_PREFIX_A_PLEN]);
-	return 0;
-}
-
 static int plist_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SGW_PLIST_A_MAX + 1];
@@ -134,7 +123,7 @@ static int plist_dump_cb(const struct nlmsghdr *nlh, void *data)
 			ctx->buf = b;
 			ctx->cap = cap;
 		}
-		if (parse_prefix(a, &ctx->buf[n]) < 0)
+		if (sgwc_attr_prefix(a, &ctx->buf[n]) < 0)
 			return MNL_CB_ERROR;
 		n++;
 	}
