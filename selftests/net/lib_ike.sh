@@ -96,6 +96,14 @@ csr_mme_net() {
 	ip netns exec "$CSR" sysctl -qw net.ipv4.ip_forward=1
 }
 
+# charon_run VAR PSK CONN...: $dir/swanctl.conf with these connections, a
+# charon in $ENB under $dir/strongswan.conf (its pid in VAR), them loaded
+charon_run() {
+	swan_conf "$dir/swanctl.conf" "$2" "${@:3}" &&
+	charon_spawn "$1" "$ENB" "$dir/strongswan.conf" &&
+	swan_at "${!1}" --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1
+}
+
 # charon_stop VAR [SIGNAL]: stop the charon whose pid VAR holds (TERM by
 # default) and clear VAR
 charon_stop() {

@@ -248,9 +248,7 @@ region_charon_start() {
 	for ((k = 1; k <= REGION_N; k++)); do
 		conns+=("$(region_conn "$k")")
 	done
-	swan_conf "$dir/swanctl.conf" "$REGION_PSK" "${conns[@]}" &&
-	charon_spawn REGION_CHARON_PID "$ENB" "$dir/strongswan.conf" &&
-	region_swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1
+	charon_run REGION_CHARON_PID "$REGION_PSK" "${conns[@]}"
 }
 
 region_charon_stop() { charon_stop REGION_CHARON_PID; }

@@ -161,9 +161,7 @@ secgw_charon_start() {
 	for ((k = 1; k <= SECGW_N; k++)); do
 		conns+=("$(secgw_conn "$k" 1 p)" "$(secgw_conn "$k" 2 b)")
 	done
-	swan_conf "$dir/swanctl.conf" "$SECGW_PSK" "${conns[@]}"
-	charon_spawn SECGW_CHARON_PID "$ENB" "$dir/strongswan.conf" &&
-	secgw_swan --load-all --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1
+	charon_run SECGW_CHARON_PID "$SECGW_PSK" "${conns[@]}"
 }
 
 secgw_charon_stop() { charon_stop SECGW_CHARON_PID; }
