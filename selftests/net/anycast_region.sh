@@ -283,10 +283,14 @@ log_test $rc "(e) gw2 undrained: active again after its hold-down, the CSR prefe
 [ $rc = 0 ] || region_dump
 t0=$(now_ms)
 kill -STOP "${REGION_IKUD_PID[2]}"
-sleep $((HEARTBEAT_MS / 1000 - 2))	# ms_until looks for about 10 s
+# ikud heartbeats every third of HEARTBEAT_MS, so the group withdraws
+# HEARTBEAT_MS after the last one: between two thirds of it and all of it
+# after the stop. Poll from before the earliest (ms_until looks ~10 s).
+hb_min=$((HEARTBEAT_MS - HEARTBEAT_MS / 3))
+sleep $((hb_min / 1000 - 1))
 ms=
 ms_until region_csr_via_is 3 >/dev/null && ms=$(($(now_ms) - t0))
-check_range "$ms" $((HEARTBEAT_MS - 700)) $((HEARTBEAT_MS + 5000)) \
+check_range "$ms" "$hb_min" $((HEARTBEAT_MS + 5000)) \
 	"(e) SIGSTOP: withdrawn once the heartbeat ($HEARTBEAT_MS ms) is late (ms)"
 figure "(e) SIGSTOP of gw2's ikud to gw3 at the CSR: $ms ms (heartbeat $HEARTBEAT_MS ms)"
 check_eq "$(region_state 2)/$(reason_of 2)" "down/ikud" "(e) gw2: down, reason ikud"
