@@ -126,11 +126,12 @@ check: deps
 unit-san:
 	$(MAKE) SAN=1 unit
 
-# The demonstration: the gateway at work in the VM (tools/demo/secgw-demo).
-# The build is a second make, started once the dependencies are there.
+# The demonstration: the gateway at work in the VM (tools/demo/run: the
+# dual-tunnel region, then the anycast region). The build is a second make,
+# started once the dependencies are there.
 demo: deps
 	$(MAKE) all
-	selftests/vm/run --timeout 900 -- tools/demo/secgw-demo
+	selftests/vm/run --timeout 1500 -- tools/demo/run
 
 # Benchmarks, not tests: every bench/*.sh but lib.sh in the VM (Documentation/performance.md).
 bench: all

@@ -43,7 +43,6 @@ at_exit "rm -rf $dir"
 source "$(dirname "$0")/lib_region.sh"
 N=${SGW_REGION_ENB:-10}
 HEARTBEAT_MS=10000
-S1AP="$(dirname "$0")/s1ap.py"
 
 figure() { echo "# figure: $*"; }
 t_start=$(now_ms)
@@ -86,23 +85,8 @@ dump_logs() {
 	done
 }
 
-# --- S1-AP: the MME counts messages per eNodeB ---------------------------------
-
-mme_total() { jq 'add // 0' "$dir/mme.json"; }
 # the eNodeBs' prefixes the CSR has a BGP route to
 csr_enb_routes() { ip -n "$CSR" route show vrf s1 proto bgp | grep -c '^10\.100\.0\.'; }
-s1ap_round() {	# COUNT: every eNodeB sends COUNT messages; prints the senders that succeeded
-	local k pids=() ok=0
-	for ((k = 1; k <= N; k++)); do
-		ip netns exec "$ENB" timeout 40 python3 "$S1AP" enb "10.100.0.$k" 10.9.0.10 "$1" \
-			2>>"$dir/enb.err" &
-		pids+=($!)
-	done
-	for k in "${pids[@]}"; do
-		wait "$k" && ok=$((ok + 1))
-	done
-	echo "$ok"
-}
 
 # --- bad input (before the region is up, on gw3) ----------------------------------
 
@@ -157,11 +141,7 @@ rc=$?
 log_test $rc "FRR: the CSR's BGP sessions to the three gateways are Established"
 [ $rc = 0 ] || test_exit
 
-echo '{}' >"$dir/mme.json"
-ip netns exec "$MME" python3 "$S1AP" mme 10.9.0.10 "$dir/mme.json" 2>"$dir/mme.err" &
-mme_pid=$!
-at_exit "kill $mme_pid"
-wait_until 10 test -e "$dir/mme.json.ready"
+region_mme_start
 log_test $? "the MME serves S1-AP (SCTP 36412)"
 
 GROUP_ARGS=(track ikud track link core heartbeat $((HEARTBEAT_MS / 1000))s hold-down 2s)
@@ -194,9 +174,9 @@ check_eq "$(region_child_count 1)/$(region_child_count 2)/$(region_child_count 3
 	"every tunnel is on gw1"
 wait_eq 30 "$N" csr_enb_routes
 log_test $? "the CSR has a route to every eNodeB (RRI, next hop $REGION_ADDR)"
-check_eq "$(s1ap_round 5)" "$N" "every eNodeB sends 5 S1-AP messages"
-wait_until 5 test "$(mme_total)" = $((5 * N))
-check_eq "$(mme_total)" $((5 * N)) "the MME received them all"
+check_eq "$(region_s1ap_round 5)" "$N" "every eNodeB sends 5 S1-AP messages"
+wait_until 5 test "$(region_mme_total)" = $((5 * N))
+check_eq "$(region_mme_total)" $((5 * N)) "the MME received them all"
 check_eq "$(for g in 1 2 3; do region_sgwctl $g -j anycast show | jq '.[0].withdrawals'; done | tr '\n' ' ')" \
 	"0 0 0 " "no group withdrew during the set-up"
 [ "$sgw_ret" = 0 ] || { dump_logs; test_exit; }
@@ -221,10 +201,10 @@ check_eq "$(region_state 1)/$(reason_of 1)" "down/ikud" "(a) gw1: down, reason i
 wait_until 150 children_are 2 "$N"
 check_eq "$(region_child_count 2)" "$N" "(a) every eNodeB is re-established on gw2"
 figure "(a) $N eNodeBs re-established on gw2 $(( ($(now_ms) - t0) / 1000 )) s after the failure"
-before=$(mme_total)
-check_eq "$(s1ap_round 5)" "$N" "(a) every eNodeB sends S1-AP again"
-wait_until 5 test "$(mme_total)" = $((before + 5 * N))
-check_eq $(($(mme_total) - before)) $((5 * N)) "(a) the MME received them, through gw2"
+before=$(region_mme_total)
+check_eq "$(region_s1ap_round 5)" "$N" "(a) every eNodeB sends S1-AP again"
+wait_until 5 test "$(region_mme_total)" = $((before + 5 * N))
+check_eq $(($(region_mme_total) - before)) $((5 * N)) "(a) the MME received them, through gw2"
 
 # --- (b) the primary comes back, without preempting ------------------------------------
 

@@ -35,6 +35,10 @@
 #   region_initiate CONN...  initiate the given connections, a few at a time
 #   region_csr_via           the gateway (1, 2, 3) the CSR's FIB sends the
 #                            anycast address to ("" none)
+#   region_mme_start         the MME's S1-AP server (SCTP 36412) in $MME
+#   region_mme_total         S1-AP messages the MME has received
+#   region_s1ap_round COUNT  every eNodeB sends COUNT messages; prints how
+#                            many eNodeBs succeeded
 #   region_ike_count G / region_child_count G   established SAs on gateway G
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_ike.sh"
@@ -266,6 +270,33 @@ region_csr_via() {
 }
 
 region_csr_via_is() { [ "$(region_csr_via)" = "$1" ]; }
+
+REGION_S1AP=$(dirname "${BASH_SOURCE[0]}")/s1ap.py
+
+region_mme_start() {
+	local pid
+	echo '{}' >"$dir/mme.json"
+	ip netns exec "$MME" python3 "$REGION_S1AP" mme 10.9.0.10 "$dir/mme.json" \
+		2>"$dir/mme.err" &
+	pid=$!
+	at_exit "kill $pid"
+	wait_until 10 test -e "$dir/mme.json.ready"
+}
+
+region_mme_total() { jq 'add // 0' "$dir/mme.json"; }
+
+region_s1ap_round() {
+	local k pids=() ok=0
+	for ((k = 1; k <= REGION_N; k++)); do
+		ip netns exec "$ENB" timeout 40 python3 "$REGION_S1AP" enb "10.100.0.$k" \
+			10.9.0.10 "$1" 2>>"$dir/enb.err" &
+		pids+=($!)
+	done
+	for k in "${pids[@]}"; do
+		wait "$k" && ok=$((ok + 1))
+	done
+	echo "$ok"
+}
 
 region_cleanup() {
 	region_charon_stop
