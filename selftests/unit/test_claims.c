@@ -191,8 +191,13 @@ static void *race(void *arg)
 	struct racer *r = arg;
 
 	pthread_barrier_wait(&start);
-	/* 20000 tries, and on until the other one won too (bounded) */
-	for (int i = 0; i < 20000 || (!atomic_load(&r->other->wins) && i < 2000000); i++) {
+	/*
+	 * 20000 tries, and on until both have won (bounded): on a loaded
+	 * machine one thread may do all its tries while the other waits for
+	 * a CPU, and a racer that gave up early could never win.
+	 */
+	for (int i = 0; i < 20000 || ((!atomic_load(&r->wins) || !atomic_load(&r->other->wins)) &&
+				      i < 2000000); i++) {
 		uint16_t notify;
 
 		if (rri_claim(&r->sa, &r->c, true, &notify))
