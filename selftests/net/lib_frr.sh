@@ -6,6 +6,8 @@
 #                      configuration, sockets, pid files and start-up output
 #                      live in a private directory ($(frr_dir NS)); stopped
 #                      at exit. On failure the daemon's output is printed.
+#                      bgpd.conf is dry-run first (bgpd -C): a line bgpd
+#                      rejects fails the start.
 #   frr_vtysh NS CMD...       run vtysh commands (-c each) against NS's daemons
 #   frr_config NS LINE...     "configure terminal" then LINE..., in one vtysh call
 #   frr_bgp_established NS VRF PEER   true once PEER is Established in VRF
@@ -53,6 +55,12 @@ frr_start() {
 	chown frr:frr "$dir"	# the daemons drop to user frr
 	printf '%s\n' "$zconf" >"$dir/zebra.conf"
 	printf '%s\n' "$bconf" >"$dir/bgpd.conf"
+	# A dry run first: bgpd skips a line it cannot take and runs on, so
+	# a test would pass on a configuration other than the one it wrote.
+	if "$FRR_SBIN/bgpd" -C -f "$dir/bgpd.conf" 2>&1 | grep 'config line' >&2; then
+		echo "frr_start: $ns: bgpd rejects these lines of its configuration" >&2
+		return 1
+	fi
 	ip netns exec "$ns" "$FRR_SBIN/zebra" -d -P 0 \
 		-f "$dir/zebra.conf" -i "$dir/zebra.pid" -z "$dir/zserv.api" \
 		--vty_socket "$dir" >"$dir/zebra.out" 2>&1 &&
@@ -112,13 +120,16 @@ frr_bgp_vrf() {
 	local vrf=$1 id=$2 map=$3 peer
 	shift 3
 	printf 'router bgp 65000 vrf %s\n bgp router-id %s\n no bgp default ipv4-unicast\n' "$vrf" "$id"
+	# advertisement-interval belongs to the router node: inside the
+	# address family bgpd runs it one node up and leaves the family.
 	for peer in "$@"; do
 		printf ' neighbor %s remote-as internal\n neighbor %s timers 3 9\n' "$peer" "$peer"
-		printf ' neighbor %s timers connect 1\n' "$peer"
+		printf ' neighbor %s timers connect 1\n neighbor %s advertisement-interval 0\n' \
+			"$peer" "$peer"
 	done
 	echo " address-family ipv4 unicast"
 	for peer in "$@"; do
-		printf '  neighbor %s activate\n  neighbor %s advertisement-interval 0\n' "$peer" "$peer"
+		printf '  neighbor %s activate\n' "$peer"
 	done
 	[ "$map" != - ] && echo "  redistribute kernel route-map $map"
 	echo " exit-address-family"
