@@ -184,7 +184,7 @@ static void esp_key(struct xfrm_sa_key *key, const struct sockaddr_storage *dst,
 
 	memset(key, 0, sizeof(*key));
 	key->proto = IPPROTO_ESP;
-	addr_to_xfrm(dst, &key->dst, &family);
+	xfrm_addr_from_sockaddr(dst, &key->dst, &family);
 	key->family = family;
 	key->spi = spi;
 }
@@ -265,8 +265,8 @@ int child_alloc_spi(struct ike_sa *sa, struct child_sa *c)
 	xfrm_address_t src, dst;
 	int family, ret;
 
-	addr_to_xfrm(&sa->peer, &src, &family);
-	addr_to_xfrm(&sa->local, &dst, &family);
+	xfrm_addr_from_sockaddr(&sa->peer, &src, &family);
+	xfrm_addr_from_sockaddr(&sa->local, &dst, &family);
 	ret = xfrm_spi_alloc(sa->shard->xfrm, family, &src, &dst, c->reqid,
 			     sa->gw->c->if_id, NULL, 0, 0, &c->spi_in);
 	if (ret) {
@@ -328,8 +328,8 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 	out = in;
 
 	/* "i" keys protect what the exchange's initiator sends. */
-	addr_to_xfrm(&sa->peer, &in.src, &family);
-	addr_to_xfrm(&sa->local, &in.dst, &family);
+	xfrm_addr_from_sockaddr(&sa->peer, &in.src, &family);
+	xfrm_addr_from_sockaddr(&sa->local, &in.dst, &family);
 	in.family = out.family = family;
 	in.spi = c->spi_in;
 	in.crypto.enc_key = we_initiated ? k.encr_r : k.encr_i;
@@ -343,10 +343,10 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 	/* ESP goes in UDP only across a NAT (RFC 3948); IKE may use 4500 anyway. */
 	if (sa->natt && (sa->nat_peer || sa->nat_local)) {
 		in.natt = out.natt = true;
-		in.natt_sport = addr_port(&sa->peer);
-		in.natt_dport = addr_port(&sa->local);
-		out.natt_sport = addr_port(&sa->local);
-		out.natt_dport = addr_port(&sa->peer);
+		in.natt_sport = sgw_sockaddr_port(&sa->peer);
+		in.natt_dport = sgw_sockaddr_port(&sa->local);
+		out.natt_sport = sgw_sockaddr_port(&sa->local);
+		out.natt_dport = sgw_sockaddr_port(&sa->peer);
 	}
 	if (xfrm_sa_add(h, &in, true)) {
 		log_sa(sa, LOG_ERR, "cannot install inbound SA 0x%08x: %s", c->spi_in,

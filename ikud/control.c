@@ -336,7 +336,7 @@ static void control_add_addr(struct json_object *o, const char *key,
 	char buf[INET6_ADDRSTRLEN];
 	size_t alen;
 
-	if (!inet_ntop(ss->ss_family, addr_bytes(ss, &alen), buf, sizeof(buf)))
+	if (!inet_ntop(ss->ss_family, sgw_sockaddr_bytes(ss, &alen), buf, sizeof(buf)))
 		snprintf(buf, sizeof(buf), "?");
 	control_add_string(o, key, buf);
 }
@@ -426,9 +426,9 @@ static struct json_object *control_sa_json(const struct ike_sa *sa, uint64_t now
 	control_add_string(o, "state", sa_state_name(sa->state));
 	control_add_string(o, "role", sa->initiator ? "initiator" : "responder");
 	control_add_addr(o, "local", &sa->local);
-	control_add_u64(o, "local_port", addr_port(&sa->local));
+	control_add_u64(o, "local_port", sgw_sockaddr_port(&sa->local));
 	control_add_addr(o, "remote", &sa->peer);
-	control_add_u64(o, "remote_port", addr_port(&sa->peer));
+	control_add_u64(o, "remote_port", sgw_sockaddr_port(&sa->peer));
 	control_add_string(o, "remote_id", id);
 	control_add_hex(o, "spi_i", sa->spi_i, 16);
 	control_add_hex(o, "spi_r", sa->spi_r, 16);

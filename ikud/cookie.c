@@ -53,7 +53,7 @@ int cookie_make(const struct ike_msg *m, const struct sockaddr_storage *peer,
 		uint8_t out[IKE_COOKIE_LEN])
 {
 	size_t alen;
-	const uint8_t *a = addr_bytes(peer, &alen);
+	const uint8_t *a = sgw_sockaddr_bytes(peer, &alen);
 	int ret;
 
 	rotate_if_due(sgw_now_ms());
@@ -68,7 +68,7 @@ bool cookie_valid(const struct ike_msg *m, const struct sockaddr_storage *peer)
 {
 	const struct ike_notify *n = ike_msg_find_notify(m, IKE_N_COOKIE);
 	size_t alen;
-	const uint8_t *a = addr_bytes(peer, &alen);
+	const uint8_t *a = sgw_sockaddr_bytes(peer, &alen);
 	bool ok;
 
 	if (!n)

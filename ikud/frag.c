@@ -50,7 +50,7 @@ static int protect_whole(struct ike_sa *sa, struct ike_builder *b, struct sent_m
 /* Room for one IKE message in a datagram of the gateway's fragment size. */
 static size_t datagram_room(const struct ike_sa *sa)
 {
-	size_t over = (addr_family(&sa->peer) == AF_INET6 ? 40 : 20) + 8 + (sa->natt ? 4 : 0);
+	size_t over = (sa->peer.ss_family == AF_INET6 ? 40 : 20) + 8 + (sa->natt ? 4 : 0);
 
 	return sa->gw->c->fragment_size > over ? sa->gw->c->fragment_size - over : 0;
 }

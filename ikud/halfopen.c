@@ -31,7 +31,7 @@ static uint64_t src_key(const uint8_t *a, size_t len)
 static struct halfopen_src *src_find(const struct sockaddr_storage *peer, bool create)
 {
 	size_t len;
-	const uint8_t *a = addr_bytes(peer, &len);
+	const uint8_t *a = sgw_sockaddr_bytes(peer, &len);
 	uint64_t key = src_key(a, len);
 	struct sgw_hnode *n;
 	struct halfopen_src *h;

@@ -17,6 +17,7 @@
 #include <openssl/x509.h>
 
 #include "base/sgw_htab.h"
+#include "base/sgw_sockaddr.h"
 #include "base/sgw_idalloc.h"
 #include "base/sgw_timer.h"
 #include "ike/ike_crypto.h"
@@ -378,7 +379,7 @@ struct daemon {
  * The parts of ikud, each file's functions named after it. Lower parts
  * never call higher ones (selftests/host/ikud_layers.sh checks it):
  *
- *   log, addr, ike_conf, pki, config, narrow   no dependencies inside ikud
+ *   log, ike_conf, pki, config, narrow    no dependencies inside ikud
  *   halfopen, policy, rri, peers          half-open slots, kernel policies, routes,
  *                                         peers up and down (metrics)
  *   child                                 CHILD_SAs and their kernel state
@@ -397,18 +398,6 @@ struct daemon {
 /* log.c (log.h has the rest) */
 void log_sa(const struct ike_sa *sa, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* addr.c */
-int addr_family(const struct sockaddr_storage *ss);
-const uint8_t *addr_bytes(const struct sockaddr_storage *ss, size_t *len);
-uint16_t addr_port(const struct sockaddr_storage *ss);
-void addr_set_port(struct sockaddr_storage *ss, uint16_t port);
-void addr_to_xfrm(const struct sockaddr_storage *ss, xfrm_address_t *a, int *family);
-void addr_from_prefix(const struct sgw_prefix *p, uint16_t port, struct sockaddr_storage *ss);
-socklen_t addr_len(const struct sockaddr_storage *ss);
-bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
-const char *addr_format_ip(const struct sockaddr_storage *ss, char *buf, size_t len);
-const char *addr_format(const struct sockaddr_storage *ss, char *buf, size_t len);
 
 /* pki.c: a gateway's certificate, key, anchors, CRL files */
 int pki_gw_load(const struct ike_conf_gateway *c, const char *path, struct pki_gw **out,

@@ -84,6 +84,6 @@ void log_sa(const struct ike_sa *sa, int prio, const char *fmt, ...)
 		snprintf(id, sizeof(id), " id %s", tmp);
 	}
 	log_msg(prio, "gw %s: peer %s%s ike %016llx_i %016llx_r: %s", sa->gw_name,
-		addr_format(&sa->peer, peer, sizeof(peer)), id,
+		sgw_sockaddr_format(&sa->peer, peer, sizeof(peer)), id,
 		(unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r, msg);
 }

@@ -13,11 +13,11 @@ int natd_matches(const struct ike_msg *m, uint16_t type, uint64_t spi_i,
 			 uint64_t spi_r, const struct sockaddr_storage *ss)
 {
 	size_t alen, i;
-	const uint8_t *a = addr_bytes(ss, &alen);
+	const uint8_t *a = sgw_sockaddr_bytes(ss, &alen);
 	uint8_t want[20];
 	bool present = false;
 
-	if (ike_nat_detection_hash(spi_i, spi_r, a, alen, addr_port(ss), want))
+	if (ike_nat_detection_hash(spi_i, spi_r, a, alen, sgw_sockaddr_port(ss), want))
 		return -1;
 	for (i = 0; i < m->n_notify; i++) {
 		const struct ike_notify *n = &m->notify[i];
@@ -35,10 +35,10 @@ void natd_build(struct ike_builder *b, uint16_t type, uint64_t spi_i,
 			uint64_t spi_r, const struct sockaddr_storage *ss)
 {
 	size_t alen;
-	const uint8_t *a = addr_bytes(ss, &alen);
+	const uint8_t *a = sgw_sockaddr_bytes(ss, &alen);
 	uint8_t h[20];
 
-	if (!ike_nat_detection_hash(spi_i, spi_r, a, alen, addr_port(ss), h))
+	if (!ike_nat_detection_hash(spi_i, spi_r, a, alen, sgw_sockaddr_port(ss), h))
 		ike_build_notify(b, 0, NULL, 0, type, h, sizeof(h));
 }
 
@@ -52,9 +52,9 @@ void natd_follow_peer(struct ike_sa *sa, struct gw_socks *gs, bool natt,
 		 * source the peer's NAT mapping knows. */
 		sa->natt = true;
 		sa->fd = gs->fd[1];
-		addr_set_port(&sa->local, IKUD_NATT_PORT);
+		sgw_sockaddr_set_port(&sa->local, IKUD_NATT_PORT);
 	}
-	if (addr_equal(peer, &sa->peer))
+	if (sgw_sockaddr_equal(peer, &sa->peer))
 		return;
 	if (!sa->nat_peer && !natt)
 		return;		/* no NAT: addresses do not move (no MOBIKE) */

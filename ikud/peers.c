@@ -226,8 +226,8 @@ bool peers_key_of(const struct ike_sa *sa, struct ike_id *id)
 		for (k = 0; k < gw->n_initiate; k++) {
 			struct sockaddr_storage a;
 
-			addr_from_prefix(&gw->initiate[k], addr_port(&sa->peer), &a);
-			if (addr_equal(&a, &sa->peer)) {
+			sgw_sockaddr_from_prefix(&gw->initiate[k], sgw_sockaddr_port(&sa->peer), &a);
+			if (sgw_sockaddr_equal(&a, &sa->peer)) {
 				peers_initiate_id(gw, &gw->initiate[k], id);
 				return true;
 			}

@@ -146,8 +146,8 @@ int policy_build_ts(const struct policy_ends *e, const struct ike_ts *tl, unsign
 	int family;
 	xfrm_address_t lo, po;
 
-	addr_to_xfrm(e->local, &lo, &family);
-	addr_to_xfrm(e->peer, &po, &family);
+	xfrm_addr_from_sockaddr(e->local, &lo, &family);
+	xfrm_addr_from_sockaddr(e->peer, &po, &family);
 	for (i = 0; i < nl_ts; i++)
 		for (j = 0; j < nr_ts; j++) {
 			const struct ike_ts *l = &tl[i], *r = &tr[j];

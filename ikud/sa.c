@@ -127,10 +127,10 @@ struct ike_sa *sa_find(struct shard *s, uint64_t spi)
 static uint64_t init_key(uint64_t spi_i, const struct sockaddr_storage *peer)
 {
 	size_t len;
-	const uint8_t *a = addr_bytes(peer, &len);
+	const uint8_t *a = sgw_sockaddr_bytes(peer, &len);
 	uint8_t key[2 + 16];
 
-	sgw_put_be16(key, addr_port(peer));
+	sgw_put_be16(key, sgw_sockaddr_port(peer));
 	memcpy(key + 2, a, len);
 	return sgw_hash_bytes(key, 2 + len, spi_i);
 }
@@ -144,7 +144,7 @@ struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,
 	     n = sgw_htab_next(n)) {
 		struct ike_sa *sa = (struct ike_sa *)((char *)n - offsetof(struct ike_sa, by_init));
 
-		if (sa->spi_i == spi_i && addr_equal(&sa->peer, peer))
+		if (sa->spi_i == spi_i && sgw_sockaddr_equal(&sa->peer, peer))
 			return sa;
 	}
 	return NULL;

@@ -29,9 +29,9 @@ static void log_peer(const char *gw, const struct sockaddr_storage *peer,
 {
 	char ip[INET6_ADDRSTRLEN];
 
-	addr_format_ip(peer, ip, sizeof(ip));
+	sgw_sockaddr_format_ip(peer, ip, sizeof(ip));
 	log_info("gw %s: peer %s:%u: IKE_SA_INIT refused: %s", gw, ip,
-		 addr_port(peer), what);
+		 sgw_sockaddr_port(peer), what);
 }
 
 static uint8_t *dup_bytes(const uint8_t *p, size_t len)
@@ -278,7 +278,7 @@ struct ike_sa *sa_init_start(struct shard *s, const struct gw_rt *gw,
 	sa = sa_new(s, gw, true);
 	if (!sa)
 		return NULL;
-	addr_from_prefix(peer, 500, &sa->peer);
+	sgw_sockaddr_from_prefix(peer, 500, &sa->peer);
 	sock_gateway_addr(gw->c, gw->c->port, &sa->local);
 	if (peer->family != gw->c->local.family) {
 		sa_destroy(sa, "peer and local address families differ");
@@ -398,8 +398,8 @@ void sa_init_on_response(struct ike_sa *sa, struct ike_msg *m)
 		if (gs && gs->fd[1] >= 0) {
 			sa->natt = true;
 			sa->fd = gs->fd[1];
-			addr_set_port(&sa->peer, IKUD_NATT_PORT);
-			addr_set_port(&sa->local, IKUD_NATT_PORT);
+			sgw_sockaddr_set_port(&sa->peer, IKUD_NATT_PORT);
+			sgw_sockaddr_set_port(&sa->local, IKUD_NATT_PORT);
 		}
 	}
 	if (auth_start(sa))

@@ -220,7 +220,7 @@ static void terminate_matching(struct shard *s, const char *kind, const char *va
 		bool match = false;
 
 		next = sa->next;
-		addr_format(&sa->peer, peer, sizeof(peer));
+		sgw_sockaddr_format(&sa->peer, peer, sizeof(peer));
 		snprintf(ip, sizeof(ip), "%s", peer[0] == '[' ? peer + 1 : peer);
 		*strrchr(ip, peer[0] == '[' ? ']' : ':') = 0;
 		if (!strcmp(kind, "all"))

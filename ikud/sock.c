@@ -28,7 +28,7 @@
 void sock_gateway_addr(const struct ike_conf_gateway *c, uint16_t port,
 		       struct sockaddr_storage *ss)
 {
-	addr_from_prefix(&c->local, port, ss);
+	sgw_sockaddr_from_prefix(&c->local, port, ss);
 }
 
 /* IKE must never be caught by our own IPsec policies: bypass them per socket. */
@@ -88,7 +88,7 @@ int sock_open(const struct ike_conf_gateway *c, uint16_t port, bool encap)
 	if (bypass_policies(fd, family) || set_dscp(fd, family, c->ike_dscp))
 		goto fail;
 	sock_gateway_addr(c, port, &ss);
-	if (bind(fd, (struct sockaddr *)&ss, addr_len(&ss)))
+	if (bind(fd, (struct sockaddr *)&ss, sgw_sockaddr_len(&ss)))
 		goto fail;
 	if (encap) {
 		int type = UDP_ENCAP_ESPINUDP;
@@ -127,7 +127,7 @@ int sock_send_to(int fd, bool natt, const struct sockaddr_storage *peer,
 	};
 	struct msghdr mh = {
 		.msg_name = (void *)peer,
-		.msg_namelen = addr_len(peer),
+		.msg_namelen = sgw_sockaddr_len(peer),
 		.msg_iov = natt ? iov : iov + 1,
 		.msg_iovlen = natt ? 2 : 1,
 	};

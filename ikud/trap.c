@@ -48,7 +48,7 @@ static int trap_build(const struct gw_rt *gw, const struct sgw_prefix *peer,
 	if (!*out)
 		return -1;
 	sock_gateway_addr(gw->c, gw->c->port, &local);
-	addr_from_prefix(peer, 500, &remote);
+	sgw_sockaddr_from_prefix(peer, 500, &remote);
 	nl = ike_ts_from_prefixes(gw->c->local_ts, gw->c->n_local_ts, tl, IKUD_MAX_CHILD_TS);
 	nr = ike_ts_from_prefixes(gw->c->remote_ts, gw->c->n_remote_ts, tr, IKUD_MAX_CHILD_TS);
 	n = policy_build_ts(&e, tl, (unsigned int)nl, tr, (unsigned int)nr, *out, POLICY_MAX);

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <linux/xfrm.h>
 
 struct nlmsghdr;
@@ -95,6 +96,10 @@ int xfrm_addr_parse(const char *text, xfrm_address_t *addr, int *family);
 /* Parse "PREFIX/LEN" (LEN optional: host prefix). */
 int xfrm_prefix_parse(const char *text, xfrm_address_t *addr, uint8_t *len,
 		      int *family);
+/* The address of a socket address (its port is not used); @family gets
+ * its family. */
+void xfrm_addr_from_sockaddr(const struct sockaddr_storage *ss, xfrm_address_t *addr,
+			     int *family);
 /* Format @addr of @family into @buf (INET6_ADDRSTRLEN is enough). */
 const char *xfrm_addr_str(int family, const xfrm_address_t *addr, char *buf,
 			  size_t len);

@@ -13,9 +13,21 @@
 
 #include "netlink/xfrm_client.h"
 #include "base/sgw_prefix.h"
+#include "base/sgw_sockaddr.h"
 #include "netlink/xfrm_priv.h"
 
 /* ---- addresses ------------------------------------------------------ */
+
+void xfrm_addr_from_sockaddr(const struct sockaddr_storage *ss, xfrm_address_t *addr,
+			     int *family)
+{
+	size_t len;
+	const uint8_t *b = sgw_sockaddr_bytes(ss, &len);
+
+	memset(addr, 0, sizeof(*addr));
+	memcpy(addr, b, len);
+	*family = ss->ss_family;
+}
 
 
 /* Clear the bits of @addr after the first @len. */

@@ -245,13 +245,13 @@ static void test_key_of(void **state)
 	sa.gw = &rt[0];
 	/* the initiate peer, at any port, counts for its address */
 	assert_int_equal(sgw_addr_parse("192.0.2.20", &p), 0);
-	addr_from_prefix(&p, 4500, &sa.peer);
+	sgw_sockaddr_from_prefix(&p, 4500, &sa.peer);
 	assert_true(peers_key_of(&sa, &id));
 	ike_id_to_string(&id, text, sizeof(text));
 	assert_string_equal(text, "ipv4:192.0.2.20");
 	/* another peer of that gateway: its identity, once known */
 	assert_int_equal(sgw_addr_parse("192.0.2.77", &p), 0);
-	addr_from_prefix(&p, 500, &sa.peer);
+	sgw_sockaddr_from_prefix(&p, 500, &sa.peer);
 	assert_false(peers_key_of(&sa, &id));
 	sa.peer_id = id_of("enb.x");
 	sa.peer_id_set = true;
@@ -260,7 +260,7 @@ static void test_key_of(void **state)
 	/* with one exact remote-id, the identity, whatever the address */
 	sa.gw = &rt[1];
 	assert_int_equal(sgw_addr_parse("192.0.2.30", &p), 0);
-	addr_from_prefix(&p, 500, &sa.peer);
+	sgw_sockaddr_from_prefix(&p, 500, &sa.peer);
 	sa.peer_id = id_of("gw3.x");
 	assert_true(peers_key_of(&sa, &id));
 	ike_id_to_string(&id, text, sizeof(text));
