@@ -160,9 +160,9 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 FUZZ_LIB_SRCS := $(LIBSGW_SRCS) ikud/ike_conf.c
 FUZZ_TARGETS := $(patsubst selftests/fuzz/%.c,%,$(wildcard selftests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/%)
-IKE_CODEC_SRCS := $(addprefix libsgw/ike/ike_,msg.c build.c id.c proposal.c crypto.c \
+IKE_CODEC_SRCS := $(addprefix libsgw/ike/ike_,msg.c build.c id.c natd.c proposal.c crypto.c \
 		  dh.c keys.c sk.c auth.c esp.c ts.c) libsgw/base/sgw_hash.c \
-		  libsgw/base/sgw_prefix.c
+		  libsgw/base/sgw_prefix.c libsgw/base/sgw_sockaddr.c
 
 .PHONY: fuzz fuzz-build fuzz-corpus
 build/fuzz/fuzz_%: selftests/fuzz/fuzz_%.c selftests/fuzz/fuzz_common.h $(FUZZ_LIB_SRCS) \

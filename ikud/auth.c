@@ -235,27 +235,6 @@ void auth_respond(struct ike_sa *sa, struct ike_msg *m)
 
 /* --- initiator ---------------------------------------------------------- */
 
-/* IKE_AUTH carries no key exchange: leave the DH transforms out (§1.2). */
-static size_t esp_props_no_dh(const struct gw_rt *gw, uint32_t spi,
-			      struct ike_proposal *out)
-{
-	size_t i;
-
-	for (i = 0; i < gw->n_esp; i++) {
-		const struct ike_proposal *p = &gw->esp[i];
-		unsigned int t, k = 0;
-
-		out[i] = *p;
-		for (t = 0; t < p->n_transforms; t++)
-			if (p->t[t].type != IKE_TRANS_DH)
-				out[i].t[k++] = p->t[t];
-		out[i].n_transforms = (uint8_t)k;
-		out[i].spi_size = 4;
-		sgw_put_be32(out[i].spi, spi);
-	}
-	return gw->n_esp;
-}
-
 /* The key for the responder: its configured identity's, else the wildcard. */
 static const struct ike_conf_psk *psk_for(const struct gw_rt *gw, const struct ike_id *id)
 {
@@ -273,7 +252,7 @@ int auth_start(struct ike_sa *sa)
 	struct ike_ts tsi[IKUD_MAX_CHILD_TS], tsr[IKUD_MAX_CHILD_TS];
 	struct ike_builder b;
 	struct child_sa *c;
-	uint8_t idbody[4 + IKE_ID_MAX_LEN], auth[IKE_AUTH_SIG_MAX], method;
+	uint8_t idbody[4 + IKE_ID_MAX_LEN], auth[IKE_AUTH_SIG_MAX], method, spi[4];
 	size_t idlen, auth_len, n, ni, nr;
 
 	idlen = ike_id_body(&gw->local_id, idbody, sizeof(idbody));
@@ -291,7 +270,8 @@ int auth_start(struct ike_sa *sa)
 		free(c);
 		return -1;
 	}
-	n = esp_props_no_dh(gw, c->spi_in, props);
+	sgw_put_be32(spi, c->spi_in);
+	n = ike_proposals_with_spi(gw->esp, gw->n_esp, spi, 4, true, props);
 	ni = ike_ts_from_prefixes(gw->c->local_ts, gw->c->n_local_ts, tsi, IKUD_MAX_CHILD_TS);
 	nr = ike_ts_from_prefixes(gw->c->remote_ts, gw->c->n_remote_ts, tsr, IKUD_MAX_CHILD_TS);
 	exchange_begin(sa, &b, IKE_AUTH, false, sa->send_mid);
@@ -344,6 +324,7 @@ void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
 	struct child_sa *c = sa->req_new_child;
 	struct ike_proposal props[IKE_MAX_PROPOSALS];
 	enum certauth_verdict v = CERTAUTH_FAIL;
+	uint8_t spi[4];
 	uint16_t notify;
 	char why[256];
 	size_t np;
@@ -381,7 +362,8 @@ void auth_on_response(struct ike_sa *sa, struct ike_msg *m)
 	established(sa, "initiator");
 	if (!c)
 		return;
-	np = esp_props_no_dh(gw, c->spi_in, props);
+	sgw_put_be32(spi, c->spi_in);
+	np = ike_proposals_with_spi(gw->esp, gw->n_esp, spi, 4, true, props);
 	n = ike_msg_first_error(m);
 	if (n || !m->sa.present || m->sa.n != 1 ||
 	    !ike_proposal_check_reply(props, np, &m->sa.prop[0],

@@ -599,11 +599,6 @@ void exchange_respond_error(struct ike_sa *sa, uint8_t exchange, uint16_t type,
 			    const uint8_t *data, size_t len);
 
 /* natd.c */
-/* NAT_DETECTION_*_IP: 1 a notify matches addr:port, 0 none does, -1 none sent. */
-int natd_matches(const struct ike_msg *m, uint16_t type, uint64_t spi_i,
-		 uint64_t spi_r, const struct sockaddr_storage *ss);
-void natd_build(struct ike_builder *b, uint16_t type, uint64_t spi_i,
-		uint64_t spi_r, const struct sockaddr_storage *ss);
 /* A peer behind a NAT may change its port (or float to 4500): follow it once
  * a message from the new address authenticated. */
 void natd_follow_peer(struct ike_sa *sa, struct gw_socks *gs, bool natt,

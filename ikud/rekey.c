@@ -374,20 +374,6 @@ void rekey_on_request(struct ike_sa *sa, struct ike_msg *m)
 
 /* --- initiator --------------------------------------------------------------- */
 
-static size_t proposals_with_spi(const struct ike_proposal *src, size_t n,
-				 const uint8_t *spi, uint8_t spi_size,
-				 struct ike_proposal *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[i] = src[i];
-		out[i].spi_size = spi_size;
-		memcpy(out[i].spi, spi, spi_size);
-	}
-	return n;
-}
-
 int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
 {
 	const struct gw_rt *gw = sa->gw;
@@ -420,7 +406,7 @@ int rekey_child_start(struct ike_sa *sa, struct child_sa *old)
 		goto fail;
 	sgw_put_be32(spi, c->spi_in);
 	sgw_put_be32(old_spi, old->spi_in);
-	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
+	n = ike_proposals_with_spi(gw->esp, gw->n_esp, spi, 4, false, props);
 	exchange_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
 	ike_build_notify(&b, IKE_PROTO_ESP, old_spi, 4, IKE_N_REKEY_SA, NULL, 0);
 	ike_build_sa(&b, props, n);
@@ -482,7 +468,7 @@ static void child_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	sgw_put_be32(spi, c->spi_in);
-	n = proposals_with_spi(gw->esp, gw->n_esp, spi, 4, props);
+	n = ike_proposals_with_spi(gw->esp, gw->n_esp, spi, 4, false, props);
 	if (!m->sa.present || m->sa.n != 1 || !m->nonce.present ||
 	    !ike_proposal_check_reply(props, n, &m->sa.prop[0], gw->select_flags, &c->suite) ||
 	    c->suite.spi_size != 4 ||
@@ -564,7 +550,7 @@ int rekey_ike_start(struct ike_sa *sa)
 		sa->req_dh = NULL;
 		return -1;
 	}
-	n = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
+	n = ike_proposals_with_spi(gw->ike, gw->n_ike, spi, 8, false, props);
 	exchange_begin(sa, &b, IKE_CREATE_CHILD_SA, false, sa->send_mid);
 	ike_build_sa(&b, props, n);
 	ike_build_nonce(&b, sa->req_nonce, sizeof(sa->req_nonce));
@@ -638,7 +624,7 @@ static void ike_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	sgw_put_be64(spi, sa->req_new_spi);
-	np = proposals_with_spi(gw->ike, gw->n_ike, spi, 8, props);
+	np = ike_proposals_with_spi(gw->ike, gw->n_ike, spi, 8, false, props);
 	if (!m->sa.present || m->sa.n != 1 || !m->nonce.present || !m->ke.present ||
 	    !ike_proposal_check_reply(props, np, &m->sa.prop[0], gw->select_flags, &suite) ||
 	    suite.spi_size != 8 || suite.dh != ike_dh_group(sa->req_dh) ||

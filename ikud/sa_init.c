@@ -174,9 +174,9 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 		      ike_msg_find_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED);
 
 	/* NAT detection: hashes in the request use SPIr = 0. */
-	nat = natd_matches(m, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, 0, peer);
+	nat = ike_natd_match(m, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, 0, peer);
 	sa->nat_peer = nat == 0;
-	nat = natd_matches(m, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, 0, local);
+	nat = ike_natd_match(m, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, 0, local);
 	sa->nat_local = nat == 0;
 
 	{
@@ -192,8 +192,8 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 	ike_build_ke(&b, suite.dh, pub, pub_len);
 	ike_build_nonce(&b, sa->nr, sa->nr_len);
 	if (nat >= 0) {
-		natd_build(&b, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, sa->spi_r, local);
-		natd_build(&b, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, sa->spi_r, peer);
+		ike_natd_build(&b, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, sa->spi_r, local);
+		ike_natd_build(&b, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, sa->spi_r, peer);
 	}
 	if (sa->frag_ok)
 		ike_build_notify(&b, 0, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
@@ -248,8 +248,8 @@ static int send_init(struct ike_sa *sa, uint16_t group)
 	ike_build_sa(&b, sa->gw->ike, sa->gw->n_ike);
 	ike_build_ke(&b, group, pub, pub_len);
 	ike_build_nonce(&b, sa->ni, sa->ni_len);
-	natd_build(&b, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, 0, &sa->local);
-	natd_build(&b, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, 0, &sa->peer);
+	ike_natd_build(&b, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, 0, &sa->local);
+	ike_natd_build(&b, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, 0, &sa->peer);
 	if (sa->gw->c->fragmentation)
 		ike_build_notify(&b, 0, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 	certauth_build_init(sa->gw, &b, false);
@@ -385,9 +385,9 @@ void sa_init_on_response(struct ike_sa *sa, struct ike_msg *m)
 	memcpy(sa->init_resp, m->raw, m->raw_len);
 	sa->init_resp_len = (uint16_t)m->raw_len;
 	/* NAT between us: continue on port 4500 (§2.23). */
-	nat = natd_matches(m, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, sa->spi_r, &sa->peer);
+	nat = ike_natd_match(m, IKE_N_NAT_DETECTION_SOURCE_IP, sa->spi_i, sa->spi_r, &sa->peer);
 	sa->nat_peer = nat == 0;
-	nat = natd_matches(m, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, sa->spi_r,
+	nat = ike_natd_match(m, IKE_N_NAT_DETECTION_DESTINATION_IP, sa->spi_i, sa->spi_r,
 			    &sa->local);
 	sa->nat_local = nat == 0;
 	exchange_done(sa);

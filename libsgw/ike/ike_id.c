@@ -399,26 +399,3 @@ const char *ike_exchange_name(uint8_t exchange)
 {
 	LOOKUP(exchange_names, exchange);
 }
-
-/* --- NAT detection ------------------------------------------------------------ */
-
-int ike_nat_detection_hash(uint64_t spi_i, uint64_t spi_r,
-			   const uint8_t *addr, size_t addr_len,
-			   uint16_t port, uint8_t out[20])
-{
-	uint8_t in[8 + 8 + 16 + 2];
-	unsigned int len = 0;
-	size_t n = 16;
-
-	if (addr_len != 4 && addr_len != 16)
-		return -1;
-	sgw_put_be64(in, spi_i);
-	sgw_put_be64(in + 8, spi_r);
-	memcpy(in + n, addr, addr_len);
-	n += addr_len;
-	in[n++] = (uint8_t)(port >> 8);
-	in[n++] = (uint8_t)port;
-	if (!EVP_Digest(in, n, out, &len, EVP_sha1(), NULL) || len != 20)
-		return -1;
-	return 0;
-}

@@ -503,6 +503,8 @@ void ike_build_ts(struct ike_builder *b, uint8_t type,
 void ike_build_cert(struct ike_builder *b, uint8_t type, uint8_t encoding,
 		    const uint8_t *data, size_t len);
 
+/* --- NAT detection (ike_natd.c) ------------------------------------------------- */
+
 /*
  * The body of the RFC 7296 NAT_DETECTION_*_IP notify:
  * SHA-1(SPIi | SPIr | IP | port), addr 4 or 16 bytes (network order),
@@ -511,5 +513,15 @@ void ike_build_cert(struct ike_builder *b, uint8_t type, uint8_t encoding,
 int ike_nat_detection_hash(uint64_t spi_i, uint64_t spi_r,
 			   const uint8_t *addr, size_t addr_len,
 			   uint16_t port, uint8_t out[20]);
+
+struct sockaddr_storage;
+/* Does a NAT_DETECTION notify of this type (SOURCE_IP or DESTINATION_IP)
+ * match the address and port ss? 1 yes, 0 none of them does, -1 none was
+ * sent (the peer does not do NAT traversal). In a request, spi_r is 0. */
+int ike_natd_match(const struct ike_msg *m, uint16_t type, uint64_t spi_i,
+		   uint64_t spi_r, const struct sockaddr_storage *ss);
+/* Appends the notify of this type for ss. */
+void ike_natd_build(struct ike_builder *b, uint16_t type, uint64_t spi_i,
+		    uint64_t spi_r, const struct sockaddr_storage *ss);
 
 #endif /* SGW_IKE_MSG_H */

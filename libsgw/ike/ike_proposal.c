@@ -620,6 +620,30 @@ next:
 	return false;
 }
 
+size_t ike_proposals_with_spi(const struct ike_proposal *src, size_t n,
+			      const uint8_t *spi, uint8_t spi_size, bool without_dh,
+			      struct ike_proposal *out)
+{
+	size_t i;
+
+	if (spi_size > sizeof(out->spi))
+		spi_size = sizeof(out->spi);
+	for (i = 0; i < n; i++) {
+		unsigned int t, k = 0;
+
+		out[i] = src[i];
+		if (without_dh) {
+			for (t = 0; t < src[i].n_transforms; t++)
+				if (src[i].t[t].type != IKE_TRANS_DH)
+					out[i].t[k++] = src[i].t[t];
+			out[i].n_transforms = (uint8_t)k;
+		}
+		out[i].spi_size = spi_size;
+		memcpy(out[i].spi, spi, spi_size);
+	}
+	return n;
+}
+
 uint16_t ike_proposals_first_dh(const struct ike_proposal *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -247,6 +247,16 @@ bool ike_proposal_check_reply(const struct ike_proposal *ours, size_t n_ours,
 			      const struct ike_proposal *reply,
 			      unsigned int flags, struct ike_suite *out);
 
+/*
+ * Our proposals as an SA payload carries them: each with our SPI (spi_size
+ * bytes, wire order: 4 for ESP, 8 for an IKE SA rekey). With without_dh the
+ * DH transforms are left out: the CHILD_SA of IKE_AUTH has no key exchange
+ * (§1.2). out holds n proposals; returns n.
+ */
+size_t ike_proposals_with_spi(const struct ike_proposal *src, size_t n,
+			      const uint8_t *spi, uint8_t spi_size, bool without_dh,
+			      struct ike_proposal *out);
+
 /* Our preferred DH group of a proposal list (first DH transform of the first
  * proposal that has one), 0 if none: the group of our first KE payload. */
 uint16_t ike_proposals_first_dh(const struct ike_proposal *p, size_t n);

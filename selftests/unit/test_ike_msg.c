@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "base/sgw_sockaddr.h"
 #include "ike/ike_crypto.h"
 #include "ike/ike_msg.h"
 #include "ike/ike_proposal.h"
@@ -651,6 +652,40 @@ static void test_nat_detection(void **state)
 						out), -1);
 }
 
+static void test_natd(void **state)
+{
+	struct sockaddr_storage us, them;
+	struct sgw_prefix a, b;
+	struct ike_builder bld;
+	struct ike_msg m;
+	struct ike_parse_err err;
+	uint8_t buf[512];
+	struct ike_hdr h = { .spi_i = SPI_I, .exchange = IKE_SA_INIT, .flags = IKE_FLAG_I };
+	size_t n;
+
+	(void)state;
+	assert_int_equal(sgw_addr_parse("192.0.2.7", &a), 0);
+	assert_int_equal(sgw_addr_parse("192.0.2.1", &b), 0);
+	sgw_sockaddr_from_prefix(&a, 500, &us);
+	sgw_sockaddr_from_prefix(&b, 500, &them);
+	ike_build_init(&bld, buf, sizeof(buf), &h);
+	ike_natd_build(&bld, IKE_N_NAT_DETECTION_SOURCE_IP, SPI_I, 0, &us);
+	ike_natd_build(&bld, IKE_N_NAT_DETECTION_DESTINATION_IP, SPI_I, 0, &them);
+	n = ike_build_end(&bld);
+	assert_true(n > 0);
+	assert_int_equal(ike_msg_parse(buf, n, &m, &err), 0);
+	assert_int_equal(ike_natd_match(&m, IKE_N_NAT_DETECTION_SOURCE_IP, SPI_I, 0, &us), 1);
+	assert_int_equal(ike_natd_match(&m, IKE_N_NAT_DETECTION_DESTINATION_IP, SPI_I, 0,
+					&them), 1);
+	/* a NAT changed the port: no match; another SPI: no match */
+	sgw_sockaddr_set_port(&us, 4500);
+	assert_int_equal(ike_natd_match(&m, IKE_N_NAT_DETECTION_SOURCE_IP, SPI_I, 0, &us), 0);
+	assert_int_equal(ike_natd_match(&m, IKE_N_NAT_DETECTION_DESTINATION_IP, SPI_I, SPI_R,
+					&them), 0);
+	/* none sent */
+	assert_int_equal(ike_natd_match(&m, IKE_N_COOKIE, SPI_I, 0, &us), -1);
+}
+
 /* --- hostile input ------------------------------------------------------------------- */
 
 static void test_header_errors(void **state)
@@ -1252,6 +1287,7 @@ int main(void)
 		cmocka_unit_test(test_id_patterns),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_nat_detection),
+		cmocka_unit_test(test_natd),
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_payload_lengths),

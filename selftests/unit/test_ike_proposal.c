@@ -406,6 +406,32 @@ static void test_reply(void **state)
 	assert_string_equal(buf, "aes128gcm16-esn");
 }
 
+static void test_with_spi(void **state)
+{
+	struct ike_proposal p[2], out[2];
+	uint8_t spi[4] = { 0xc1, 0x00, 0x00, 0x2a };
+
+	(void)state;
+	assert_int_equal(parse("aes128gcm16-ecp256-esn,aes256-sha256-modp2048",
+			       IKE_PROTO_ESP, p, 2), 2);
+	/* IKE_AUTH: no DH, our SPI on every proposal */
+	assert_int_equal(ike_proposals_with_spi(p, 2, spi, 4, true, out), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(out[i].spi_size, 4);
+		assert_memory_equal(out[i].spi, spi, 4);
+		for (unsigned int t = 0; t < out[i].n_transforms; t++)
+			assert_int_not_equal(out[i].t[t].type, IKE_TRANS_DH);
+	}
+	assert_true(has(&out[0], IKE_TRANS_ESN, IKE_ESN_YES, 0));
+	assert_true(has(&out[1], IKE_TRANS_INTEG, IKE_INTEG_HMAC_SHA2_256_128, 0));
+	assert_int_equal(out[0].n_transforms, p[0].n_transforms - 1);
+	/* CREATE_CHILD_SA: the DH transforms stay */
+	assert_int_equal(ike_proposals_with_spi(p, 2, spi, 4, false, out), 2);
+	assert_true(has(&out[0], IKE_TRANS_DH, IKE_DH_ECP256, 0));
+	assert_true(has(&out[1], IKE_TRANS_DH, IKE_DH_MODP2048, 0));
+	assert_int_equal(out[1].n_transforms, p[1].n_transforms);
+}
+
 static void test_transform_supported(void **state)
 {
 	struct ike_transform t;
@@ -439,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_select_legacy),
 		cmocka_unit_test(test_select_esp),
 		cmocka_unit_test(test_reply),
+		cmocka_unit_test(test_with_spi),
 		cmocka_unit_test(test_transform_supported),
 	};
 
