@@ -137,74 +137,38 @@ uint32_t policy_new_reqid(struct daemon *d)
 	return reqid;
 }
 
+/* A CHILD_SA's selectors as XFRM ranges. */
+static unsigned int sel_ranges(const struct ike_ts *t, unsigned int n,
+			       struct xfrm_sel_range *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].family = ike_ts_family(&t[i]);
+		memcpy(&out[i].start, t[i].start_addr, ike_ts_addr_len(&t[i]));
+		memcpy(&out[i].end, t[i].end_addr, ike_ts_addr_len(&t[i]));
+		out[i].proto = t[i].ip_proto;
+		out[i].port = t[i].start_port;
+	}
+	return n;
+}
+
 /* Selectors as prefixes: every local x remote pair of one family. */
 int policy_build_ts(const struct policy_ends *e, const struct ike_ts *tl, unsigned int nl_ts,
 		    const struct ike_ts *tr, unsigned int nr_ts, struct xfrm_pol *out, int max)
 {
-	int n = 0;
-	unsigned int i, j;
-	int family;
-	xfrm_address_t lo, po;
+	struct xfrm_sel_range l[IKE_MAX_TS], r[IKE_MAX_TS];
+	struct xfrm_tunnel_ends ends = { .if_id = e->if_id, .reqid = e->reqid };
+	int n;
 
-	xfrm_addr_from_sockaddr(e->local, &lo, &family);
-	xfrm_addr_from_sockaddr(e->peer, &po, &family);
-	for (i = 0; i < nl_ts; i++)
-		for (j = 0; j < nr_ts; j++) {
-			const struct ike_ts *l = &tl[i], *r = &tr[j];
-			int af = l->type == IKE_TS_IPV4_ADDR_RANGE ? AF_INET : AF_INET6;
-			xfrm_address_t ls, le, rs, re, lp[8], rp[8];
-			uint8_t ll[8], rl[8];
-			int nl, nr, a, b;
-
-			if (l->type != r->type)
-				continue;
-			memset(&ls, 0, sizeof(ls));
-			memset(&le, 0, sizeof(le));
-			memset(&rs, 0, sizeof(rs));
-			memset(&re, 0, sizeof(re));
-			memcpy(&ls, l->start_addr, ike_ts_addr_len(l));
-			memcpy(&le, l->end_addr, ike_ts_addr_len(l));
-			memcpy(&rs, r->start_addr, ike_ts_addr_len(r));
-			memcpy(&re, r->end_addr, ike_ts_addr_len(r));
-			nl = xfrm_range_to_prefixes(af, &ls, &le, lp, ll, 8);
-			nr = xfrm_range_to_prefixes(af, &rs, &re, rp, rl, 8);
-			if (nl < 0 || nr < 0)
-				return -1;
-			for (a = 0; a < nl; a++)
-				for (b = 0; b < nr; b++) {
-					static const uint8_t dirs[3] = {
-						XFRM_POLICY_OUT, XFRM_POLICY_IN, XFRM_POLICY_FWD
-					};
-					int d;
-
-					for (d = 0; d < 3; d++) {
-						struct xfrm_pol *p;
-						bool out_dir = dirs[d] == XFRM_POLICY_OUT;
-
-						if (n == max)
-							return -1;
-						p = &out[n++];
-						memset(p, 0, sizeof(*p));
-						p->dir = dirs[d];
-						p->sel.family = af;
-						p->sel.proto = l->ip_proto ? l->ip_proto : r->ip_proto;
-						p->sel.src = out_dir ? lp[a] : rp[b];
-						p->sel.src_len = out_dir ? ll[a] : rl[b];
-						p->sel.dst = out_dir ? rp[b] : lp[a];
-						p->sel.dst_len = out_dir ? rl[b] : ll[a];
-						p->sel.sport = out_dir ? l->start_port : r->start_port;
-						p->sel.dport = out_dir ? r->start_port : l->start_port;
-						/* more specific selectors win */
-						p->priority = 200000 - (uint32_t)(ll[a] + rl[b]) * 256;
-						p->if_id = e->if_id;
-						p->tmpl_family = family;
-						p->tmpl_src = out_dir ? lo : po;
-						p->tmpl_dst = out_dir ? po : lo;
-						p->reqid = e->reqid;
-					}
-				}
-		}
-	return n;
+	if (nl_ts > IKE_MAX_TS || nr_ts > IKE_MAX_TS)
+		return -1;
+	xfrm_addr_from_sockaddr(e->local, &ends.local, &ends.family);
+	xfrm_addr_from_sockaddr(e->peer, &ends.peer, &ends.family);
+	n = xfrm_tunnel_policies(&ends, l, sel_ranges(tl, nl_ts, l), r, sel_ranges(tr, nr_ts, r),
+				 out, max);
+	return n < 0 ? -1 : n;
 }
 
 int policy_build(const struct ike_sa *sa, const struct child_sa *c,

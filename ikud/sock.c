@@ -31,25 +31,6 @@ void sock_gateway_addr(const struct ike_conf_gateway *c, uint16_t port,
 	sgw_sockaddr_from_prefix(&c->local, port, ss);
 }
 
-/* IKE must never be caught by our own IPsec policies: bypass them per socket. */
-static int bypass_policies(int fd, int family)
-{
-	struct xfrm_userpolicy_info pol;
-	int level = family == AF_INET ? SOL_IP : SOL_IPV6;
-	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
-	int dir;
-
-	for (dir = XFRM_POLICY_IN; dir <= XFRM_POLICY_OUT; dir++) {
-		memset(&pol, 0, sizeof(pol));
-		pol.action = XFRM_POLICY_ALLOW;
-		pol.sel.family = family;
-		pol.dir = dir;
-		if (setsockopt(fd, level, opt, &pol, sizeof(pol)))
-			return -1;
-	}
-	return 0;
-}
-
 /* The traffic class of our IKE packets (ike-dscp): the DSCP, ECN bits 0;
  * the system's default (0) without one. */
 static int set_dscp(int fd, int family, int dscp)
@@ -85,7 +66,7 @@ int sock_open(const struct ike_conf_gateway *c, uint16_t port, bool encap)
 	if (c->vrf[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->vrf,
 				    (socklen_t)strlen(c->vrf) + 1))
 		goto fail;
-	if (bypass_policies(fd, family) || set_dscp(fd, family, c->ike_dscp))
+	if (xfrm_socket_bypass(fd, family) || set_dscp(fd, family, c->ike_dscp))
 		goto fail;
 	sock_gateway_addr(c, port, &ss);
 	if (bind(fd, (struct sockaddr *)&ss, sgw_sockaddr_len(&ss)))

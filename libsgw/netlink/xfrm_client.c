@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XFRM netlink client: SPI allocation, SAs, policies, flush of ours.
- * Message layout lives in xfrm_msg.c; this file talks to the kernel.
+ * XFRM netlink client: SPI allocation, SAs, policies, flush of ours, and
+ * the per-socket bypass of IKE sockets. Message layout lives in xfrm_msg.c;
+ * this file talks to the kernel.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 
 #include "netlink/nlconn.h"
@@ -311,6 +314,26 @@ int xfrm_policy_del(struct xfrm_handle *h, const struct xfrm_pol *pol)
 			      put_policy_id(h, &sel, 0, pol->dir, &pol->mark,
 					    pol->if_id),
 			      NULL, NULL);
+}
+
+/* ---- sockets --------------------------------------------------------- */
+
+int xfrm_socket_bypass(int fd, int family)
+{
+	struct xfrm_userpolicy_info pol;
+	int level = family == AF_INET ? SOL_IP : SOL_IPV6;
+	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+	int dir;
+
+	for (dir = XFRM_POLICY_IN; dir <= XFRM_POLICY_OUT; dir++) {
+		memset(&pol, 0, sizeof(pol));
+		pol.action = XFRM_POLICY_ALLOW;
+		pol.sel.family = family;
+		pol.dir = dir;
+		if (setsockopt(fd, level, opt, &pol, sizeof(pol)))
+			return -errno;
+	}
+	return 0;
 }
 
 /* ---- flush of ours ------------------------------------------------------ */

@@ -258,6 +258,43 @@ int xfrm_range_to_prefixes(int family, const xfrm_address_t *start,
 			   const xfrm_address_t *end, xfrm_address_t *prefixes,
 			   uint8_t *lens, int max);
 
+/*
+ * The policies of a tunnel between two IKE peers. A CHILD_SA's traffic
+ * selector as XFRM sees it: an address range (split into prefixes here),
+ * a protocol and one port or any.
+ */
+struct xfrm_sel_range {
+	int family;			/* AF_INET or AF_INET6 (inner) */
+	xfrm_address_t start, end;
+	uint8_t proto;			/* 0 = any */
+	uint16_t port;			/* host order, 0 = any */
+};
+
+struct xfrm_tunnel_ends {
+	int family;			/* outer */
+	xfrm_address_t local, peer;	/* outer addresses */
+	uint32_t if_id;
+	uint32_t reqid;
+};
+
+/*
+ * Fills @out with the out, in and fwd policies for every pair of a local
+ * and a remote selector of the same family, each range split into at most
+ * 8 prefixes (xfrm_range_to_prefixes()); a pair of longer prefixes gets a
+ * preferred (lower) priority. Returns the count, or -ENOSPC when @max is
+ * too small or a range needs more than 8 prefixes.
+ */
+int xfrm_tunnel_policies(const struct xfrm_tunnel_ends *e,
+			 const struct xfrm_sel_range *local, unsigned int n_local,
+			 const struct xfrm_sel_range *remote, unsigned int n_remote,
+			 struct xfrm_pol *out, int max);
+
+/* ---- sockets ------------------------------------------------------------ */
+
+/* An IKE socket must never be caught by IPsec policies (ours or anyone's):
+ * per-socket bypass policies in both directions. 0 or -errno. */
+int xfrm_socket_bypass(int fd, int family);
+
 /* ---- flush of ours ---------------------------------------------------- */
 
 struct xfrm_flush_result {

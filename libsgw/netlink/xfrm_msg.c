@@ -145,6 +145,61 @@ int xfrm_range_to_prefixes(int family, const xfrm_address_t *start,
 	}
 }
 
+/* ---- tunnel policies -------------------------------------------------- */
+
+int xfrm_tunnel_policies(const struct xfrm_tunnel_ends *e,
+			 const struct xfrm_sel_range *local, unsigned int n_local,
+			 const struct xfrm_sel_range *remote, unsigned int n_remote,
+			 struct xfrm_pol *out, int max)
+{
+	static const uint8_t dirs[3] = { XFRM_POLICY_OUT, XFRM_POLICY_IN, XFRM_POLICY_FWD };
+	int n = 0;
+	unsigned int i, j;
+
+	for (i = 0; i < n_local; i++)
+		for (j = 0; j < n_remote; j++) {
+			const struct xfrm_sel_range *l = &local[i], *r = &remote[j];
+			xfrm_address_t lp[8], rp[8];
+			uint8_t ll[8], rl[8];
+			int nl, nr, a, b, d;
+
+			if (l->family != r->family)
+				continue;
+			nl = xfrm_range_to_prefixes(l->family, &l->start, &l->end, lp, ll, 8);
+			nr = xfrm_range_to_prefixes(r->family, &r->start, &r->end, rp, rl, 8);
+			if (nl < 0 || nr < 0)
+				return -ENOSPC;
+			for (a = 0; a < nl; a++)
+				for (b = 0; b < nr; b++)
+					for (d = 0; d < 3; d++) {
+						bool o = dirs[d] == XFRM_POLICY_OUT;
+						struct xfrm_pol *p;
+
+						if (n == max)
+							return -ENOSPC;
+						p = &out[n++];
+						memset(p, 0, sizeof(*p));
+						p->dir = dirs[d];
+						p->sel.family = l->family;
+						p->sel.proto = l->proto ? l->proto : r->proto;
+						p->sel.src = o ? lp[a] : rp[b];
+						p->sel.src_len = o ? ll[a] : rl[b];
+						p->sel.dst = o ? rp[b] : lp[a];
+						p->sel.dst_len = o ? rl[b] : ll[a];
+						p->sel.sport = o ? l->port : r->port;
+						p->sel.dport = o ? r->port : l->port;
+						/* more specific selectors win */
+						p->priority = 200000 - (uint32_t)(ll[a] + rl[b]) * 256;
+						p->if_id = e->if_id;
+						p->tmpl_family = e->family;
+						p->tmpl_src = o ? e->local : e->peer;
+						p->tmpl_dst = o ? e->peer : e->local;
+						p->reqid = e->reqid;
+					}
+		}
+	return n;
+}
+
 /* ---- algorithms ------------------------------------------------------ */
 
 struct alg_info {

@@ -588,6 +588,53 @@ static void test_range_to_prefixes(void **state)
 	assert_int_equal(lens[0], 112);
 }
 
+static void test_tunnel_policies(void **state)
+{
+	struct xfrm_tunnel_ends e = { .if_id = 7, .reqid = 0x53000001 };
+	struct xfrm_sel_range l = { 0 }, r[2] = { { 0 }, { 0 } };
+	struct xfrm_pol p[12];
+	char s[INET6_ADDRSTRLEN];
+	int fam, n, i;
+
+	(void)state;
+	xfrm_addr_parse("192.0.2.7", &e.local, &e.family);
+	xfrm_addr_parse("192.0.2.1", &e.peer, &fam);
+	xfrm_addr_parse("10.1.0.5", &l.start, &l.family);
+	l.end = l.start;
+	xfrm_addr_parse("10.2.0.0", &r[0].start, &r[0].family);
+	xfrm_addr_parse("10.2.0.255", &r[0].end, &fam);
+	r[0].proto = IPPROTO_UDP;
+	r[0].port = 2152;
+	/* another family: no pair */
+	xfrm_addr_parse("2001:db8::", &r[1].start, &r[1].family);
+	xfrm_addr_parse("2001:db8::ff", &r[1].end, &fam);
+	n = xfrm_tunnel_policies(&e, &l, 1, r, 2, p, 12);
+	assert_int_equal(n, 3);
+	for (i = 0; i < 3; i++) {
+		bool out = p[i].dir == XFRM_POLICY_OUT;
+
+		assert_int_equal(p[i].sel.family, AF_INET);
+		assert_int_equal(p[i].sel.proto, IPPROTO_UDP);
+		assert_int_equal(p[i].sel.src_len, out ? 32 : 24);
+		assert_int_equal(p[i].sel.dst_len, out ? 24 : 32);
+		assert_int_equal(out ? p[i].sel.dport : p[i].sel.sport, 2152);
+		assert_string_equal(xfrm_addr_str(AF_INET, &p[i].sel.src, s, sizeof(s)),
+				    out ? "10.1.0.5" : "10.2.0.0");
+		assert_string_equal(xfrm_addr_str(AF_INET, &p[i].tmpl_dst, s, sizeof(s)),
+				    out ? "192.0.2.1" : "192.0.2.7");
+		assert_int_equal(p[i].reqid, 0x53000001);
+		assert_int_equal(p[i].if_id, 7);
+		assert_int_equal(p[i].priority, 200000 - 56 * 256);
+	}
+	assert_int_equal(p[0].dir, XFRM_POLICY_OUT);
+	assert_int_equal(p[1].dir, XFRM_POLICY_IN);
+	assert_int_equal(p[2].dir, XFRM_POLICY_FWD);
+	/* a range of two prefixes: twice the policies; too few slots */
+	xfrm_addr_parse("10.2.1.0", &r[0].end, &fam);
+	assert_int_equal(xfrm_tunnel_policies(&e, &l, 1, r, 1, p, 12), 6);
+	assert_int_equal(xfrm_tunnel_policies(&e, &l, 1, r, 1, p, 5), -ENOSPC);
+}
+
 static void test_prefix_parse(void **state)
 {
 	xfrm_address_t a;
@@ -618,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_event_expire),
 		cmocka_unit_test(test_event_acquire),
 		cmocka_unit_test(test_range_to_prefixes),
+		cmocka_unit_test(test_tunnel_policies),
 		cmocka_unit_test(test_prefix_parse),
 	};
 
