@@ -58,7 +58,11 @@ SGWCTL_SRCS := $(wildcard tools/sgwctl/*.c)
 IKUD_SRCS := $(filter-out ikud/main.c,$(wildcard ikud/*.c))
 IKUD_OBJS := $(IKUD_SRCS:%.c=$(OBJ)/%.o)
 LIBIKUD := $(BUILD)/libikud.a
-PROGS := $(BUILD)/sgwctl $(BUILD)/ikud
+# ikeload, the IKEv2 load generator: an archive too, for its unit tests.
+IKELOAD_SRCS := $(filter-out ikeload/main.c,$(wildcard ikeload/*.c))
+IKELOAD_OBJS := $(IKELOAD_SRCS:%.c=$(OBJ)/%.o)
+LIBIKELOAD := $(BUILD)/libikeload.a
+PROGS := $(BUILD)/sgwctl $(BUILD)/ikud $(BUILD)/ikeload
 
 UNIT_SRCS := $(wildcard selftests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:selftests/unit/%.c=$(BUILD)/unit/%)
@@ -68,7 +72,8 @@ PROG_SRCS := $(wildcard selftests/progs/*.c)
 TEST_PROGS := $(PROG_SRCS:selftests/progs/%.c=$(BUILD)/progs/%)
 
 ALL_OBJS := $(LIBSGW_OBJS) $(SGWCTL_SRCS:%.c=$(OBJ)/%.o) \
-	    $(IKUD_OBJS) $(OBJ)/ikud/main.o $(UNIT_SRCS:%.c=$(OBJ)/%.o) \
+	    $(IKUD_OBJS) $(OBJ)/ikud/main.o $(IKELOAD_OBJS) $(OBJ)/ikeload/main.o \
+	    $(UNIT_SRCS:%.c=$(OBJ)/%.o) \
 	    $(PROG_SRCS:%.c=$(OBJ)/%.o)
 
 .PHONY: all kmod userspace unit deps check vm-check demo bench install clean help
@@ -84,8 +89,9 @@ $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# The unit tests see ikud's headers; nothing else does.
+# The unit tests see ikud's headers (and test_ikeload ikeload's); nothing else does.
 $(OBJ)/selftests/unit/%.o: CPPFLAGS += -Iikud
+$(OBJ)/selftests/unit/test_ikeload.o: CPPFLAGS += -Iikeload
 
 $(LIBSGW): $(LIBSGW_OBJS)
 	@mkdir -p $(dir $@)
@@ -97,11 +103,23 @@ $(LIBIKUD): $(IKUD_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(LIBIKELOAD): $(IKELOAD_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 $(BUILD)/sgwctl: $(SGWCTL_SRCS:%.c=$(OBJ)/%.o) $(LIBSGW)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/ikud: $(OBJ)/ikud/main.o $(LIBIKUD) $(LIBSGW)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/ikeload: $(OBJ)/ikeload/main.o $(LIBIKELOAD) $(LIBSGW)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit/test_ikeload: $(OBJ)/selftests/unit/test_ikeload.o $(LIBIKELOAD) $(LIBSGW)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 $(BUILD)/unit/%: $(OBJ)/selftests/unit/%.o $(LIBIKUD) $(LIBSGW)
 	@mkdir -p $(dir $@)

@@ -3,8 +3,9 @@
 #
 # The code's walls, checked on the built objects (nm): libsgw's layers use
 # only what is below them (base: nothing of libsgw; netlink and ike: base
-# and themselves), and ikud's parts call one another without a cycle (a
-# lower part never calls a higher one; the order is in ikud/ikud.h).
+# and themselves), and the parts of ikud and of ikeload call one another
+# without a cycle (a lower part never calls a higher one; the orders are in
+# ikud/ikud.h and ikeload/ikeload.h).
 # Runs on the host after the build (selftests/check). 0 pass, 1 fail.
 
 set -u
@@ -44,40 +45,47 @@ for unit, syms in sorted(undefined.items()):
             failed = True
 print(f"{'not ok' if failed else 'ok'} - libsgw: {len(lib)} objects, each layer uses only the ones below")
 
-ikud = [p for p in glob.glob(f"{obj}/ikud/*.o")]
-defined, undefined = symbols(ikud)
-graph = collections.defaultdict(set)
-for unit, syms in undefined.items():
-    for s in syms:
-        owner = defined.get(s)
-        if owner and owner != unit:
-            graph[unit].add(owner)
-# Tarjan's strongly connected components: a component of two or more is a cycle
-index, low, stack, on, cycles, n = {}, {}, [], set(), [], [0]
-def visit(v):
-    index[v] = low[v] = n[0]; n[0] += 1; stack.append(v); on.add(v)
-    for w in graph[v]:
-        if w not in index:
-            visit(w); low[v] = min(low[v], low[w])
-        elif w in on:
-            low[v] = min(low[v], index[w])
-    if low[v] == index[v]:
-        comp = []
-        while True:
-            w = stack.pop(); on.discard(w); comp.append(w)
-            if w == v:
-                break
-        if len(comp) > 1:
-            cycles.append(sorted(comp))
-for v in list(graph):
-    if v not in index:
-        visit(v)
-for c in cycles:
-    print("not ok - ikud: these parts call one another in a cycle: " + " ".join(c))
-    for u in c:
-        print(f"#   {u} -> {' '.join(sorted(graph[u] & set(c)))}")
-    failed = True
-if not cycles:
-    print(f"ok - ikud: {len(ikud)} parts, no call cycle")
+def no_cycles(prog):
+    """a program's parts call one another without a cycle"""
+    global failed
+    parts = glob.glob(f"{obj}/{prog}/*.o")
+    defined, undefined = symbols(parts)
+    graph = collections.defaultdict(set)
+    for unit, syms in undefined.items():
+        for s in syms:
+            owner = defined.get(s)
+            if owner and owner != unit:
+                graph[unit].add(owner)
+    # Tarjan's strongly connected components: a component of two or more is a cycle
+    index, low, stack, on, cycles, n = {}, {}, [], set(), [], [0]
+    def visit(v):
+        index[v] = low[v] = n[0]; n[0] += 1; stack.append(v); on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w); low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop(); on.discard(w); comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                cycles.append(sorted(comp))
+    for v in list(graph):
+        if v not in index:
+            visit(v)
+    for c in cycles:
+        print(f"not ok - {prog}: these parts call one another in a cycle: " + " ".join(c))
+        for u in c:
+            print(f"#   {u} -> {' '.join(sorted(graph[u] & set(c)))}")
+        failed = True
+    if not cycles:
+        print(f"ok - {prog}: {len(parts)} parts, no call cycle")
+
+no_cycles("ikud")
+if glob.glob(f"{obj}/ikeload/*.o"):
+    no_cycles("ikeload")
 sys.exit(1 if failed else 0)
 PY
