@@ -22,6 +22,7 @@
 SGW_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SGWCTL=${SGWCTL:-$SGW_TOP/build/sgwctl}
 IKUD=${IKUD:-$SGW_TOP/build/ikud}
+IKELOAD=${IKELOAD:-$SGW_TOP/build/ikeload}
 KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
