@@ -49,7 +49,7 @@ KDIR_OF = kdir=$$(tools/kdir) || exit 1
 # --- userspace ---------------------------------------------------------------
 
 # libsgw in layers: base (no dependencies), then netlink and ike on base.
-LIBSGW_SRCS := $(wildcard libsgw/base/*.c libsgw/netlink/*.c libsgw/ike/*.c)
+LIBSGW_SRCS := $(wildcard libsgw/base/*.c libsgw/netlink/*.c libsgw/ike/*.c libsgw/ipsec/*.c)
 LIBSGW_OBJS := $(LIBSGW_SRCS:%.c=$(OBJ)/%.o)
 LIBSGW := $(BUILD)/libsgw.a
 

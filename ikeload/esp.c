@@ -78,39 +78,6 @@ uint32_t esp_alloc_spi(struct tunnel *t, uint32_t reqid)
 	return spi;
 }
 
-static void sel_ranges(const struct ike_ts *t, unsigned int n, struct xfrm_sel_range *out)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].family = ike_ts_family(&t[i]);
-		memcpy(&out[i].start, t[i].start_addr, ike_ts_addr_len(&t[i]));
-		memcpy(&out[i].end, t[i].end_addr, ike_ts_addr_len(&t[i]));
-		out[i].proto = t[i].ip_proto;
-		out[i].port = t[i].start_port;
-	}
-}
-
-static void sa_fill(struct xfrm_sa *x, const struct ike_esp_algs *a, uint32_t reqid,
-		    const uint8_t *enc, size_t enc_len, const uint8_t *auth, size_t auth_len)
-{
-	memset(x, 0, sizeof(*x));
-	x->proto = IPPROTO_ESP;
-	x->reqid = reqid;
-	x->esn = a->esn;
-	x->replay_window = 64;
-	x->crypto.aead = a->aead ? a->encr_name : NULL;
-	x->crypto.encr = a->aead ? NULL : a->encr_name;
-	x->crypto.auth = a->aead ? NULL : a->auth_name;
-	x->crypto.icv_bits = a->icv_bits;
-	x->crypto.trunc_bits = a->auth_trunc_bits;
-	x->crypto.enc_key = enc;
-	x->crypto.enc_key_len = enc_len;
-	x->crypto.auth_key = auth_len ? auth : NULL;
-	x->crypto.auth_key_len = auth_len;
-}
-
 int esp_install(struct tunnel *t, struct child *c, const uint8_t *gir, size_t gir_len,
 		const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len)
 {
@@ -127,10 +94,9 @@ int esp_install(struct tunnel *t, struct child *c, const uint8_t *gir, size_t gi
 	if (ike_esp_algs(&c->suite, &algs) ||
 	    ike_derive_child_keys(&t->keys, &c->suite, gir, gir_len, ni, ni_len, nr, nr_len, &k))
 		return -1;
-	/* we initiated the exchange: "i" keys protect what we send */
-	sa_fill(&in, &algs, c->reqid, k.encr_r, k.encr_key_len, k.integ_r, k.integ_key_len);
-	sa_fill(&out, &algs, c->reqid, k.encr_i, k.encr_key_len, k.integ_i, k.integ_key_len);
-	out.replay_window = 0;
+	/* we initiated the exchange */
+	ipsec_esp_pair(&algs, &k, true, c->reqid, &in, &out);
+	in.replay_window = 64;
 	xfrm_addr_from_sockaddr(&ld->peer, &in.src, &family);
 	xfrm_addr_from_sockaddr(&t->local, &in.dst, &family);
 	in.family = out.family = family;
@@ -142,8 +108,8 @@ int esp_install(struct tunnel *t, struct child *c, const uint8_t *gir, size_t gi
 		ends.family = family;
 		ends.local = in.dst;
 		ends.peer = in.src;
-		sel_ranges(c->tsi, c->n_tsi, l);
-		sel_ranges(c->tsr, c->n_tsr, r);
+		ipsec_sel_ranges(c->tsi, c->n_tsi, l);
+		ipsec_sel_ranges(c->tsr, c->n_tsr, r);
 		n = xfrm_tunnel_policies(&ends, l, c->n_tsi, r, c->n_tsr, pols,
 					 (int)(sizeof(pols) / sizeof(pols[0])));
 		if (n < 0)
@@ -184,8 +150,8 @@ void esp_remove(struct tunnel *t, struct child *c, bool keep_policies)
 	if (c->policies && !keep_policies) {
 		xfrm_addr_from_sockaddr(&t->local, &ends.local, &ends.family);
 		xfrm_addr_from_sockaddr(&ld->peer, &ends.peer, &ends.family);
-		sel_ranges(c->tsi, c->n_tsi, l);
-		sel_ranges(c->tsr, c->n_tsr, r);
+		ipsec_sel_ranges(c->tsi, c->n_tsi, l);
+		ipsec_sel_ranges(c->tsr, c->n_tsr, r);
 		n = xfrm_tunnel_policies(&ends, l, c->n_tsi, r, c->n_tsr, pols,
 					 (int)(sizeof(pols) / sizeof(pols[0])));
 	}

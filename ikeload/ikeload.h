@@ -23,6 +23,7 @@
 #include "ike/ike_crypto.h"
 #include "ike/ike_msg.h"
 #include "ike/ike_proposal.h"
+#include "ipsec/ipsec_child.h"
 #include "netlink/xfrm_client.h"
 
 #define LOAD_NONCE_LEN		32

@@ -311,35 +311,18 @@ int child_install(struct ike_sa *sa, struct child_sa *c, bool we_initiated,
 		log_sa(sa, LOG_ERR, "cannot derive CHILD_SA keys");
 		return -1;
 	}
-	memset(&in, 0, sizeof(in));
-	in.proto = IPPROTO_ESP;
-	in.reqid = c->reqid;
+	ipsec_esp_pair(&algs, &k, we_initiated, c->reqid, &in, &out);
 	in.replay_window = gw->replay_window;
-	in.esn = algs.esn;
-	in.if_id = gw->if_id;
-	in.crypto.aead = algs.aead ? algs.encr_name : NULL;
-	in.crypto.encr = algs.aead ? NULL : algs.encr_name;
-	in.crypto.auth = algs.aead ? NULL : algs.auth_name;
-	in.crypto.icv_bits = algs.icv_bits;
-	in.crypto.trunc_bits = algs.auth_trunc_bits;
-	in.crypto.enc_key_len = k.encr_key_len;
-	in.crypto.auth_key_len = k.integ_key_len;
+	in.if_id = out.if_id = gw->if_id;
 	fill_lifetimes(gw, &in.lft);
-	out = in;
-
-	/* "i" keys protect what the exchange's initiator sends. */
+	out.lft = in.lft;
 	xfrm_addr_from_sockaddr(&sa->peer, &in.src, &family);
 	xfrm_addr_from_sockaddr(&sa->local, &in.dst, &family);
 	in.family = out.family = family;
 	in.spi = c->spi_in;
-	in.crypto.enc_key = we_initiated ? k.encr_r : k.encr_i;
-	in.crypto.auth_key = we_initiated ? k.integ_r : k.integ_i;
 	out.src = in.dst;
 	out.dst = in.src;
 	out.spi = c->spi_out;
-	out.replay_window = 0;
-	out.crypto.enc_key = we_initiated ? k.encr_i : k.encr_r;
-	out.crypto.auth_key = we_initiated ? k.integ_i : k.integ_r;
 	/* ESP goes in UDP only across a NAT (RFC 3948); IKE may use 4500 anyway. */
 	if (sa->natt && (sa->nat_peer || sa->nat_local)) {
 		in.natt = out.natt = true;

@@ -24,6 +24,7 @@
 #include "ike/ike_frag.h"
 #include "ike/ike_msg.h"
 #include "ike/ike_proposal.h"
+#include "ipsec/ipsec_child.h"
 #include "netlink/xfrm_client.h"
 
 #include "ike_conf.h"

@@ -137,23 +137,6 @@ uint32_t policy_new_reqid(struct daemon *d)
 	return reqid;
 }
 
-/* A CHILD_SA's selectors as XFRM ranges. */
-static unsigned int sel_ranges(const struct ike_ts *t, unsigned int n,
-			       struct xfrm_sel_range *out)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].family = ike_ts_family(&t[i]);
-		memcpy(&out[i].start, t[i].start_addr, ike_ts_addr_len(&t[i]));
-		memcpy(&out[i].end, t[i].end_addr, ike_ts_addr_len(&t[i]));
-		out[i].proto = t[i].ip_proto;
-		out[i].port = t[i].start_port;
-	}
-	return n;
-}
-
 /* Selectors as prefixes: every local x remote pair of one family. */
 int policy_build_ts(const struct policy_ends *e, const struct ike_ts *tl, unsigned int nl_ts,
 		    const struct ike_ts *tr, unsigned int nr_ts, struct xfrm_pol *out, int max)
@@ -166,7 +149,8 @@ int policy_build_ts(const struct policy_ends *e, const struct ike_ts *tl, unsign
 		return -1;
 	xfrm_addr_from_sockaddr(e->local, &ends.local, &ends.family);
 	xfrm_addr_from_sockaddr(e->peer, &ends.peer, &ends.family);
-	n = xfrm_tunnel_policies(&ends, l, sel_ranges(tl, nl_ts, l), r, sel_ranges(tr, nr_ts, r),
+	n = xfrm_tunnel_policies(&ends, l, ipsec_sel_ranges(tl, nl_ts, l),
+				 r, ipsec_sel_ranges(tr, nr_ts, r),
 				 out, max);
 	return n < 0 ? -1 : n;
 }
