@@ -5,7 +5,7 @@
 # version of everything (Documentation/packaging.md).
 #
 #   make version        print VERSION
-#   make progs          the programs only (ikud, sgwctl), as the packages ship them
+#   make progs          the programs only (ikud, sgwctl, ikeload), as the packages ship them
 #   make dkms-tree      build/dkms/sgw-VERSION: dkms.conf and kmod/
 #   make dkms-install   as root: /usr/src/sgw-VERSION, then dkms add, build and
 #                       install for the kernel of 'make' (KDIR=, KVER=); with

@@ -49,6 +49,7 @@ check "sgw-dkms $version built" test -f "$dkms"
 # path mode: every file the sgw package must hold, as dpkg-deb lists it
 listing=$(dpkg-deb -c "$sgw" | awk '{ sub(/^\./, "", $6); print $6, $1 }')
 for want in "/usr/sbin/ikud -rwxr-xr-x" "/usr/sbin/sgwctl -rwxr-xr-x" \
+	    "/usr/sbin/ikeload -rwxr-xr-x" "/usr/share/man/man8/ikeload.8.gz -rw-r--r--" \
 	    "/etc/sgw/ikud.conf -rw-------" \
 	    "/etc/iproute2/rt_protos.d/ikud.conf -rw-r--r--" \
 	    "/lib/systemd/system/ikud.service -rw-r--r--" \
