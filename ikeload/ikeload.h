@@ -301,6 +301,7 @@ struct loader {
 	uint32_t n_state[T_FAILED + 1];	/* tunnels in each state */
 	uint64_t pace_t0_ms;
 	double pace_rate;
+	unsigned int pace_window;
 	uint64_t pace_started;
 
 	volatile int stop;		/* SIGINT / SIGTERM */
@@ -421,7 +422,9 @@ void report_print(void);
 bool report_all_ok(void);
 
 /* pace.c */
-void pace_begin(double rate);
+/* Setups start at rate (0: at once) with at most window in progress (0:
+ * no limit). */
+void pace_begin(double rate, unsigned int window);
 /* Start what the rate and window allow; returns ms until the next start
  * is due (-1: nothing queued). */
 int pace_run(uint64_t now);

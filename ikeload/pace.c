@@ -2,17 +2,18 @@
 /*
  * Starting setups: the queued tunnels, in order, at --rate per second
  * from the phase's start (all at once with rate 0), never more than
- * --window in progress, and at most PACE_BATCH per turn of the loop so
+ * --window in progress (a storm's phase has neither: pace_begin(0, 0)), and at most PACE_BATCH per turn of the loop so
  * that answers are read between the starts of a large batch.
  */
 #include "ikeload.h"
 
 #define PACE_BATCH 64
 
-void pace_begin(double rate)
+void pace_begin(double rate, unsigned int window)
 {
 	ld->pace_t0_ms = sgw_now_ms();
 	ld->pace_rate = rate;
+	ld->pace_window = window;
 	ld->pace_started = 0;
 }
 
@@ -24,7 +25,7 @@ static uint32_t in_progress(void)
 int pace_run(uint64_t now)
 {
 	uint64_t allowed = PACE_BATCH;
-	const unsigned int window = ld->o.window;
+	const unsigned int window = ld->pace_window;
 
 	if (ld->pace_rate > 0) {
 		/* the first one at once, then one every 1/rate seconds */

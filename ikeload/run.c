@@ -5,7 +5,8 @@
  *   hold   setup (every tunnel, at --rate), hold for --duration, teardown
  *   storm  setup; then --storms times: an outage (every SA forgotten at
  *          once, nothing sent, for --outage seconds) and a storm phase
- *          (every tunnel again, all at once, INITIAL_CONTACT); hold; teardown
+ *          (every tunnel again, all at once whatever --rate and --window
+ *          say, INITIAL_CONTACT); hold; teardown
  *   churn  setup; then for --duration, --churn-rate tunnels a second are
  *          deleted and set up again; teardown
  *
@@ -65,13 +66,13 @@ static bool setups_pending(void)
 }
 
 /* Every idle or failed tunnel, set up at rate; until all are done. */
-static void setup_phase(const char *name, double rate)
+static void setup_phase(const char *name, double rate, unsigned int window)
 {
 	struct phase *p = phase_begin(name);
 	uint64_t deadline = ld->o.timeout ? p->t0_ms + ld->o.timeout * 1000ULL : UINT64_MAX;
 	uint32_t i;
 
-	pace_begin(rate);
+	pace_begin(rate, window);
 	for (i = 0; i < ld->o.n; i++)
 		tunnel_queue(&ld->t[i]);
 	while (!ld->stop && setups_pending() && sgw_now_ms() < deadline)
@@ -106,7 +107,7 @@ static void churn(void)
 	double interval = 1000.0 / o->churn_rate, owed = 0;
 	uint32_t cursor = 0;
 
-	pace_begin(0);
+	pace_begin(0, ld->o.window);
 	while (!ld->stop && (now = sgw_now_ms()) < end) {
 		while (now >= next) {
 			uint32_t scanned;
@@ -164,14 +165,14 @@ int run(void)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	setup_phase("setup", o->rate);
+	setup_phase("setup", o->rate, o->window);
 	if (o->mode == MODE_STORM) {
 		for (i = 1; i <= o->storms && !ld->stop; i++) {
 			char name[24];
 
 			outage();
 			snprintf(name, sizeof(name), "storm%u", i);
-			setup_phase(name, 0);
+			setup_phase(name, 0, 0);
 		}
 	}
 	if (o->mode == MODE_CHURN)
