@@ -510,6 +510,7 @@ static const struct control_counter control_counters[] = {
 	CONTROL_COUNTER(rx_dropped), CONTROL_COUNTER(rx_invalid),
 	CONTROL_COUNTER(retransmits), CONTROL_COUNTER(cached_replies),
 	CONTROL_COUNTER(forwarded), CONTROL_COUNTER(cookies_sent),
+	CONTROL_COUNTER(answered_ahead), CONTROL_COUNTER(init_backlog_dropped),
 };
 #undef CONTROL_COUNTER
 
@@ -527,6 +528,7 @@ static void control_sum_stats(struct shard_stats *st, struct shard_stats *t)
 	for (k = 0; k < N_CONTROL_COUNTERS; k++)
 		*control_counter(t, k) += *control_counter(st, k);
 	t->half_open += st->half_open;
+	t->init_backlog += st->init_backlog;
 	t->ike_sas += st->ike_sas;
 	t->child_sas += st->child_sas;
 	for (k = 0; k < FAIL_MAX; k++)
@@ -619,6 +621,7 @@ static struct json_object *control_stats_json(struct daemon *d)
 	control_add_u64(o, "uptime", (sgw_now_ms() - d->start_ms) / 1000);
 	control_add_u64(o, "ike_sas", t.ike_sas);
 	control_add_u64(o, "half_open", t.half_open);
+	control_add_u64(o, "init_backlog", t.init_backlog);
 	control_add_u64(o, "child_sas", t.child_sas);
 	control_add_setup_rate(o, per_sec, now_sec);
 	control_add_counters(o, &t);

@@ -109,6 +109,9 @@ struct shard_stats {
 	uint64_t ike_established, child_installed, child_deleted;
 	uint64_t ike_rekeys, child_rekeys, dpd_probes;
 	uint64_t cookies_sent;			/* IKE_SA_INIT answered with a COOKIE */
+	uint64_t answered_ahead;		/* messages of SAs handled while INITs waited */
+	uint64_t init_backlog_dropped;		/* new IKE_SA_INITs dropped: backlog full */
+	uint32_t init_backlog;			/* gauge: new IKE_SA_INITs waiting */
 	uint64_t failures[FAIL_MAX];
 	uint32_t half_open, ike_sas, child_sas;	/* gauges */
 	uint32_t setups[SETUP_RING];		/* established per second */
@@ -334,6 +337,8 @@ struct shard {
 	struct xfrm_events *xev;
 	struct shard_stats st;
 	bool stopping;
+	struct init_wait *backlog, **backlog_tail;	/* backlog.c */
+	unsigned int backlog_len;
 
 	uint8_t rx[IKUD_RX_MAX + 4];
 	uint8_t plain[IKUD_RX_MAX];
@@ -550,6 +555,17 @@ int sock_send_to(int fd, bool natt, const struct sockaddr_storage *peer,
 
 /* inbox.c */
 #define INBOX_MAX_PACKETS 4096	/* datagrams queued for one worker */
+
+/* backlog.c: new IKE_SA_INITs wait behind the messages of existing SAs */
+#define INIT_BACKLOG_MAX 4096	/* waiting per worker, then dropped */
+#define INIT_BACKLOG_BUDGET 8	/* answered per turn of the worker's loop */
+struct init_wait;
+bool backlog_wants(const uint8_t *pkt, size_t len);
+void backlog_push(struct shard *s, uint32_t sock, const uint8_t *pkt, size_t len,
+		  const struct sockaddr_storage *peer, const struct sockaddr_storage *local);
+void backlog_note_ahead(struct shard *s);
+bool backlog_run(struct shard *s, unsigned int budget);
+void backlog_free(struct shard *s);
 void inbox_post(struct shard *s, struct inbox_msg *m);
 struct inbox_msg *inbox_take(struct shard *s);
 void inbox_free_all(struct shard *s);

@@ -344,6 +344,11 @@ static void read_socket(struct shard *s, uint32_t idx)
 			memmove(s->rx, s->rx + 4, (size_t)n - 4);
 			n -= 4;
 		}
+		if (backlog_wants(s->rx, (size_t)n)) {
+			backlog_push(s, idx, s->rx, (size_t)n, &peer, &local);
+			continue;
+		}
+		backlog_note_ahead(s);
 		dispatch_packet(s, gs, natt, s->rx, (size_t)n, &peer, &local);
 	}
 }
@@ -362,9 +367,10 @@ static void *shard_main(void *arg)
 {
 	struct shard *s = arg;
 	struct epoll_event evs[64];
+	bool waiting = false;		/* IKE_SA_INITs in the backlog */
 
 	while (!s->stopping) {
-		int n, i, timeout = sgw_timer_next(&s->timers, sgw_now_ms());
+		int n, i, timeout = waiting ? 0 : sgw_timer_next(&s->timers, sgw_now_ms());
 
 		n = epoll_wait(s->epfd, evs, 64, timeout);
 		if (n < 0 && errno != EINTR) {
@@ -390,6 +396,7 @@ static void *shard_main(void *arg)
 			}
 		}
 		sgw_timer_run(&s->timers, sgw_now_ms());
+		waiting = backlog_run(s, INIT_BACKLOG_BUDGET);
 		pthread_mutex_unlock(&s->lock);
 	}
 	return NULL;
@@ -406,6 +413,7 @@ struct shard *shard_new(struct daemon *d, unsigned int idx)
 	s->idx = idx;
 	s->conf = d->conf;
 	s->inbox_tail = &s->inbox;
+	s->backlog_tail = &s->backlog;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->inbox_lock, NULL);
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -468,6 +476,7 @@ void shard_join_free(struct shard *s)
 			close_socks(s, &s->socks[i]);
 	free(s->socks);
 	inbox_free_all(s);
+	backlog_free(s);
 	sgw_timer_heap_free(&s->timers);
 	sgw_htab_free(&s->ike_by_spi);
 	sgw_htab_free(&s->ike_by_init);

@@ -17,11 +17,13 @@
 # ikeload's report (every tunnel established, none failed), every tunnel
 # deleted at the end; then a reconnect storm with cookies engaged: every
 # tunnel lost at once and set up again with INITIAL_CONTACT, which replaces
-# the old IKE SAs at ikud (N IKE SAs, not 2N). charon: the same set-up and
+# the old IKE SAs at ikud (N IKE SAs, not 2N); then N new tunnels at once
+# next to 40 held ones with aggressive liveness checks, which ikud must
+# answer ahead of the waiting IKE_SA_INITs. charon: the same set-up and
 # teardown. Nothing here asserts on time; ikeload's figures are printed as
 # comments.
 
-# sgw-timeout: 300
+# sgw-timeout: 600
 source "$(dirname "$0")/lib.sh"
 
 require_cmd ip jq swanctl nsenter unshare ping
@@ -174,6 +176,39 @@ log_test $? "the storm met cookies ($(report storm '.phases[1].cookies') COOKIE 
 echo "# storm: $(report storm '.phases[1] | "\(.established) set up again in \(.wall_s) s, \(.setups_per_second) setups/s, latency p50 \(.latency_ms.p50) ms p99 \(.latency_ms.p99) ms, \(.retransmits) retransmissions, \(.cookies) COOKIE restarts"')"
 wait_eq 30 "0 0" counts
 show_failure storm
+stop_ikud
+
+echo "# ikud, liveness checks of held tunnels while $N new ones arrive at once"
+HELD=40
+: >"$dir/ikud.log"
+write_ikud_conf
+start_ikud -q || { log_test 1 "ikud starts again"; test_exit; }
+# held: aggressive DPD (every second, given up after 3 sends in 3.5 s)
+ip netns exec "$ENB" "$IKELOAD" -r 192.0.2.1 -s 192.0.2.10/24 -n $HELD -k "$PSK" \
+	-i 'held%d.enb.example.net' -I 10.1.0.1/16 -t 10.2.0.0/24 --dh-cache -j \
+	--duration 600 --dpd 1 --retransmit 500,3 >"$dir/held.json" 2>"$dir/held.log" &
+held_pid=$!
+at_exit "kill $held_pid 2>/dev/null"
+wait_eq 60 "$HELD $HELD" counts
+check_eq "$(counts)" "$HELD $HELD" "$HELD tunnels held with liveness checks every second"
+# the new ones: other ports of the same addresses, other identities and inner addresses
+load newcomers --source-port 1500 -i 'new%d.enb.example.net' -I 10.1.1.1/16 --rate 0 --window 0
+wait_until 180 setup_done newcomers
+log_test $? "$N new tunnels set up at once next to them"
+ahead=$(stat_of answered_ahead)
+load_end
+kill -TERM $held_pid
+wait $held_pid
+check_eq "$(jq '.dpd.dead' "$dir/held.json")" 0 "no held tunnel saw the gateway dead"
+[ "$(jq '.dpd.answered' "$dir/held.json")" -gt 0 ]
+log_test $? "their liveness checks were answered ($(jq '.dpd.answered' "$dir/held.json"))"
+[ "$ahead" -gt 0 ]
+log_test $? "ikud answered $ahead messages of existing SAs ahead of waiting IKE_SA_INITs"
+echo "# held: $(jq -r '.dpd | "liveness checks answered \(.answered), p50 \(.rtt_p50_ms) ms, p99 \(.rtt_p99_ms) ms"' "$dir/held.json");" \
+	"newcomers: $(report newcomers '.phases[0] | "\(.established) in \(.wall_s) s, latency p50 \(.latency_ms.p50) ms p99 \(.latency_ms.p99) ms"')"
+echo "# ikud's counters: $(ctl stats | jq -c '{answered_ahead, init_backlog, init_backlog_dropped, cookies_sent}')"
+wait_eq 30 "0 0" counts
+show_failure newcomers
 stop_ikud
 
 # --- charon ------------------------------------------------------------------

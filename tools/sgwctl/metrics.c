@@ -116,6 +116,10 @@ static const struct ike_counter ike_counters[] = {
 	  "Retransmitted requests of peers answered from the cached response." },
 	{ "forwarded", "sgw_ike_forwarded_packets_total",
 	  "IKE datagrams handed to the worker owning their SA." },
+	{ "answered_ahead", "sgw_ike_answered_ahead_total",
+	  "Messages of existing SAs handled while new IKE_SA_INITs waited (priority)." },
+	{ "init_backlog_dropped", "sgw_ike_init_backlog_dropped_total",
+	  "New IKE_SA_INIT requests dropped because the worker's backlog was full." },
 	{ "inbox_dropped", "sgw_ike_inbox_dropped_packets_total",
 	  "IKE datagrams dropped because the owning worker's inbox was full." },
 };
@@ -307,6 +311,9 @@ static int metrics_ikud(struct metrics_run *run, struct sgw_prom *p)
 	sgw_prom_family(p, "sgw_ike_half_open_sas", SGW_PROM_GAUGE,
 			"Half-open IKE SAs of the daemon (what half-open-limit bounds).");
 	sgw_prom_u64(p, NULL, 0, jnum0(stats, "half_open"));
+	sgw_prom_family(p, "sgw_ike_init_backlog", SGW_PROM_GAUGE,
+			"New IKE_SA_INIT requests waiting behind the messages of existing SAs.");
+	sgw_prom_u64(p, NULL, 0, jnum0(stats, "init_backlog"));
 	ike_write_counters(p, stats);
 	ike_write_gateways(p, jget(m, "gateways"));
 	ike_write_peers(p, m);
