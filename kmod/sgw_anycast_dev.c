@@ -34,21 +34,9 @@ static void sgw_anycast_uninit(struct net_device *dev)
 	sgw_anycast_unlist(netdev_priv(dev));
 }
 
-/*
- * No lower device (iproute2 shows "@NONE", as for an unbound tunnel). It
- * also makes linkwatch treat the carrier changes of the group as urgent:
- * the operational state, the connected routes and zebra follow a
- * withdrawal at once instead of in the next batch, up to a second later.
- */
-static int sgw_anycast_get_iflink(const struct net_device *dev)
-{
-	return 0;
-}
-
 static const struct net_device_ops sgw_anycast_netdev_ops = {
 	.ndo_uninit	= sgw_anycast_uninit,
 	.ndo_start_xmit	= sgw_anycast_xmit,
-	.ndo_get_iflink	= sgw_anycast_get_iflink,
 };
 
 static void sgw_anycast_setup(struct net_device *dev)
