@@ -168,7 +168,6 @@ SWAN_LOG="-1 -1" write_strongswan_conf "fragment_size = 576" "block_threshold = 
 
 # --- one measurement ---------------------------------------------------------------
 
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"; }
 ikud_up() { ike_count; }
 ref_up() {	# IKE SAs of the responder charon not half-open
 	timeout 30 nsenter -t "$REF_PID" -m -n swanctl --stats 2>/dev/null | sed -n 's/^IKE_SAs: \([0-9]*\) total, \([0-9]*\) half-open.*/\1 \2/p' |

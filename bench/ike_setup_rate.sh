@@ -17,6 +17,7 @@
 
 source "$(dirname "$0")/../selftests/net/lib.sh"
 source "$SGW_TOP/selftests/net/lib_ike.sh"
+source "$(dirname "$0")/lib.sh"
 
 N=${1:-200}
 PSK="bench-secret-0123456789"
@@ -55,9 +56,6 @@ for ((k = 1; k <= N; k++)); do
 done
 swan_conf "$dir/swanctl.conf" "$PSK" "${conns[@]}"
 
-cpu_ms() {	# utime + stime of a process, in ms
-	awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"
-}
 stat_of() { ctl stats | jq ".$1"; }
 
 start_ikud -q || { cat "$dir/ikud.log"; exit 1; }
