@@ -8,6 +8,8 @@
  * of an established tunnel would wait behind all of them, and peers with
  * aggressive DPD timers would declare the loaded gateway dead and join the
  * storm (strongSwan orders its jobs by priority for the same reason).
+ * The requests waiting count with the half-open SAs towards the cookie
+ * threshold (sa_init.c): a queue that grows is load, like state.
  */
 #include "ikud.h"
 #include "log.h"
@@ -61,6 +63,7 @@ void backlog_push(struct shard *s, uint32_t sock, const uint8_t *pkt, size_t len
 	s->backlog_tail = &w->next;
 	s->backlog_len++;
 	s->st.init_backlog = s->backlog_len;
+	atomic_fetch_add(&s->d->init_waiting, 1);
 }
 
 static struct init_wait *backlog_pop(struct shard *s)
@@ -74,6 +77,7 @@ static struct init_wait *backlog_pop(struct shard *s)
 		s->backlog_tail = &s->backlog;
 	s->backlog_len--;
 	s->st.init_backlog = s->backlog_len;
+	atomic_fetch_sub(&s->d->init_waiting, 1);
 	return w;
 }
 

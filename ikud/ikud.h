@@ -373,6 +373,7 @@ struct daemon {
 	struct sgw_idalloc reqids;	/* in our xfrm_client range */
 	atomic_uint_fast64_t next_uid;
 	atomic_int half_open;		/* over all shards */
+	atomic_int init_waiting;	/* new IKE_SA_INITs in the shards' backlogs */
 	pthread_mutex_t reload_lock;
 	pthread_cond_t reload_cond;
 	unsigned int reload_pending;

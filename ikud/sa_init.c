@@ -95,7 +95,8 @@ void sa_init_respond(struct shard *s, struct gw_socks *gs, bool natt,
 		return;
 	}
 	if (gc->cookie_threshold &&
-	    (uint32_t)atomic_load(&s->d->half_open) >= gc->cookie_threshold &&
+	    (uint32_t)(atomic_load(&s->d->half_open) + atomic_load(&s->d->init_waiting)) >=
+	    gc->cookie_threshold &&
 	    !cookie_valid(m, peer)) {
 		uint8_t cookie[IKE_COOKIE_LEN];
 

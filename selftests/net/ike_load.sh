@@ -101,7 +101,8 @@ show_failure() {	# NAME: what a failed part left to look at
 	[ "$sgw_ret" -ne 0 ] || return 0
 	tail -n 5 "$dir/$1.log" | sed 's/^/# /'
 	sed 's/^/# /' "$dir/$1.json"
-	[ -f "$dir/ikud.log" ] && tail -n 20 "$dir/ikud.log" | sed 's/^/# /'
+	[ -S "$dir/ikud.sock" ] && ctl stats | jq -c '.failures' | sed 's/^/# ikud failures: /'
+	[ -f "$dir/ikud.log" ] && grep -v 'removed' "$dir/ikud.log" | tail -n 20 | sed 's/^/# /'
 	[ -f "$dir/charon.log" ] && tail -n 20 "$dir/charon.log" | sed 's/^/# /'
 	return 0
 }
@@ -196,6 +197,7 @@ load newcomers --source-port 1500 -i 'new%d.enb.example.net' -I 10.1.1.1/16 --ra
 wait_until 180 setup_done newcomers
 log_test $? "$N new tunnels set up at once next to them"
 ahead=$(stat_of answered_ahead)
+show_failure newcomers
 load_end
 kill -TERM $held_pid
 wait $held_pid
@@ -208,7 +210,6 @@ echo "# held: $(jq -r '.dpd | "liveness checks answered \(.answered), p50 \(.rtt
 	"newcomers: $(report newcomers '.phases[0] | "\(.established) in \(.wall_s) s, latency p50 \(.latency_ms.p50) ms p99 \(.latency_ms.p99) ms"')"
 echo "# ikud's counters: $(ctl stats | jq -c '{answered_ahead, init_backlog, init_backlog_dropped, cookies_sent}')"
 wait_eq 30 "0 0" counts
-show_failure newcomers
 stop_ikud
 
 # --- charon ------------------------------------------------------------------
