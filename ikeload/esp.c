@@ -20,12 +20,26 @@
 
 static uint32_t next_reqid = LOAD_REQID_MIN;
 
+/*
+ * Counted SPIs start at a random point: the responder keys its outbound
+ * SAs by our address and SPI, so two ikeload processes sharing source
+ * addresses (other ports) must not count the same SPIs.
+ */
+static uint32_t spi_counter_start(void)
+{
+	uint8_t r[4];
+
+	if (ike_random(r, sizeof(r)))
+		return SPI_COUNTER_MIN;
+	return SPI_COUNTER_MIN + sgw_get_be32(r) % (SPI_KERNEL_MIN - SPI_COUNTER_MIN);
+}
+
 int esp_open(void)
 {
 	struct xfrm_owner own = { LOAD_REQID_MIN, LOAD_REQID_MAX };
 	struct xfrm_flush_result fr;
 
-	ld->next_spi = SPI_COUNTER_MIN;
+	ld->next_spi = spi_counter_start();
 	if (!ld->o.install)
 		return 0;
 	ld->xfrm = xfrm_open(-1, &own);
