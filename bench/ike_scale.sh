@@ -23,6 +23,9 @@
 # policies, wall time and set-up rate (ikeload's report), ikeload's own
 # CPU per tunnel. Neither responder logs below warning, neither limits
 # half-open SAs or sends cookies. Then ikeload deletes every tunnel.
+# Then a reconnect storm (SCALE_STORM tunnels, default the largest N) at
+# ikud with cookies from SCALE_COOKIES half-open SAs on, next to held
+# tunnels whose liveness checks time ikud's answers meanwhile.
 # Under TCG the absolute times mean little: compare the responders in the
 # same run (Documentation/performance.md).
 
@@ -156,6 +159,46 @@ measure() {
 		"$(jq -r '.phases[0].cpu_per_tunnel_ms' "$dir/load.json")"
 }
 
+# A reconnect storm of N at ikud next to SCALE_HELD held tunnels whose
+# liveness checks (every second, given up after 3 sends in 3.5 s) time
+# ikud's answers: the storm's time until all are back, half-open SAs and
+# waiting IKE_SA_INITs at their peak (polled every 0.2 s), cookies, and the
+# held tunnels' answer times.
+storm_measure() {
+	local n=$1 held=${SCALE_HELD:-100} held_pid load_pid peak_ho=0 peak_bl=0 ho bl
+	scale_net "$n" || return 1
+	ikud_scale_conf plain
+	sed -i "s/^cookie-threshold 0;/cookie-threshold ${SCALE_COOKIES:-1000};/" "$dir/ikud.conf"
+	start_ikud -q || return 1
+	ip netns exec "$ENB" "$IKELOAD" -r 192.0.2.1 -s 198.18.0.10/15 -P "$SCALE_PORTS" \
+		--source-port 1500 -n "$held" -k "$PSK" -i 'held%d.enb.example.net' \
+		-I 10.127.0.1/16 -t 10.2.0.0/24 --dh-cache --duration 100000 --dpd 1 \
+		--retransmit 500,3 -j >"$dir/held.json" 2>"$dir/held.log" &
+	held_pid=$!
+	wait_until 120 grep -q "^ikeload: setup [0-9]*s: $held up, 0 in progress" "$dir/held.log"
+	ip netns exec "$ENB" "$IKELOAD" -r 192.0.2.1 -s 198.18.0.10/15 -P "$SCALE_PORTS" \
+		-n "$n" -k "$PSK" -I 10.64.0.1/10 -t 10.2.0.0/24 --dh-cache -w "$SCALE_WINDOW" \
+		--mode storm --outage 2 -j >"$dir/storm.json" 2>"$dir/storm.log" &
+	load_pid=$!
+	while kill -0 "$load_pid" 2>/dev/null; do
+		read -r ho bl < <(ctl stats | jq -r '"\(.half_open) \(.init_backlog)"')
+		[ "${ho:-0}" -gt "$peak_ho" ] && peak_ho=$ho
+		[ "${bl:-0}" -gt "$peak_bl" ] && peak_bl=$bl
+		grep -q "^ikeload: storm1 [0-9]*s: $n up, 0 in progress" "$dir/storm.log" &&
+			kill -TERM "$load_pid"
+		sleep 0.2
+	done
+	wait "$load_pid"
+	kill -TERM "$held_pid"
+	wait "$held_pid"
+	echo "storm of $n at ikud (cookie-threshold ${SCALE_COOKIES:-1000}), $held held tunnels:" \
+		"$(jq -r '.phases[1] | "\(.established) of \(.started) back in \(.wall_s) s, \(.failed) failed, \(.cookies) COOKIE restarts, \(.retransmits) retransmissions, latency p50 \(.latency_ms.p50) ms p99 \(.latency_ms.p99) ms"' "$dir/storm.json");" \
+		"peak half-open $peak_ho, peak waiting IKE_SA_INITs $peak_bl;" \
+		"held: $(jq -r '.dpd | "\(.answered) liveness checks answered, p50 \(.rtt_p50_ms) ms, p99 \(.rtt_p99_ms) ms, \(.dead) declared the gateway dead"' "$dir/held.json");" \
+		"ikud: $(ctl stats | jq -r '"\(.answered_ahead) answered ahead, \(.cookies_sent) cookies sent, \(.init_backlog_dropped) dropped from the backlog"')"
+	stop_ikud
+}
+
 echo "| N | responder | mode | established | CPU ms/tunnel | RssAnon KiB/tunnel | XFRM SAs/policies | wall s | setups/s | ikeload CPU ms/tunnel |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for n in "${SIZES[@]}"; do
@@ -163,3 +206,5 @@ for n in "${SIZES[@]}"; do
 	measure "$n" ikud rri
 	[ "$n" -le "$SCALE_CHARON_MAX" ] && measure "$n" charon plain
 done
+echo
+storm_measure "${SCALE_STORM:-${SIZES[-1]}}"
