@@ -89,6 +89,20 @@ print(f"# {mode:6} restored   {len(both)} of {n} eNodeBs")
 EOF
 }
 
+# Waits up to SECS for gateway G to hold $N CHILD_SAs, printing each change
+# of the count (seconds since T0_MS) so that a straggler shows.
+watch_children() {	# G SECS T0_MS
+	local g=$1 end=$(($(now_ms) + $2 * 1000)) last="" c
+	while [ "$(now_ms)" -lt "$end" ]; do
+		c=$(region_child_count "$g" 2>/dev/null)
+		[ "$c" != "$last" ] && say "  gw$g: $c CHILD_SAs at $(( ($(now_ms) - $3) / 1000 )) s"
+		last=$c
+		[ "$c" = "$N" ] && return 0
+		sleep 1
+	done
+	return 1
+}
+
 mme_reaches_all() {
 	local k ok=0
 	for ((k = 1; k <= N; k++)); do
@@ -107,14 +121,19 @@ round() {	# MODE: the backup's unknown-spi answer
 	t0c=$(clock_ms)
 	region_ikud_stop 1 KILL
 	ms=$(ms_until region_csr_via_is 2)
-	wait_until 300 test "$(region_child_count 2)" = "$N"
+	watch_children 2 300 "$t0" ||
+		say "  gw1 $(region_ike_count 1)/$(region_child_count 1), gw2 $(region_ike_count 2)/$(region_child_count 2) IKE/CHILD SAs; charon: $(region_swan --stats | grep IKE_SAs)"
 	say "$mode: $(region_child_count 2) of $N tunnels on gw2 $(( ($(now_ms) - t0) / 1000 )) s after the SIGKILL;" \
 		"the MME reaches $(mme_reaches_all) of $N eNodeBs through them"
 	analyse "$dir/ikud-gw2.log" "$t0c" "${ms:-0}" "$mode"
 	# the primary comes back (it preempts) and the eNodeBs follow it
 	region_ikud_start 1 || die "ikud on gw1"
 	wait_until 30 region_csr_via_is 1 || die "gw1 did not take the address back"
-	wait_until 300 test "$(region_child_count 1)" = "$N" || die "the eNodeBs did not come back to gw1"
+	t0=$(now_ms)
+	watch_children 1 300 "$t0" || die "the eNodeBs did not come back to gw1" \
+		"(gw1 $(region_ike_count 1)/$(region_child_count 1), gw2 $(region_ike_count 2)/$(region_child_count 2) IKE/CHILD SAs;" \
+		"charon: $(region_swan --stats | grep IKE_SAs))"
+	say "$mode: back on gw1 $(( ($(now_ms) - t0) / 1000 )) s after it took the address back"
 }
 
 for ((r = 1; r <= ROUNDS; r++)); do
