@@ -73,7 +73,7 @@ scale_rri_net() {	# the gateway's VRF and xfrm interface
 
 ikud_scale_conf() {	# plain|rri
 	local rri=""
-	[ "$1" = rri ] && rri="vrf s1; xfrm-interface ipsec0 if_id 42;"
+	[ "$1" = rri ] && rri="xfrm-interface ipsec0 if_id 42;"	# RRI into ipsec0's VRF
 	cat >"$dir/ikud.conf" <<EOF
 log-level warning;
 control $dir/ikud.sock;
