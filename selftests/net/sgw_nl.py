@@ -203,18 +203,27 @@ class SgwNl:
         """(errno, [messages]) of one request (0 on success)."""
         return self._request(self.family, cmd, payload, dump)
 
+    MOVING = {
+        uapi.SGW_CMD_POLICER_GET: ("SGW_POLICER_A_STATS", "SGW_POLICER_A_SOURCES_COUNT"),
+        uapi.SGW_CMD_ANYCAST_GET: ("SGW_ANYCAST_A_STATE", "SGW_ANYCAST_A_REASONS",
+                                   "SGW_ANYCAST_A_TRANSITIONS", "SGW_ANYCAST_A_WITHDRAWALS",
+                                   "SGW_ANYCAST_A_STATE_MS", "SGW_ANYCAST_A_HOLD_DOWN_LEFT_MS",
+                                   "SGW_ANYCAST_A_HEARTBEAT_AGE_MS", "SGW_ANYCAST_A_PEER_VIA"),
+    }
+
     def state(self):
         """Everything the family shows of this namespace, as comparable text."""
         out = []
-        for cmd in (uapi.SGW_CMD_PLIST_GET, uapi.SGW_CMD_POLICER_GET):
+        for cmd in (uapi.SGW_CMD_PLIST_GET, uapi.SGW_CMD_POLICER_GET,
+                    uapi.SGW_CMD_ANYCAST_GET):
             err, msgs = self.request(cmd, dump=True)
             if err:
                 raise OSError(-err, "dump: " + os.strerror(-err))
             for m in msgs:
                 a = m.genl_attrs()
-                if cmd == uapi.SGW_CMD_POLICER_GET:
-                    # counters and the table's fill move with traffic
-                    a.pop(uapi.SGW_POLICER_A_STATS, None)
-                    a.pop(uapi.SGW_POLICER_A_SOURCES_COUNT, None)
+                # what moves by itself: counters, the table's fill (traffic),
+                # a group's state and its clocks (hold-down, heartbeat)
+                for t in self.MOVING.get(cmd, ()):
+                    a.pop(getattr(uapi, t), None)
                 out.append((cmd, sorted(a.items())))
         return out

@@ -16,7 +16,8 @@ in the caller's network namespace. Checks that:
     same before and after each batch of them;
   - afterwards the state is consistent: policers name lists that exist,
     each list's user count is the number of policers using it, and deleting
-    everything leaves the namespace empty.
+    everything leaves the namespace as it was (anycast groups and their
+    devices included).
 Prints a summary and "FAIL: ..." lines; exits 1 on any failure.
 """
 
@@ -49,11 +50,51 @@ def rand_prefix(r):
     return nla_prefix(U.SGW_PLIST_A_PREFIX, "2001:db8:%x::" % r.randrange(64), 48)
 
 
+GROUPS = ["fza%d" % i for i in range(3)]
+
+
+def anycast_request(r):
+    """(cmd, payload, dump) of a well-formed anycast group request: names,
+    VRFs, addresses and links drawn from small sets, so that requests meet
+    existing groups, taken addresses and missing devices."""
+    name = nla_str(U.SGW_ANYCAST_A_NAME, r.choice(GROUPS))
+    k = r.randrange(5)
+    if k >= 3:
+        dump = k == 4 and r.random() < 0.7
+        return U.SGW_CMD_ANYCAST_GET, b"" if dump else name, dump
+    if k == 2:
+        return U.SGW_CMD_ANYCAST_DEL, name, False
+    p = name
+    if k == 0 or r.random() < 0.3:
+        p += nla_str(U.SGW_ANYCAST_A_VRF, r.choice(["s1", "s1", "default", "nosuch"]))
+    for _ in range(r.randrange(3) if k == 1 else 1 + r.randrange(2)):
+        if r.random() < 0.7:
+            p += nla_prefix(U.SGW_ANYCAST_A_ADDRESS, "198.51.100.%d" % r.randrange(1, 5), 32)
+        else:
+            p += nla_prefix(U.SGW_ANYCAST_A_ADDRESS, "2001:db8:ff::%x" % r.randrange(1, 5), 128)
+    if r.random() < 0.5:
+        p += nla_u8(U.SGW_ANYCAST_A_TRACK_IKUD, r.randrange(2))
+    for _ in range(r.randrange(3)):
+        p += nla_nest(U.SGW_ANYCAST_A_LINK, nla_str(U.SGW_ALINK_A_NAME, r.choice(["dummy0", "nosuch0"])))
+    if k == 1 and r.random() < 0.2:
+        p += nla(U.SGW_ANYCAST_A_NO_LINKS, b"")
+    if r.random() < 0.5:
+        p += nla_u32(U.SGW_ANYCAST_A_HEARTBEAT_MS, r.choice([100, 3000, 60000]))
+    if r.random() < 0.5:
+        p += nla_u32(U.SGW_ANYCAST_A_HOLD_DOWN_MS, r.choice([0, 50, 2000]))
+    for a in ("SGW_ANYCAST_A_PREEMPT", "SGW_ANYCAST_A_DRAINED"):
+        if r.random() < 0.4:
+            p += nla_u8(getattr(U, a), r.randrange(2))
+    return U.SGW_CMD_ANYCAST_NEW if k == 0 else U.SGW_CMD_ANYCAST_SET, p, False
+
+
 def valid_request(r):
     """(cmd, payload, dump) of a well-formed request."""
     name = nla_str(U.SGW_POLICER_A_NAME, r.choice(NAMES))
     lname = r.choice(NAMES)
-    k = r.randrange(12)
+    k = r.randrange(14)
+    if k >= 12:
+        return anycast_request(r)
     if k == 0:
         return U.SGW_CMD_INFO_GET, b"", False
     if k == 1:
@@ -208,7 +249,8 @@ FATAL = [m_unknown, m_int_size, m_string, m_huge]
 
 # Commands that may change state, and the mutations that make them fail.
 CHANGES = {U.SGW_CMD_PLIST_ADD, U.SGW_CMD_PLIST_DEL, U.SGW_CMD_POLICER_NEW,
-           U.SGW_CMD_POLICER_SET, U.SGW_CMD_POLICER_DEL, U.SGW_CMD_POLICER_RESET}
+           U.SGW_CMD_POLICER_SET, U.SGW_CMD_POLICER_DEL, U.SGW_CMD_POLICER_RESET,
+           U.SGW_CMD_ANYCAST_NEW, U.SGW_CMD_ANYCAST_SET, U.SGW_CMD_ANYCAST_DEL}
 PLIST_CMDS = [U.SGW_CMD_PLIST_ADD, U.SGW_CMD_PLIST_DEL]
 POLICER_CMDS = [U.SGW_CMD_POLICER_NEW, U.SGW_CMD_POLICER_SET, U.SGW_CMD_POLICER_DEL,
                 U.SGW_CMD_POLICER_RESET]
@@ -334,6 +376,9 @@ class Fuzzer:
     def clear(self, keep):
         """Delete every object the run created; what was there before
         (keep: its state) must be left exactly as it was."""
+        for name in self.names(U.SGW_CMD_ANYCAST_GET, U.SGW_ANYCAST_A_NAME):
+            if name in GROUPS:
+                self.nl.request(U.SGW_CMD_ANYCAST_DEL, nla_str(U.SGW_ANYCAST_A_NAME, name))
         pols = self.names(U.SGW_CMD_POLICER_GET, U.SGW_POLICER_A_NAME)
         for name in self.new_names(U.SGW_CMD_POLICER_GET, pols, keep):
             self.nl.request(U.SGW_CMD_POLICER_DEL, nla_str(U.SGW_POLICER_A_NAME, name))
