@@ -18,22 +18,27 @@ source "$(dirname "$0")/lib.sh"
 require_cmd swanctl python3 jq nsenter vtysh
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 
-out=$(SGW_DEMO_ENB=4 "$SGW_TOP/tools/demo/secgw-demo" 2>&1)
-rc=$?
-echo "$out" | grep -v "plugin '\|opening directory" | sed 's/^/  /'
-check_eq "$rc" 0 "the demonstration completes"
-echo "$out" | grep -q '^   gw1 (primary): 4 IKE SAs, 4 CHILD_SAs'
-log_test $? "the demonstration reports 4 tunnels on the primary"
-echo "$out" | grep -q '^   gw2 (backup): 4 IKE SAs, 4 CHILD_SAs'
-log_test $? "and 4 on the backup"
+# demo SCRIPT DESC [PATTERN DESC]...: run a demonstration with 4 eNodeBs, show
+# its output, check its status and that it printed each line PATTERN
+demo() {
+	local out rc
+	out=$(SGW_DEMO_ENB=4 "$SGW_TOP/tools/demo/$1" 2>&1)
+	rc=$?
+	echo "$out" | grep -v "plugin '\|opening directory" | sed 's/^/  /'
+	check_eq "$rc" 0 "$2"
+	shift 2
+	while [ $# -ge 2 ]; do
+		grep -q "^   $1" <<<"$out"
+		log_test $? "$2"
+		shift 2
+	done
+}
 
-out=$(SGW_DEMO_ENB=4 "$SGW_TOP/tools/demo/anycast-demo" 2>&1)
-rc=$?
-echo "$out" | grep -v "plugin '\|opening directory" | sed 's/^/  /'
-check_eq "$rc" 0 "the anycast demonstration completes"
-echo "$out" | grep -q '^   4 eNodeBs re-established on gw2'
-log_test $? "it reports the 4 eNodeBs re-established on the backup"
-echo "$out" | grep -q '^   gw1: standby after its hold-down'
-log_test $? "and the restarted primary in standby"
+demo secgw-demo "the demonstration completes" \
+	'gw1 (primary): 4 IKE SAs, 4 CHILD_SAs' "the demonstration reports 4 tunnels on the primary" \
+	'gw2 (backup): 4 IKE SAs, 4 CHILD_SAs' "and 4 on the backup"
+demo anycast-demo "the anycast demonstration completes" \
+	'4 eNodeBs re-established on gw2' "it reports the 4 eNodeBs re-established on the backup" \
+	'gw1: standby after its hold-down' "and the restarted primary in standby"
 
 test_exit
