@@ -14,11 +14,13 @@
 #include "ikud.h"
 #include "log.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct init_wait {
 	struct init_wait *next;
+	struct sgw_hnode by_spi;	/* the initiator's SPI, in s->backlog_by_spi */
 	uint32_t sock;			/* index into the shard's sockets, NAT-T bit */
 	char gw_name[IKE_CONF_NAME_MAX];	/* the slot may have been reused */
 	struct sockaddr_storage peer, local;
@@ -36,16 +38,47 @@ bool backlog_wants(const uint8_t *pkt, size_t len)
 	       !(h.flags & IKE_FLAG_R) && h.spi_r == 0;
 }
 
+/* The initiator's SPI of a request backlog_wants() took. */
+static uint64_t init_spi(const uint8_t *pkt)
+{
+	return sgw_get_be64(pkt);
+}
+
+/*
+ * The same peer's request for the same SPI already waits: a retransmission
+ * (or the request again with a cookie, whose answer the first one's would
+ * anyway have asked for). Answering both would cost a DH computation twice.
+ */
+static bool backlog_has(const struct shard *s, uint64_t spi,
+			const struct sockaddr_storage *peer)
+{
+	const struct sgw_hnode *n;
+
+	for (n = sgw_htab_first(&s->backlog_by_spi, spi); n; n = sgw_htab_next(n)) {
+		const struct init_wait *w = (const void *)((const char *)n -
+							   offsetof(struct init_wait, by_spi));
+
+		if (sgw_sockaddr_equal(&w->peer, peer))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Queue a new IKE_SA_INIT that came in on socket sock (its gateway
  * socks[sock / 2], NAT-T if odd). Beyond INIT_BACKLOG_MAX it is dropped:
- * the peer sends it again.
+ * the peer sends it again. So is a request of a peer and SPI that waits.
  */
 void backlog_push(struct shard *s, uint32_t sock, const uint8_t *pkt, size_t len,
 		  const struct sockaddr_storage *peer, const struct sockaddr_storage *local)
 {
+	uint64_t spi = init_spi(pkt);
 	struct init_wait *w;
 
+	if (backlog_has(s, spi, peer)) {
+		s->st.rx_dropped++;
+		return;
+	}
 	if (s->backlog_len >= INIT_BACKLOG_MAX ||
 	    !(w = malloc(sizeof(*w) + len))) {
 		s->st.init_backlog_dropped++;
@@ -59,6 +92,7 @@ void backlog_push(struct shard *s, uint32_t sock, const uint8_t *pkt, size_t len
 	w->local = *local;
 	w->len = len;
 	memcpy(w->data, pkt, len);
+	sgw_htab_add(&s->backlog_by_spi, &w->by_spi, spi);
 	*s->backlog_tail = w;
 	s->backlog_tail = &w->next;
 	s->backlog_len++;
@@ -75,6 +109,7 @@ static struct init_wait *backlog_pop(struct shard *s)
 	s->backlog = w->next;
 	if (!s->backlog)
 		s->backlog_tail = &s->backlog;
+	sgw_htab_del(&s->backlog_by_spi, &w->by_spi);
 	s->backlog_len--;
 	s->st.init_backlog = s->backlog_len;
 	atomic_fetch_sub(&s->d->init_waiting, 1);

@@ -338,6 +338,7 @@ struct shard {
 	struct shard_stats st;
 	bool stopping;
 	struct init_wait *backlog, **backlog_tail;	/* backlog.c */
+	struct sgw_htab backlog_by_spi;
 	unsigned int backlog_len;
 
 	uint8_t rx[IKUD_RX_MAX + 4];
