@@ -319,7 +319,7 @@ static void read_socket(struct shard *s, uint32_t idx)
 {
 	struct gw_socks *gs;
 	bool natt = idx & 1;
-	int budget = 64;
+	int budget = 1024;	/* new IKE_SA_INITs only queue: read what waits */
 
 	if (idx / 2 >= s->n_socks)
 		return;
