@@ -14,6 +14,7 @@
 
 #include "sgw.h"
 #include "sgw_anycast.h"
+#include "sgw_engine.h"
 
 const struct nla_policy sgw_prefix_policy[SGW_PREFIX_A_MAX + 1] = {
 	[SGW_PREFIX_A_ADDR]	= { .type = NLA_BINARY, .len = 16 },
@@ -196,6 +197,27 @@ static const struct genl_ops sgw_genl_ops[] = {
 		  sgw_anycast_name_policy, GENL_UNS_ADMIN_PERM),
 	SGW_OP_DO(SGW_CMD_ANYCAST_UNREGISTER, sgw_anycast_cmd_unregister,
 		  sgw_anycast_name_policy, GENL_UNS_ADMIN_PERM),
+	SGW_OP_DO(SGW_CMD_ENGINE_NEW, sgw_engine_cmd_new, sgw_engine_policy,
+		  GENL_UNS_ADMIN_PERM),
+	SGW_OP_DO(SGW_CMD_ENGINE_SET, sgw_engine_cmd_set, sgw_engine_policy,
+		  GENL_UNS_ADMIN_PERM),
+	SGW_OP_DO(SGW_CMD_ENGINE_DEL, sgw_engine_cmd_del,
+		  sgw_engine_name_policy, GENL_UNS_ADMIN_PERM),
+	{
+		.cmd	= SGW_CMD_ENGINE_GET,
+		.doit	= sgw_engine_cmd_get,
+		.dumpit	= sgw_engine_dump,
+		.policy	= sgw_engine_name_policy,
+		.maxattr = ARRAY_SIZE(sgw_engine_name_policy) - 1,
+	},
+	SGW_OP_DO(SGW_CMD_ENGINE_BIND, sgw_engine_cmd_bind, sgw_engine_policy,
+		  GENL_UNS_ADMIN_PERM),
+	{
+		.cmd	= SGW_CMD_ENGINE_SA_GET,
+		.dumpit	= sgw_engine_sa_dump,
+		.policy	= sgw_esa_policy,
+		.maxattr = ARRAY_SIZE(sgw_esa_policy) - 1,
+	},
 };
 
 static const struct genl_multicast_group sgw_genl_mcgrps[] = {

@@ -9,10 +9,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/crypto.h>
 #include <linux/init.h>
 
 #include "sgw.h"
 #include "sgw_anycast.h"
+#include "sgw_engine.h"
 
 static int __init sgw_init(void)
 {
@@ -27,11 +29,16 @@ static int __init sgw_init(void)
 	err = sgw_anycast_init();
 	if (err)
 		goto netns;
-	err = sgw_genl_init();
+	err = sgw_engine_init();
 	if (err)
 		goto anycast;
+	err = sgw_genl_init();
+	if (err)
+		goto engine;
 	pr_info("version " SGW_VERSION " loaded\n");
 	return 0;
+engine:
+	sgw_engine_exit();
 anycast:
 	sgw_anycast_exit();
 netns:
@@ -42,6 +49,7 @@ netns:
 static void __exit sgw_exit(void)
 {
 	sgw_genl_exit();
+	sgw_engine_exit();
 	sgw_anycast_exit();
 	sgw_netns_exit();
 	pr_info("unloaded\n");
@@ -54,4 +62,5 @@ MODULE_LICENSE("GPL");
 MODULE_VERSION(SGW_VERSION);
 MODULE_AUTHOR("The sgw developers");
 MODULE_ALIAS_GENL_FAMILY(SGW_GENL_NAME);
+MODULE_ALIAS_CRYPTO("sgw_engine");
 MODULE_DESCRIPTION("Mobile security gateway: SCTP policing, anycast tracking, crypto engines");

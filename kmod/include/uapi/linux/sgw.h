@@ -46,6 +46,9 @@
  *   4. Anycast groups: commands 48-54, SGW_OBJ_ANYCAST, SGW_EVENT_A_ANYCAST,
  *      SGW_EVENT_TRANSITION, enum sgw_anycast_state, SGW_ANYCAST_R_*,
  *      SGW_ANYCAST_A_* and SGW_ALINK_A_*.
+ *   5. Crypto engines: commands 64-69, SGW_OBJ_ENGINE, SGW_EVENT_A_ENGINE,
+ *      SGW_EVENT_A_ENGINE_SA, SGW_EVENT_MOVED, enum sgw_engine_state,
+ *      enum sgw_engine_sa_dir, SGW_ENGINE_A_* and SGW_ESA_A_*.
  */
 #ifndef _UAPI_LINUX_SGW_H
 #define _UAPI_LINUX_SGW_H
@@ -93,10 +96,21 @@
 #define SGW_ANYCAST_PEER_POLL_MS	200	/* standby: how often the VRF's
 						 * table is looked at */
 
+/* Crypto engines (see the SGW_CMD_ENGINE_* commands). */
+#define SGW_MAX_ENGINES		64	/* engines per netns */
+#define SGW_MAX_BINDINGS	4096	/* pinned if_ids per netns */
+#define SGW_ENGINE_CPUS_MAX	256	/* a CPU list, with the NUL */
+#define SGW_ENGINE_QLEN		1024	/* requests queued per SA; more are
+					 * dropped (counted in DROPS) */
+#define SGW_ENGINE_REBALANCE_MS	2000	/* how often placement is checked */
+#define SGW_ENGINE_REBALANCE_DIFF 2	/* SAs between the most and the least
+					 * loaded active engine that trigger
+					 * a rebalance */
+
 /* ---- commands ------------------------------------------------------------
  *
  * Ranges: 1-15 generic, 16-31 prefix lists, 32-47 policers,
- * 48-63 anycast groups, 64-79 reserved (crypto engines),
+ * 48-63 anycast groups, 64-79 crypto engines,
  * 80-255 reserved for further object types.
  */
 enum sgw_cmd {
@@ -295,6 +309,78 @@ enum sgw_cmd {
 	 */
 	SGW_CMD_ANYCAST_UNREGISTER = 54,
 
+	/*
+	 * Crypto engines. An engine is a named set of CPUs of the namespace
+	 * that does the ESP encryption and decryption of the SAs placed on
+	 * it, one SA's packets in order on one of its CPUs. Engines serve
+	 * the SAs of their namespace whose transform the module wraps (SAs
+	 * created after the first engine of any namespace was added, with
+	 * an AEAD or authenc algorithm): see Documentation/engines.md. A
+	 * CPU belongs to at most one engine of a namespace.
+	 *
+	 * Placement: an SA whose xfrm interface id (if_id) is bound to an
+	 * engine goes there while that engine is healthy; any other SA goes
+	 * to the healthy active engine with the fewest SAs (then the fewest
+	 * bytes recently); standby engines take SAs only when no active
+	 * engine is healthy, or when a pinned engine fails. An engine is
+	 * healthy when administratively up with one of its CPUs online.
+	 * When an engine fails (set down, its CPUs offline, deleted), its
+	 * SAs move with no loss of queued packets and no IKE exchange; when
+	 * an active engine is healthy again, SAs return from the standby
+	 * engines. Every SGW_ENGINE_REBALANCE_MS, SAs move from the most to
+	 * the least loaded active engine while they differ by more than
+	 * SGW_ENGINE_REBALANCE_DIFF SAs. Every move is counted (MOVED_IN,
+	 * MOVED_OUT) and announced (SGW_EVENT_MOVED). An SA that no engine
+	 * can take is encrypted inline, as without engines.
+	 */
+
+	/*
+	 * SGW_CMD_ENGINE_NEW (admin): attributes SGW_ENGINE_A_*.
+	 * Required: NAME, CPUS. Optional: STANDBY (default 0), ADMIN_UP
+	 * (default 1). -EEXIST for a duplicate name, -ENODEV for a CPU that
+	 * does not exist, -EBUSY for a CPU of another engine, -ENOSPC beyond
+	 * SGW_MAX_ENGINES. Event: CREATED.
+	 */
+	SGW_CMD_ENGINE_NEW = 64,
+
+	/*
+	 * SGW_CMD_ENGINE_SET (admin): Required: NAME. Optional: CPUS,
+	 * STANDBY, ADMIN_UP; only those change. Event: CHANGED, and MOVED for
+	 * every SA that moves.
+	 */
+	SGW_CMD_ENGINE_SET = 65,
+
+	/*
+	 * SGW_CMD_ENGINE_DEL (admin): Required: NAME. Its SAs move to the
+	 * other engines (MOVED events); if_ids bound to it become automatic.
+	 * Event: DELETED.
+	 */
+	SGW_CMD_ENGINE_DEL = 66,
+
+	/*
+	 * SGW_CMD_ENGINE_GET: doit with NAME, or dump (every engine, name
+	 * order). Each reply: NAME, CPUS, STANDBY, ADMIN_UP, STATE, SAS,
+	 * PACKETS, BYTES, ERRORS, DROPS, MOVED_IN, MOVED_OUT, IF_ID... (the
+	 * if_ids bound to it).
+	 */
+	SGW_CMD_ENGINE_GET = 67,
+
+	/*
+	 * SGW_CMD_ENGINE_BIND (admin): Required: IF_ID, and NAME (the engine)
+	 * or AUTO (flag: the binding goes). -ENOENT for an unknown engine.
+	 * The SAs of that if_id move at once. Event: CHANGED (of the engine
+	 * that gained or lost the binding).
+	 */
+	SGW_CMD_ENGINE_BIND = 68,
+
+	/*
+	 * SGW_CMD_ENGINE_SA_GET: dump only, attributes SGW_ESA_A_*. Optional
+	 * ENGINE: only the SAs on that engine. One message per SA of the
+	 * namespace that the module wraps: SPI, DIR, IF_ID, FAMILY, ENGINE
+	 * ("" when on none), CPU, PINNED, PACKETS, BYTES, ERRORS.
+	 */
+	SGW_CMD_ENGINE_SA_GET = 69,
+
 	__SGW_CMD_MAX,
 	SGW_CMD_MAX = __SGW_CMD_MAX - 1
 };
@@ -306,7 +392,7 @@ enum sgw_obj_type {
 	SGW_OBJ_PLIST,
 	SGW_OBJ_POLICER,
 	SGW_OBJ_ANYCAST,
-	/* later: crypto engines */
+	SGW_OBJ_ENGINE,
 };
 
 enum sgw_event_action {
@@ -315,6 +401,27 @@ enum sgw_event_action {
 	SGW_EVENT_CHANGED,
 	SGW_EVENT_DELETED,
 	SGW_EVENT_TRANSITION,	/* an anycast group changed state */
+	SGW_EVENT_MOVED,	/* an SA moved between engines: NAME is the
+				 * engine it is on now ("" none), nest
+				 * SGW_EVENT_A_ENGINE_SA */
+};
+
+/* State of a crypto engine (SGW_ENGINE_A_STATE). */
+enum sgw_engine_state {
+	SGW_ENGINE_UP,		/* healthy, active: takes new SAs */
+	SGW_ENGINE_STANDBY,	/* healthy standby: takes SAs when an active
+				 * engine fails */
+	SGW_ENGINE_DOWN,	/* set down by the operator */
+	SGW_ENGINE_FAILED,	/* up, but none of its CPUs is online */
+	__SGW_ENGINE_STATE_MAX,
+	SGW_ENGINE_STATE_MAX = __SGW_ENGINE_STATE_MAX - 1
+};
+
+/* Direction of an SA (SGW_ESA_A_DIR). */
+enum sgw_engine_sa_dir {
+	SGW_ENGINE_SA_UNKNOWN,
+	SGW_ENGINE_SA_IN,	/* its destination is an address of the netns */
+	SGW_ENGINE_SA_OUT,
 };
 
 /* State of an anycast group (SGW_ANYCAST_A_STATE). */
@@ -378,6 +485,9 @@ enum sgw_event_attrs {
 	SGW_EVENT_A_POLICER,		/* nest: SGW_POLICER_A_* */
 	SGW_EVENT_A_ANYCAST,		/* nest: SGW_ANYCAST_A_*, as in
 					 * SGW_CMD_ANYCAST_GET */
+	SGW_EVENT_A_ENGINE,		/* nest: SGW_ENGINE_A_*, as in
+					 * SGW_CMD_ENGINE_GET */
+	SGW_EVENT_A_ENGINE_SA,		/* nest: SGW_ESA_A_* (MOVED) */
 	__SGW_EVENT_A_MAX,
 	SGW_EVENT_A_MAX = __SGW_EVENT_A_MAX - 1
 };
@@ -541,6 +651,54 @@ enum sgw_anycast_attrs {
 					 * configured on its device */
 	__SGW_ANYCAST_A_MAX,
 	SGW_ANYCAST_A_MAX = __SGW_ANYCAST_A_MAX - 1
+};
+
+/* SGW_CMD_ENGINE_* (requests and replies). */
+enum sgw_engine_attrs {
+	SGW_ENGINE_A_UNSPEC,
+	SGW_ENGINE_A_PAD,
+	SGW_ENGINE_A_NAME,		/* string, 1..SGW_NAME_MAX-1 bytes */
+	SGW_ENGINE_A_CPUS,		/* string: a CPU list ("0-1,3"), at
+					 * most SGW_ENGINE_CPUS_MAX-1 bytes;
+					 * possible CPUs, one at least */
+	SGW_ENGINE_A_STANDBY,		/* u8: 0 (default) or 1 */
+	SGW_ENGINE_A_ADMIN_UP,		/* u8: 0 or 1 (default) */
+	SGW_ENGINE_A_STATE,		/* u32 (reply): enum sgw_engine_state */
+	SGW_ENGINE_A_SAS,		/* u32 (reply): SAs placed on it */
+	SGW_ENGINE_A_PACKETS,		/* u64 (reply): requests done */
+	SGW_ENGINE_A_BYTES,		/* u64 (reply): their bytes (ESP
+					 * payload and trailer) */
+	SGW_ENGINE_A_ERRORS,		/* u64 (reply): requests that failed
+					 * (e.g. a bad ICV) */
+	SGW_ENGINE_A_DROPS,		/* u64 (reply): requests refused, the
+					 * SA's queue full */
+	SGW_ENGINE_A_MOVED_IN,		/* u64 (reply): SAs moved onto it */
+	SGW_ENGINE_A_MOVED_OUT,		/* u64 (reply): SAs moved away */
+	SGW_ENGINE_A_IF_ID,		/* u32: BIND: the if_id; reply: an if_id
+					 * bound to it (repeated) */
+	SGW_ENGINE_A_AUTO,		/* flag (BIND): placement automatic */
+	__SGW_ENGINE_A_MAX,
+	SGW_ENGINE_A_MAX = __SGW_ENGINE_A_MAX - 1
+};
+
+/* SGW_CMD_ENGINE_SA_GET and SGW_EVENT_A_ENGINE_SA. */
+enum sgw_esa_attrs {
+	SGW_ESA_A_UNSPEC,
+	SGW_ESA_A_PAD,
+	SGW_ESA_A_SPI,			/* u32: the SPI, host byte order */
+	SGW_ESA_A_DIR,			/* u8: enum sgw_engine_sa_dir */
+	SGW_ESA_A_IF_ID,		/* u32: xfrm interface id, 0 none */
+	SGW_ESA_A_FAMILY,		/* u8: AF_INET, AF_INET6 (outer) */
+	SGW_ESA_A_ENGINE,		/* string: engine ("" none); in the
+					 * request, a filter */
+	SGW_ESA_A_CPU,			/* u32: the CPU its packets run on */
+	SGW_ESA_A_PINNED,		/* u8: its if_id is bound to ENGINE */
+	SGW_ESA_A_PACKETS,		/* u64: requests done on engines */
+	SGW_ESA_A_BYTES,		/* u64 */
+	SGW_ESA_A_ERRORS,		/* u64 */
+	SGW_ESA_A_FROM,			/* string (MOVED): the engine it left */
+	__SGW_ESA_A_MAX,
+	SGW_ESA_A_MAX = __SGW_ESA_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_SGW_H */
