@@ -7,11 +7,16 @@
  * Placement of an SA (sgw_engine_place), applied whenever something it
  * depends on changes:
  * 1. its if_id is bound to a healthy engine: that engine (pinned);
- * 2. it is on a healthy engine, and that engine is active or no active
- *    engine is healthy: it stays;
- * 3. else the healthy active engine with the fewest SAs (then the fewest
- *    bytes in the last rebalance period); if none, the healthy standby
- *    engine likewise; if none, no engine (inline crypto).
+ * 2. it is on a healthy active engine: it stays;
+ * 3. it is on a healthy standby engine: it goes back to its home (the
+ *    active engine it failed over from) once that is healthy, or to the
+ *    least loaded healthy active engine if it has no home; else it stays;
+ * 4. its engine failed (or it has none): a failed active engine's SAs
+ *    go to the least loaded healthy standby engine, N:1, remembering
+ *    their home; a new SA, or one whose standby failed, goes to the
+ *    healthy active engine with the fewest SAs (then the fewest bytes in
+ *    the last rebalance period), else to a standby; if no engine is
+ *    healthy, to none (inline crypto).
  * Within its engine an SA runs on one CPU, chosen round robin among the
  * engine's usable CPUs; a CPU going offline moves its SAs to the others.
  */
@@ -160,29 +165,16 @@ static bool sgw_engine_lighter(const struct sgw_engine *a,
 	return a->recent_bytes < b->recent_bytes;
 }
 
-/* The least loaded healthy engine, active ones first. */
-static struct sgw_engine *sgw_engine_least(struct sgw_engine_net *en)
+/* The least loaded healthy engine of a kind (active or standby). */
+static struct sgw_engine *sgw_engine_least(struct sgw_engine_net *en,
+					   enum sgw_engine_state state)
 {
-	struct sgw_engine *eng, *best = NULL, *spare = NULL;
-
-	list_for_each_entry(eng, &en->engines, node) {
-		if (eng->state == SGW_ENGINE_UP && sgw_engine_lighter(eng, best))
-			best = eng;
-		if (eng->state == SGW_ENGINE_STANDBY &&
-		    sgw_engine_lighter(eng, spare))
-			spare = eng;
-	}
-	return best ?: spare;
-}
-
-static bool sgw_engine_any_active(struct sgw_engine_net *en)
-{
-	struct sgw_engine *eng;
+	struct sgw_engine *eng, *best = NULL;
 
 	list_for_each_entry(eng, &en->engines, node)
-		if (eng->state == SGW_ENGINE_UP)
-			return true;
-	return false;
+		if (eng->state == state && sgw_engine_lighter(eng, best))
+			best = eng;
+	return best;
 }
 
 /* Put s on eng (NULL: none), on a usable CPU of it; count and announce. */
@@ -220,25 +212,54 @@ static bool sgw_engine_cpu_ok(const struct sgw_slot *s)
 	       sgw_engine_cpu_usable(s->cpu);
 }
 
+/* Where an SA that must leave its engine (or has none) goes. */
+static struct sgw_engine *sgw_engine_target(struct sgw_engine_net *en,
+					    struct sgw_slot *s)
+{
+	struct sgw_engine *cur = s->placed, *to;
+
+	if (cur && !cur->standby) {
+		to = sgw_engine_least(en, SGW_ENGINE_STANDBY);
+		if (to) {
+			s->home = cur;
+			return to;
+		}
+	}
+	s->home = NULL;
+	return sgw_engine_least(en, SGW_ENGINE_UP) ?:
+	       sgw_engine_least(en, SGW_ENGINE_STANDBY);
+}
+
 static void sgw_engine_place(struct sgw_engine_net *en, struct sgw_slot *s)
 {
 	struct sgw_engine_bind *b = sgw_engine_bind_find(en, s->if_id);
-	struct sgw_engine *cur = s->placed;
+	struct sgw_engine *cur = s->placed, *to = NULL;
 
 	if (b && sgw_engine_healthy(b->eng)) {
+		s->home = NULL;
 		if (cur != b->eng || !sgw_engine_cpu_ok(s))
 			sgw_engine_move(en, s, b->eng, true);
 		s->pinned = true;
 		return;
 	}
 	s->pinned = false;
-	if (cur && sgw_engine_healthy(cur) &&
-	    (cur->state == SGW_ENGINE_UP || !sgw_engine_any_active(en))) {
+	if (cur && cur->state == SGW_ENGINE_STANDBY) {
+		if (s->home && s->home->state == SGW_ENGINE_UP)
+			to = s->home;
+		else if (!s->home)
+			to = sgw_engine_least(en, SGW_ENGINE_UP);
+		if (to) {
+			s->home = NULL;
+			sgw_engine_move(en, s, to, false);
+			return;
+		}
+	}
+	if (cur && sgw_engine_healthy(cur)) {
 		if (!sgw_engine_cpu_ok(s))
 			sgw_engine_move(en, s, cur, false);
 		return;
 	}
-	sgw_engine_move(en, s, sgw_engine_least(en), false);
+	sgw_engine_move(en, s, sgw_engine_target(en, s), false);
 }
 
 /* States from the CPUs and the configuration; then every SA's place. */
@@ -345,6 +366,7 @@ static void sgw_engine_unlist(struct sgw_slot *s)
 		s->placed->n_sas--;
 		s->placed = NULL;
 	}
+	s->home = NULL;
 	sgw_slot_set_cpu(s, NULL, -1);
 	list_del_init(&s->node);
 	en->n_sas--;
@@ -463,6 +485,7 @@ void sgw_engine_destroy(struct sgw_engine *eng)
 {
 	struct sgw_engine_net *en = eng->en;
 	struct sgw_engine_bind *b, *tmp;
+	struct sgw_slot *s;
 
 	list_for_each_entry_safe(b, tmp, &en->binds, node) {
 		if (b->eng != eng)
@@ -471,6 +494,9 @@ void sgw_engine_destroy(struct sgw_engine *eng)
 		en->n_binds--;
 		kfree(b);
 	}
+	list_for_each_entry(s, &en->sas, node)
+		if (s->home == eng)
+			s->home = NULL;
 	eng->admin_up = false;
 	eng->state = SGW_ENGINE_DOWN;
 	sgw_engine_refresh(en);

@@ -110,6 +110,8 @@ struct sgw_slot {
 	struct list_head node;		/* sgw_engine_net.sas */
 	struct sgw_engine_net *en;	/* NULL: not listed */
 	struct sgw_engine *placed;	/* engine it is on, NULL none */
+	struct sgw_engine *home;	/* on a standby: the active engine it
+					 * failed over from, NULL none */
 	bool pinned;
 	u32 spi;			/* host order */
 	u32 if_id;

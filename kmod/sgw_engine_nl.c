@@ -8,6 +8,8 @@
  * why in its extended ack, pointing at the attribute.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/stringify.h>
@@ -259,7 +261,7 @@ static void sgw_engine_prepare(void)
 	mutex_lock(&once_lock);
 	if (!done) {
 		n = sgw_engine_aead_instantiate();
-		pr_info("sgw: engines wrap %d ESP transforms\n", n);
+		pr_info("engines wrap %d ESP transforms\n", n);
 		done = true;
 	}
 	mutex_unlock(&once_lock);

@@ -319,15 +319,16 @@ enum sgw_cmd {
 	 * CPU belongs to at most one engine of a namespace.
 	 *
 	 * Placement: an SA whose xfrm interface id (if_id) is bound to an
-	 * engine goes there while that engine is healthy; any other SA goes
-	 * to the healthy active engine with the fewest SAs (then the fewest
-	 * bytes recently); standby engines take SAs only when no active
-	 * engine is healthy, or when a pinned engine fails. An engine is
-	 * healthy when administratively up with one of its CPUs online.
-	 * When an engine fails (set down, its CPUs offline, deleted), its
-	 * SAs move with no loss of queued packets and no IKE exchange; when
-	 * an active engine is healthy again, SAs return from the standby
-	 * engines. Every SGW_ENGINE_REBALANCE_MS, SAs move from the most to
+	 * engine goes there while that engine is healthy; any other new SA
+	 * goes to the healthy active engine with the fewest SAs (then the
+	 * fewest bytes recently), to a standby engine only when no active
+	 * engine is healthy. An engine is healthy when administratively up
+	 * with one of its CPUs online. When an active engine fails (set
+	 * down, its CPUs offline, deleted), its SAs move to the least loaded
+	 * healthy standby engine (N:1), or to the other active engines when
+	 * there is none, with no loss of queued packets and no IKE exchange;
+	 * they return to it when it is healthy again. Every
+	 * SGW_ENGINE_REBALANCE_MS, SAs move from the most to
 	 * the least loaded active engine while they differ by more than
 	 * SGW_ENGINE_REBALANCE_DIFF SAs. Every move is counted (MOVED_IN,
 	 * MOVED_OUT) and announced (SGW_EVENT_MOVED). An SA that no engine
@@ -400,7 +401,8 @@ enum sgw_event_action {
 	SGW_EVENT_CREATED,
 	SGW_EVENT_CHANGED,
 	SGW_EVENT_DELETED,
-	SGW_EVENT_TRANSITION,	/* an anycast group changed state */
+	SGW_EVENT_TRANSITION,	/* an anycast group or an engine changed
+				 * state */
 	SGW_EVENT_MOVED,	/* an SA moved between engines: NAME is the
 				 * engine it is on now ("" none), nest
 				 * SGW_EVENT_A_ENGINE_SA */
