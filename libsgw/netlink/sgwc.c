@@ -175,6 +175,8 @@ const char *sgwc_obj_type_name(uint32_t type)
 		return "policer";
 	case SGW_OBJ_ANYCAST:
 		return "anycast";
+	case SGW_OBJ_ENGINE:
+		return "engine";
 	}
 	return "unknown";
 }
@@ -190,6 +192,8 @@ const char *sgwc_event_action_name(uint32_t action)
 		return "deleted";
 	case SGW_EVENT_TRANSITION:
 		return "transition";
+	case SGW_EVENT_MOVED:
+		return "moved";
 	}
 	return "unknown";
 }

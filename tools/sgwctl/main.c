@@ -30,6 +30,7 @@ static const struct sgwctl_object *const objects[] = {
 	&sgwctl_ike,
 	&sgwctl_metrics,
 	&sgwctl_anycast,
+	&sgwctl_engine,
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))

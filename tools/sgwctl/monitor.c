@@ -9,6 +9,7 @@
 #include "output.h"
 #include "netlink/sgwc.h"
 #include "netlink/sgwc_anycast.h"
+#include "netlink/sgwc_engine.h"
 #include "sgwctl.h"
 
 static void monitor_usage(FILE *f)
@@ -17,19 +18,24 @@ static void monitor_usage(FILE *f)
 		"Usage: sgwctl monitor\n"
 		"Prints one line (with -j: one JSON object) per object created,\n"
 		"changed or deleted in the network namespace, and per state\n"
-		"transition of an anycast group, until interrupted.\n");
+		"transition of an anycast group or an engine, and per SA moved\n"
+		"between engines, until interrupted.\n");
 }
 
 static int print_event(const struct nlmsghdr *nlh, void *data)
 {
+	struct sgwc_engine_sa sa;
 	struct sgwc_anycast group;
+	struct sgwc_engine engine;
+	bool has_group, has_engine, has_sa;
 	struct sgwc_event ev;
-	bool has_group;
 
 	(void)data;
 	if (sgwc_event_parse(nlh, &ev) < 0)
 		return MNL_CB_OK;	/* not an event, or one from a newer module */
 	has_group = sgwc_anycast_event_parse(nlh, &group) == 0;
+	has_engine = sgwc_engine_event_parse(nlh, &engine) == 0;
+	has_sa = sgwc_engine_event_sa_parse(nlh, &sa) == 0;
 	output_begin_object();
 	/* text: "created policer NAME vrf ...", as 'show' prints it */
 	print_string(PRINT_JSON, "object", NULL, sgwc_obj_type_name(ev.type));
@@ -38,6 +44,10 @@ static int print_event(const struct nlmsghdr *nlh, void *data)
 		print_policer_config(&ev.policer);
 	else if (has_group)
 		print_anycast_event(&group);
+	else if (has_engine)
+		print_engine_event(&engine);
+	else if (has_sa)
+		print_engine_sa(&sa);
 	else if (ev.has_plist)
 		print_plist_summary(&ev.plist);
 	else

@@ -41,6 +41,7 @@ extern const struct sgwctl_object sgwctl_monitor;
 extern const struct sgwctl_object sgwctl_ike;
 extern const struct sgwctl_object sgwctl_metrics;
 extern const struct sgwctl_object sgwctl_anycast;
+extern const struct sgwctl_object sgwctl_engine;
 
 /* "Error: ..." on stderr, prefixed with FILE:LINE in batch mode. */
 void sgwctl_error(const struct sgwctl *ctl, const char *fmt, ...)
@@ -66,8 +67,12 @@ struct genl *sgwctl_genl(struct sgwctl *ctl);
 struct sgwc_policer;
 struct sgwc_plist;
 struct sgwc_anycast;
+struct sgwc_engine;
+struct sgwc_engine_sa;
 void print_policer_config(const struct sgwc_policer *p);
 void print_plist_summary(const struct sgwc_plist *l);
 void print_anycast_event(const struct sgwc_anycast *g);
+void print_engine_event(const struct sgwc_engine *e);
+void print_engine_sa(const struct sgwc_engine_sa *sa);
 
 #endif
