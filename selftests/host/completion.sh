@@ -27,6 +27,7 @@ sgwctl() {
 	case "$*" in
 	"-j prefix-list show") echo '[{"name":"mme","count":2,"users":1,"prefixes":["198.51.100.0/28","2001:db8:100::/48"]},{"name":"enb'"$ns"'","count":0,"users":0,"prefixes":[]}]' ;;
 	"-j prefix-list show mme") echo '[{"name":"mme","count":2,"users":1,"prefixes":["198.51.100.0/28","2001:db8:100::/48"]}]' ;;
+	"-j engine show") echo '[{"name":"e1","cpus":"1","state":"up","sas":2},{"name":"spare","cpus":"3","state":"standby","sas":0}]' ;;
 	"-j policer show") echo '[{"name":"mme-s1","vrf":"s1","dst_list":"mme"},{"name":"mme-init","vrf":"s1","dst_list":"mme"}]' ;;
 	"-j ike sa show"|"-j ike socket /tmp/x.sock sa show")
 		echo '{"sas":[{"id":7,"gateway":"s1","remote":"192.0.2.2","remote_id":"enb1.example.net","spi_i":"00000000000000aa","children":[{"spi_in":"c0ffee01"}]},{"id":9,"gateway":"x2","remote":"192.0.2.3","remote_id":"enb2.example.net","spi_i":"00000000000000bb","children":[]}]}' ;;
@@ -68,7 +69,7 @@ expect() {	# LINE WANT
 	offered+=($got)
 }
 
-expect "sgwctl " "help ike monitor policer prefix-list"
+expect "sgwctl " "engine help ike monitor policer prefix-list"
 expect "sgwctl p" "policer prefix-list"
 expect "sgwctl -j -p pol" "policer"
 expect "sgwctl -" "-V -b -batch -h -help -j -json -n -netns -p -pretty -s -statistics -version"
@@ -90,6 +91,19 @@ expect "sgwctl policer add p1 vrf s1 dst-list mme rate " ""
 expect "sgwctl policer add p1 vrf s1 dst-list mme rate 10mbit burst 15k " "chunk per-source src-list"
 expect "sgwctl policer add p1 vrf s1 dst-list mme per-source " "burst chunk max-sources rate src-list"
 expect "sgwctl policer set mme-s1 rate 1mbit " "burst chunk dst-list max-sources no-per-source no-src-list per-source src-list vrf"
+expect "sgwctl engine " "add bind del help sa set show"
+expect "sgwctl engine set " "e1 spare"
+expect "sgwctl engine show e1 " "-s"
+expect "sgwctl engine add e2 " "cpus standby"
+expect "sgwctl engine add e2 cpus " ""
+expect "sgwctl engine add e2 cpus 2 " "standby"
+expect "sgwctl engine set e1 down " "active cpus standby"
+expect "sgwctl engine bind " "if_id"
+expect "sgwctl engine bind if_id 7 " "auto engine"
+expect "sgwctl engine bind if_id 7 engine " "e1 spare"
+expect "sgwctl engine sa " "show"
+expect "sgwctl engine sa show " "engine"
+expect "sgwctl engine sa show engine " "e1 spare"
 expect "sgwctl monitor " "help"
 expect "sgwctl ike " "help reload sa socket stats"
 expect "sgwctl ike socket /tmp/x.sock " "help reload sa stats"
@@ -105,11 +119,11 @@ expect "sgwctl ike sa rekey child " "c0ffee01"
 expect "sgwctl ike sa show " ""
 
 # Every keyword offered is in the help of the sgwctl that was built.
-help=$("$sgwctl_bin" help; for o in prefix-list policer monitor ike; do "$sgwctl_bin" "$o" help; done)
+help=$("$sgwctl_bin" help; for o in prefix-list policer engine monitor ike; do "$sgwctl_bin" "$o" help; done)
 unknown=
 for w in $(printf '%s\n' "${offered[@]}" | sort -u); do
 	case $w in
-	-*|[0-9]*|*.*|*/*|mme*|enb*|s1|x2|red|gw|default|c0ffee01) continue ;;	# options, stub data
+	-*|[0-9]*|*.*|*/*|mme*|enb*|s1|x2|red|gw|default|c0ffee01|e1|spare) continue ;;	# options, stub data
 	esac
 	grep -qw -- "$w" <<<"$help" || unknown="$unknown $w"
 done
