@@ -76,21 +76,21 @@ ip -n "$ENB" route add 10.4.0.0/24 dev veth-ex
 # IKE and ESP on the gateway's links, as they arrive and leave
 ip netns exec "$GW" nft -f - <<'NFT'
 table inet wire {
-	counter ike { }
-	counter esp { }
+	counter c_ike { }
+	counter c_esp { }
 	chain in {
 		type filter hook prerouting priority -500;
-		udp dport { 500, 4500 } counter name ike
-		ip protocol esp counter name esp
+		udp dport { 500, 4500 } counter name c_ike
+		ip protocol esp counter name c_esp
 	}
 	chain out {
 		type filter hook postrouting priority 500;
-		udp sport { 500, 4500 } counter name ike
-		ip protocol esp counter name esp
+		udp sport { 500, 4500 } counter name c_ike
+		ip protocol esp counter name c_esp
 	}
 }
 NFT
-wire() { ip netns exec "$GW" nft -j list counter inet wire "$1" |
+wire() { ip netns exec "$GW" nft -j list counter inet wire "c_$1" |
 	jq '.nftables[] | select(.counter) | .counter.packets'; }
 
 gwctl() { ip netns exec "$GW" "$SGWCTL" "$@"; }
@@ -235,12 +235,15 @@ at_exit "kill $MON"
 sleep 1
 ike0=$(ikud_msgs); wire_ike0=$(wire ike); seq0=$(seq_errors); spis0=$(gw_spis)
 on_e1=$(eng e1 sas)
-STREAM=${ENGINES_STREAM:-150}
+STREAM=${ENGINES_STREAM:-100}
+streams=()
 for ((k = 1; k <= S1_N; k++)); do
 	ping_from "10.1.0.$k" 10.2.0.1 "$STREAM" 0.1 >"$dir/stream-s$k" &
+	streams+=($!)
 done
 for ((k = 1; k <= X2_N; k++)); do
 	ping_from "10.3.0.$k" 10.4.0.1 "$STREAM" 0.1 >"$dir/stream-x$k" &
+	streams+=($!)
 done
 sleep 4
 echo 0 >/sys/devices/system/cpu/cpu1/online
@@ -250,7 +253,7 @@ check_eq "$(eng e1 sas)" 0 "e1 holds no SA"
 check_eq "$(eng spare sas)" "$on_e1" "its $on_e1 SAs are on the standby"
 check_eq "$(eng e1 moved_out)" "$on_e1" "e1 counts them moved out"
 check_eq "$(eng spare moved_in)" "$on_e1" "the standby counts them moved in"
-wait
+wait "${streams[@]}"
 sent=$((STREAM * TUNNELS))
 got=$(cat "$dir"/stream-* | awk '{ n += $1 } END { print n + 0 }')
 lost=$((sent - got))
