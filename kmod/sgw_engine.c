@@ -675,6 +675,7 @@ aead:
 void sgw_engine_exit(void)
 {
 	sgw_engine_km_exit();
+	sgw_engine_rx_unregister();
 	cpuhp_remove_state_nocalls(sgw_engine_hp_state);
 	unregister_pernet_subsys(&sgw_engine_net_ops);
 	rcu_barrier();

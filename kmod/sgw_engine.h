@@ -5,6 +5,8 @@
  *   sgw_engine_aead.c    the "sgw_engine" AEAD template: a wrapper around
  *                        ESP's transform whose requests run, in order, on
  *                        a CPU of the SA's engine (the data path)
+ *   sgw_engine_rx.c      inbound ESP packets steered to the SA's engine, to
+ *                        be decrypted there synchronously
  *   sgw_engine_km.c      the key-manager hook: which SA holds which wrapper
  *   sgw_engine.c         engines, placement, failover, CPU hotplug,
  *                        rebalancing, per-netns state
@@ -98,6 +100,11 @@ struct sgw_slot {
 	spinlock_t lock;
 	struct list_head queue;		/* requests waiting, in order */
 	unsigned int qlen;
+	struct sk_buff_head rxq;	/* inbound packets waiting, in order
+					 * (sgw_engine_rx.c); its own lock
+					 * unused: under lock */
+	u8 rx_family;			/* of the packets in rxq */
+	int rx_encap;
 	bool scheduled;			/* work queued or running */
 	bool busy;			/* a request is in the inner transform */
 	int cpu;			/* where requests run; -1: inline */
@@ -151,6 +158,13 @@ struct sgw_slot *sgw_engine_aead_slot(struct crypto_aead *tfm);
 void sgw_slot_get(struct sgw_slot *s);
 void sgw_slot_put(struct sgw_slot *s);
 void sgw_slot_set_cpu(struct sgw_slot *s, struct sgw_engine *eng, int cpu);
+bool sgw_slot_rx_steal(struct sgw_slot *s, struct sk_buff *skb, u8 family,
+		       int encap);
+
+/* sgw_engine_rx.c */
+int sgw_engine_rx_register(void);
+void sgw_engine_rx_unregister(void);
+void sgw_engine_rx_reinject(struct sk_buff *skb, u8 family, int encap);
 
 /* sgw_engine_km.c */
 int sgw_engine_km_init(void);

@@ -19,6 +19,15 @@
  * of a slot in the inner transform at a time keep an SA's packets in
  * order, also while the slot moves: the work notices a new CPU between
  * two requests and requeues itself there, the queue untouched.
+ *
+ * Only encryption is made asynchronous. Decryption always runs inline:
+ * inbound SAs get to their engine one step earlier, as packets
+ * (sgw_engine_rx.c), which the slot's work hands back to XFRM on the
+ * engine's CPU, where the decryption is then synchronous. An asynchronous
+ * decryption would go through xfrm_input()'s resumption, whose device
+ * reference is released on the xfrm interface rather than on the device
+ * the packet came in on in the 6.1 stable kernels we run on (one
+ * reference leaked per packet, and the device can never be unregistered).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -147,6 +156,52 @@ static void sgw_engine_count_drop(struct sgw_slot *s)
 	rcu_read_unlock();
 }
 
+/* Queue an inbound packet of the slot's SA, if the slot is on an engine
+ * (or still has work queued): true when it took the packet. Softirq. */
+bool sgw_slot_rx_steal(struct sgw_slot *s, struct sk_buff *skb, u8 family,
+		       int encap)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&s->lock, flags);
+	if (s->cpu < 0 && !s->scheduled) {
+		spin_unlock_irqrestore(&s->lock, flags);
+		return false;
+	}
+	if (skb_queue_len(&s->rxq) >= SGW_ENGINE_QLEN) {
+		spin_unlock_irqrestore(&s->lock, flags);
+		sgw_engine_count_drop(s);
+		kfree_skb(skb);
+		return true;
+	}
+	/* It waits outside the receive path: its route and device must
+	 * stay valid (the device cannot go before the queue is done). */
+	skb_dst_force(skb);
+	dev_hold(skb->dev);
+	s->rx_family = family;
+	s->rx_encap = encap;
+	__skb_queue_tail(&s->rxq, skb);
+	if (!s->scheduled) {
+		s->scheduled = true;
+		sgw_slot_kick(s);
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+	return true;
+}
+
+/* Hand an inbound packet back to XFRM, here, on the engine's CPU. */
+static void sgw_engine_rx_run(struct sgw_slot *s, struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	unsigned int len = skb->len;
+
+	local_bh_disable();
+	sgw_engine_rx_reinject(skb, s->rx_family, s->rx_encap);
+	sgw_engine_account(s, len, 0);
+	local_bh_enable();
+	dev_put(dev);
+}
+
 /* A request of the queue is done: account for it and complete it. */
 static void sgw_engine_finish(struct sgw_slot *s, struct sgw_engine_req *r,
 			      int err)
@@ -194,20 +249,22 @@ static bool sgw_engine_run(struct sgw_slot *s, struct sgw_engine_req *r)
 }
 
 /*
- * The next request of the queue, or NULL when the work should stop:
- * the queue is empty (the slot is idle again), or the work requeued
- * itself (on the slot's new CPU, or to let others run).
+ * The next inbound packet (*skb) or request of the queue, or false when
+ * the work should stop: the queues are empty (the slot is idle again),
+ * or the work requeued itself (on the slot's new CPU, or to let others
+ * run). A slot carries one SA: packets (inbound) or requests (outbound).
  */
-static struct sgw_engine_req *sgw_engine_next(struct sgw_slot *s,
-					      unsigned int *budget)
+static bool sgw_engine_next(struct sgw_slot *s, unsigned int *budget,
+			    struct sgw_engine_req **r, struct sk_buff **skb)
 {
-	struct sgw_engine_req *r;
+	bool more = false;
 	int cpu;
 
 	spin_lock_bh(&s->lock);
 	s->busy = false;
-	r = list_first_entry_or_null(&s->queue, struct sgw_engine_req, node);
-	if (!r) {
+	*skb = skb_peek(&s->rxq);
+	*r = list_first_entry_or_null(&s->queue, struct sgw_engine_req, node);
+	if (!*skb && !*r) {
 		s->scheduled = false;
 		goto unlock;
 	}
@@ -215,15 +272,20 @@ static struct sgw_engine_req *sgw_engine_next(struct sgw_slot *s,
 	if (!(*budget)-- || (cpu >= 0 && cpu != raw_smp_processor_id() &&
 			     cpu_online(cpu))) {
 		sgw_slot_kick(s);
-		r = NULL;
 		goto unlock;
 	}
-	list_del(&r->node);
+	more = true;
+	if (*skb) {
+		__skb_unlink(*skb, &s->rxq);
+		*r = NULL;
+		goto unlock;
+	}
+	list_del(&(*r)->node);
 	s->qlen--;
 	s->busy = true;
 unlock:
 	spin_unlock_bh(&s->lock);
-	return r;
+	return more;
 }
 
 static void sgw_slot_work(struct work_struct *work)
@@ -231,10 +293,14 @@ static void sgw_slot_work(struct work_struct *work)
 	struct sgw_slot *s = container_of(work, struct sgw_slot, work);
 	unsigned int budget = SGW_ENGINE_BUDGET;
 	struct sgw_engine_req *r;
+	struct sk_buff *skb;
 
-	while ((r = sgw_engine_next(s, &budget)))
-		if (sgw_engine_run(s, r))
+	while (sgw_engine_next(s, &budget, &r, &skb)) {
+		if (skb)
+			sgw_engine_rx_run(s, skb);
+		else if (sgw_engine_run(s, r))
 			break;		/* sgw_engine_child_done goes on */
+	}
 	sgw_slot_put(s);
 }
 
@@ -252,8 +318,9 @@ static int sgw_engine_submit(struct aead_request *req, bool encrypt)
 	aead_request_set_ad(creq, req->assoclen);
 
 	spin_lock_irqsave(&s->lock, flags);
-	if (s->cpu < 0 && !s->scheduled) {
-		/* Not on an engine, nothing before it: as without us. */
+	if (!encrypt || (s->cpu < 0 && !s->scheduled)) {
+		/* Decryption (see the top of the file), or not on an
+		 * engine with nothing before it: as without us. */
 		spin_unlock_irqrestore(&s->lock, flags);
 		aead_request_set_callback(creq, req->base.flags,
 					  req->base.complete, req->base.data);
@@ -327,6 +394,7 @@ static int sgw_engine_init_tfm(struct crypto_aead *tfm)
 	refcount_set(&s->ref, 1);
 	spin_lock_init(&s->lock);
 	INIT_LIST_HEAD(&s->queue);
+	__skb_queue_head_init(&s->rxq);
 	INIT_LIST_HEAD(&s->node);
 	INIT_LIST_HEAD(&s->ev_node);
 	INIT_WORK(&s->work, sgw_slot_work);
@@ -351,7 +419,11 @@ static void sgw_engine_exit_tfm(struct crypto_aead *tfm)
 	struct sgw_engine_tctx *ctx = crypto_aead_ctx(tfm);
 	struct sgw_slot *s = ctx->slot;
 
-	flush_work(&s->work);
+	/* Inbound packets still queued hold no SA: they may outlive it,
+	 * and go back to XFRM, which drops them. */
+	do {
+		flush_work(&s->work);
+	} while (READ_ONCE(s->scheduled));
 	crypto_free_aead(s->child);
 	s->child = NULL;
 	sgw_engine_event_slot(s);	/* gone: unlisted by the events work */

@@ -262,6 +262,8 @@ static void sgw_engine_prepare(void)
 	if (!done) {
 		n = sgw_engine_aead_instantiate();
 		pr_info("engines wrap %d ESP transforms\n", n);
+		if (sgw_engine_rx_register())
+			pr_warn("inbound ESP cannot be steered: it is decrypted where it arrives\n");
 		done = true;
 	}
 	mutex_unlock(&once_lock);
