@@ -667,12 +667,16 @@ enum sgw_engine_attrs {
 	SGW_ENGINE_A_ADMIN_UP,		/* u8: 0 or 1 (default) */
 	SGW_ENGINE_A_STATE,		/* u32 (reply): enum sgw_engine_state */
 	SGW_ENGINE_A_SAS,		/* u32 (reply): SAs placed on it */
-	SGW_ENGINE_A_PACKETS,		/* u64 (reply): requests done */
-	SGW_ENGINE_A_BYTES,		/* u64 (reply): their bytes (ESP
-					 * payload and trailer) */
-	SGW_ENGINE_A_ERRORS,		/* u64 (reply): requests that failed
-					 * (e.g. a bad ICV) */
-	SGW_ENGINE_A_DROPS,		/* u64 (reply): requests refused, the
+	SGW_ENGINE_A_PACKETS,		/* u64 (reply): packets done: outbound
+					 * encryptions and inbound packets
+					 * decrypted on the engine */
+	SGW_ENGINE_A_BYTES,		/* u64 (reply): their bytes (outbound:
+					 * ESP payload and trailer; inbound:
+					 * the ESP packet) */
+	SGW_ENGINE_A_ERRORS,		/* u64 (reply): encryptions that failed
+					 * (failed decryptions are XFRM's
+					 * XfrmInStateProtoError) */
+	SGW_ENGINE_A_DROPS,		/* u64 (reply): packets refused, the
 					 * SA's queue full */
 	SGW_ENGINE_A_MOVED_IN,		/* u64 (reply): SAs moved onto it */
 	SGW_ENGINE_A_MOVED_OUT,		/* u64 (reply): SAs moved away */
