@@ -5,7 +5,7 @@
 # engines (1, 2, ... one CPU each), with 1 SA and with many SAs, in one run
 # (Documentation/engines.md, Documentation/performance.md). Run it in a VM
 # with several CPUs: selftests/vm/run --cpus 4 -- bench/engines.sh
-# [SECONDS] [SAS].
+# [SECONDS] [SAS] [ROUNDS].
 #
 #   enb                       gw                                  peer
 #   e0 10.10.0.2/24 ------- g0 10.10.0.1/24
@@ -24,8 +24,10 @@
 #              order)
 #   pcrypt     pcrypt(seqiv(rfc4106(gcm(aes)))) instantiated (module
 #              unloaded first: the engines' instances outrank pcrypt's)
-# Ratios against stock are printed at the end. Under TCG compare ratios,
-# never absolute rates.
+# Each configuration is measured ROUNDS times in a row (the median is
+# kept): the module must be loaded, then unloaded, between the phases, so
+# configurations cannot be interleaved. Ratios against stock are printed
+# at the end. Under TCG compare ratios, never absolute rates.
 
 source "$(dirname "$0")/../selftests/net/lib.sh"
 source "$SGW_TOP/bench/lib.sh"
@@ -34,6 +36,7 @@ set -u
 BLAST=$SGW_TOP/build/progs/pkt_blast
 secs=${1:-3}
 many=${2:-1000}
+rounds=${3:-3}
 size=1000
 cpus=$(nproc)
 
@@ -108,13 +111,18 @@ placed() {	# N: all N SAs of the gateway are on an engine
 		jq '[.[] | select(.engine != "none")] | length')" = "$1" ]
 }
 measure() {	# NAME NSRC
-	local r
+	local r i p="" c=""
 	tunnels "$2"
 	case $1 in eng*) wait_until 60 placed "$2" || die "SAs not placed" ;; esac
-	r=$(blast "$2")
-	pps[$1]=${r% *}
-	cpu[$1]=${r#* }
-	printf '%-16s %10s pkt/s %8s us CPU/pkt\n' "$1" "${pps[$1]}" "${cpu[$1]}"
+	for ((i = 0; i < rounds; i++)); do
+		r=$(blast "$2")
+		p+="${r% *} "
+		c+="${r#* } "
+	done
+	pps[$1]=$(median_of "$p")
+	cpu[$1]=$(median_of "$c")
+	printf '%-16s %10s pkt/s %8s us CPU/pkt   (rounds: %s)\n' "$1" "${pps[$1]}" \
+		"${cpu[$1]}" "$p"
 }
 
 for n in 1 "$many"; do measure "stock/$n" "$n"; done
