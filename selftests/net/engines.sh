@@ -4,7 +4,7 @@
 # sgw-cpus: 4
 #
 # Crypto engines of sgw.ko (Documentation/engines.md) carrying the ESP of
-# strongSwan eNodeBs' tunnels through ikud, on a VM of 4 CPUs: two active
+# 40 strongSwan eNodeBs' tunnels through ikud, on a VM of 4 CPUs: two active
 # engines and a standby, one CPU each, CPU 0 left to the rest.
 #
 #   enb netns (one charon, one connection per eNodeB)    gw netns (ikud, engines)
@@ -15,9 +15,15 @@
 #   veth-ex 198.51.100.2/24 ======================== veth-gx 198.51.100.1/24
 #                                                      ipsec1 xfrm if_id 43 (pinned to e2)
 #                                                      lan2 10.4.0.1/24
+#   10.5.0.k/32 (k = 1..V6_N) on lo
+#   veth-e6 2001:db8::2/64 ========================= veth-g6 2001:db8::1/64
+#                                                      ipsec2 xfrm if_id 44 (auto)
+#                                                      lan3 10.6.0.1/24
 #
-# Gateway s1 (if_id 42) negotiates AES-GCM, gateway x2 (if_id 43) AES-CBC
-# with HMAC-SHA-256 and ESN. Engines: e1 (CPU 1), e2 (CPU 2), spare (CPU 3,
+# Gateway s1 (if_id 42) negotiates AES-GCM; gateway x2 (if_id 43) AES-CBC
+# with HMAC-SHA-256 and ESN, its eNodeBs forcing UDP encapsulation (NAT-T,
+# charon's encap = yes); gateway s6 (if_id 44) AES-GCM over IPv6 outer
+# addresses. Engines: e1 (CPU 1), e2 (CPU 2), spare (CPU 3,
 # standby); if_id 43 is bound to e2. Cases: bad input (a CPU that does not
 # exist, a CPU of another engine, an unprivileged caller) changes nothing;
 # the tunnels' SAs are all wrapped and placed, the pinned ones on e2, the
@@ -42,9 +48,11 @@ require_cmd ip jq nft swanctl nsenter unshare setpriv ping
 require_module esp4 xfrm_interface dummy
 grep -q '^sgw ' /proc/modules || modprobe sgw || skip "sgw.ko does not load"
 
-S1_N=${ENGINES_S1_TUNNELS:-32}
+S1_N=${ENGINES_S1_TUNNELS:-28}
 X2_N=${ENGINES_X2_TUNNELS:-8}
-TUNNELS=$((S1_N + X2_N))
+V6_N=${ENGINES_V6_TUNNELS:-4}
+TUNNELS=$((S1_N + X2_N + V6_N))
+AUTO_N=$((S1_N + V6_N))
 dir=$(mktemp -d /tmp/engines.XXXXXX)
 at_exit "rm -rf $dir"
 at_exit "echo 1 >/sys/devices/system/cpu/cpu1/online"
@@ -53,40 +61,53 @@ PSK="engines-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 setup_ns ENB GW
 ip link add veth-e netns "$ENB" type veth peer name veth-g netns "$GW"
 ip link add veth-ex netns "$ENB" type veth peer name veth-gx netns "$GW"
+ip link add veth-e6 netns "$ENB" type veth peer name veth-g6 netns "$GW"
+ip -n "$GW" addr add 2001:db8::1/64 dev veth-g6 nodad
+ip -n "$ENB" addr add 2001:db8::2/64 dev veth-e6 nodad
 ip -n "$GW" addr add 192.0.2.1/24 dev veth-g
 ip -n "$GW" addr add 198.51.100.1/24 dev veth-gx
 ip -n "$ENB" addr add 192.0.2.2/24 dev veth-e
 ip -n "$ENB" addr add 198.51.100.2/24 dev veth-ex
-for l in "$GW veth-g" "$GW veth-gx" "$ENB veth-e" "$ENB veth-ex"; do
+for l in "$GW veth-g" "$GW veth-gx" "$GW veth-g6" "$ENB veth-e" "$ENB veth-ex" "$ENB veth-e6"; do
 	ip -n "${l% *}" link set "${l#* }" up
 done
 gw_lan
 ip -n "$GW" link add lan2 type dummy
 ip -n "$GW" addr add 10.4.0.1/24 dev lan2
 ip -n "$GW" link set lan2 up
+ip -n "$GW" link add lan3 type dummy
+ip -n "$GW" addr add 10.6.0.1/24 dev lan3
+ip -n "$GW" link set lan3 up
 ip -n "$GW" link add ipsec0 type xfrm dev veth-g if_id 42
 ip -n "$GW" link add ipsec1 type xfrm dev veth-gx if_id 43
-ip -n "$GW" link set ipsec0 up
-ip -n "$GW" link set ipsec1 up
+ip -n "$GW" link add ipsec2 type xfrm dev veth-g6 if_id 44
+for x in ipsec0 ipsec1 ipsec2; do ip -n "$GW" link set $x up; done
 for ((k = 1; k <= S1_N; k++)); do ip -n "$ENB" addr add "10.1.0.$k/32" dev lo; done
 for ((k = 1; k <= X2_N; k++)); do ip -n "$ENB" addr add "10.3.0.$k/32" dev lo; done
+for ((k = 1; k <= V6_N; k++)); do ip -n "$ENB" addr add "10.5.0.$k/32" dev lo; done
 ip -n "$ENB" route add 10.2.0.0/24 dev veth-e
 ip -n "$ENB" route add 10.4.0.0/24 dev veth-ex
+ip -n "$ENB" route add 10.6.0.0/24 dev veth-e6
 
-# IKE and ESP on the gateway's links, as they arrive and leave
+# IKE and ESP on the gateway's links, as they arrive and leave: on port
+# 4500, IKE has the non-ESP marker (four zero bytes), ESP in UDP an SPI.
 ip netns exec "$GW" nft -f - <<'NFT'
 table inet wire {
 	counter c_ike { }
 	counter c_esp { }
 	chain in {
 		type filter hook prerouting priority -500;
-		udp dport { 500, 4500 } counter name c_ike
-		ip protocol esp counter name c_esp
+		udp dport 500 counter name c_ike
+		udp dport 4500 @th,64,32 0 counter name c_ike
+		udp dport 4500 @th,64,32 != 0 counter name c_esp
+		meta l4proto esp counter name c_esp
 	}
 	chain out {
 		type filter hook postrouting priority 500;
-		udp sport { 500, 4500 } counter name c_ike
-		ip protocol esp counter name c_esp
+		udp sport 500 counter name c_ike
+		udp sport 4500 @th,64,32 0 counter name c_ike
+		udp sport 4500 @th,64,32 != 0 counter name c_esp
+		meta l4proto esp counter name c_esp
 	}
 }
 NFT
@@ -165,10 +186,20 @@ gateway x2 {
 	remote-ts 10.3.0.0/16;
 	local-ts 10.4.0.0/24;
 }
+gateway s6 {
+	local 2001:db8::1;
+	xfrm-interface ipsec2 if_id 44;
+	ike-proposals aes128gcm16-prfsha256-ecp256;
+	esp-proposals aes128gcm16;
+	psk "$PSK" for id *.enb.example.net;
+	dpd off;
+	remote-ts 10.5.0.0/16;
+	local-ts 10.6.0.0/24;
+}
 EOF
 start_ikud -q || { cat "$dir/ikud.log"; log_test 1 "ikud starts"; test_exit; }
 
-write_strongswan_conf "retransmit_tries = 3" "retransmit_timeout = 3"
+write_strongswan_conf "retransmit_tries = 3" "retransmit_timeout = 3" "keep_alive = 0s"
 conns=()
 names=()
 for ((k = 1; k <= S1_N; k++)); do
@@ -179,8 +210,14 @@ done
 for ((k = 1; k <= X2_N; k++)); do
 	conns+=("$(swan_conn "x$k" lid="x$k.enb.example.net" laddr=198.51.100.2 \
 		raddr=198.51.100.1 lts="10.3.0.$k/32" rts=10.4.0.0/24 esp=aes128-sha256-esn \
-		child=s1 c.rekey_time=0 ch.rekey_time=0)")
+		child=s1 c.rekey_time=0 ch.rekey_time=0 c.encap=yes)")
 	names+=("x$k")
+done
+for ((k = 1; k <= V6_N; k++)); do
+	conns+=("$(swan_conn "v$k" lid="v$k.enb.example.net" laddr=2001:db8::2 \
+		raddr=2001:db8::1 lts="10.5.0.$k/32" rts=10.6.0.0/24 esp=aes128gcm16 \
+		child=s1 c.rekey_time=0 ch.rekey_time=0)")
+	names+=("v$k")
 done
 charon_run CHARON_PID "$PSK" "${conns[@]}" || { log_test 1 "charon starts"; test_exit; }
 swan_initiate_each "$CHARON_PID" 4 "${names[@]}"
@@ -197,6 +234,10 @@ wait_until 20 balanced
 log_test $? "auto spreads the SAs evenly: e1 $(eng e1 sas), e2 $(eng e2 sas) (within 2)"
 check_eq "$(eng spare sas)" 0 "the standby carries nothing"
 check_eq "$(ip -n "$GW" xfrm state | grep -c 'flag.*esn')" $((2 * X2_N)) "the x2 SAs use ESN"
+check_eq "$(ip -n "$GW" xfrm state | grep -c 'encap type espinudp')" $((2 * X2_N)) \
+	"... and UDP encapsulation (NAT-T)"
+check_eq "$(ip -n "$GW" xfrm state | grep -c '^src 2001:db8::')" $((2 * V6_N)) \
+	"the s6 SAs have IPv6 endpoints"
 
 # --- traffic ----------------------------------------------------------------------
 
@@ -215,13 +256,17 @@ check_eq "$(($(eng e1 packets) - e1_pk))" 0 "e1 did none of it"
 check_eq "$(($(eng spare packets) - spare_pk))" 0 "nor did the standby"
 check_range "$(($(eng e2 packets) - e2_pk))" $((2 * 5 * X2_N)) $((2 * 5 * X2_N + 20)) \
 	"e2 did it: a request and a reply each"
-check_range "$(($(wire esp) - esp0))" $((2 * 5 * X2_N)) $((2 * 5 * X2_N + 20)) "as ESP on the wire"
+check_range "$(($(wire esp) - esp0))" $((2 * 5 * X2_N)) $((2 * 5 * X2_N + 20)) \
+	"as ESP (in UDP) on the wire"
 
 got=0
 for ((k = 1; k <= S1_N; k++)); do
 	got=$((got + $(ping_from "10.1.0.$k" 10.2.0.1 2 0.05)))
 done
-check_eq "$got" $((2 * S1_N)) "pings through every auto tunnel"
+for ((k = 1; k <= V6_N; k++)); do
+	got=$((got + $(ping_from "10.5.0.$k" 10.6.0.1 2 0.05)))
+done
+check_eq "$got" $((2 * AUTO_N)) "pings through every auto tunnel (IPv4 and IPv6 outer)"
 check_eq "$(sas_json | jq '[.[] | select(.packets == 0)] | length')" 0 \
 	"every SA's packets ran on an engine"
 check_eq "$(sas_json engine e1 | jq '[.[] | .engine] | unique | join(",")')" '"e1"' \
@@ -243,6 +288,10 @@ for ((k = 1; k <= S1_N; k++)); do
 done
 for ((k = 1; k <= X2_N; k++)); do
 	ping_from "10.3.0.$k" 10.4.0.1 "$STREAM" 0.1 >"$dir/stream-x$k" &
+	streams+=($!)
+done
+for ((k = 1; k <= V6_N; k++)); do
+	ping_from "10.5.0.$k" 10.6.0.1 "$STREAM" 0.1 >"$dir/stream-v$k" &
 	streams+=($!)
 done
 sleep 4
@@ -277,7 +326,10 @@ got=0
 for ((k = 1; k <= S1_N; k++)); do
 	got=$((got + $(ping_from "10.1.0.$k" 10.2.0.1 1 0.05)))
 done
-check_eq "$got" "$S1_N" "pings through every auto tunnel"
+for ((k = 1; k <= V6_N; k++)); do
+	got=$((got + $(ping_from "10.5.0.$k" 10.6.0.1 1 0.05)))
+done
+check_eq "$got" "$AUTO_N" "pings through every auto tunnel"
 [ "$(eng e1 packets)" -gt "$e1_pk" ]
 log_test $? "e1 carries traffic again"
 
