@@ -106,7 +106,7 @@ static void sgw_slot_kick(struct sgw_slot *s)
 		refcount_dec(&s->ref);	/* already queued: it has one */
 }
 
-/* Under s->lock: where the slot's requests run from the next one on. */
+/* Where the slot's work runs from its next item on (takes s->lock). */
 void sgw_slot_set_cpu(struct sgw_slot *s, struct sgw_engine *eng, int cpu)
 {
 	spin_lock_bh(&s->lock);
