@@ -33,7 +33,9 @@
 # stream on every tunnel: e1 failed, its SAs on the standby (monitor events
 # and counters for each move), no IKE message on the wire or in ikud's
 # counters, the same SAs (SPIs), no replay-window drop, loss within 0.1%;
-# CPU 1 back: e1 up and its SAs home; deleting an engine that holds SAs
+# CPU 1 back: e1 up and its SAs home; with CPU 0 added to e1, CPU 1
+# offline again moves e1's SAs to CPU 0 within e1, losing nothing;
+# deleting an engine that holds SAs
 # moves them; module unload refused while SAs hold the module's transforms,
 # which keep working; after the tunnels go, the module unloads.
 
@@ -332,6 +334,33 @@ done
 check_eq "$got" "$AUTO_N" "pings through every auto tunnel"
 [ "$(eng e1 packets)" -gt "$e1_pk" ]
 log_test $? "e1 carries traffic again"
+
+# --- a CPU of an engine that keeps another: its SAs move within the engine --------------
+
+gwctl engine set e1 cpus 0-1
+log_test $? "engine set e1 cpus 0-1"
+out0=$(eng e1 moved_out); spare_in0=$(eng spare moved_in)
+streams=()
+for ((k = 1; k <= S1_N; k++)); do
+	ping_from "10.1.0.$k" 10.2.0.1 30 0.1 >"$dir/stream-s$k" &
+	streams+=($!)
+done
+sleep 1
+echo 0 >/sys/devices/system/cpu/cpu1/online
+log_test $? "CPU 1 offline again, under traffic"
+check_eq "$(eng e1 state)" up "e1 stays up on CPU 0"
+check_eq "$(sas_json engine e1 | jq '[.[] | select(.cpu != 0)] | length')" 0 \
+	"all its SAs run on CPU 0"
+check_eq "$(($(eng e1 moved_out) - out0))" 0 "none left the engine"
+check_eq "$(($(eng spare moved_in) - spare_in0))" 0 "the standby took none"
+wait "${streams[@]}"
+got=$(cat "$dir"/stream-s* | awk '{ n += $1 } END { print n + 0 }')
+check_eq "$got" $((30 * S1_N)) "no ping lost"
+echo 1 >/sys/devices/system/cpu/cpu1/online
+gwctl engine set e1 cpus 1
+log_test $? "CPU 1 back, engine set e1 cpus 1"
+check_eq "$(sas_json engine e1 | jq '[.[] | select(.cpu != 1)] | length')" 0 \
+	"e1's SAs run on CPU 1 again"
 
 # --- deleting an engine that holds SAs --------------------------------------------------
 
