@@ -42,7 +42,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_ike.sh"
 
-require_cmd ip jq nft swanctl nsenter unshare setpriv ping
+require_cmd ip jq nft swanctl nsenter unshare setpriv ping promtool
 [ -x /usr/lib/ipsec/charon ] || skip "charon not installed"
 [ -x "$IKUD" ] || skip "$IKUD not built"
 [ "$(nproc)" -ge 4 ] || skip "needs 4 CPUs (selftests/vm/run --cpus 4)"
@@ -316,6 +316,18 @@ check_eq "$(gw_spis)" "$spis0" "the same SAs (SPIs)"
 check_eq "$(child_count)" "$TUNNELS" "every tunnel still up"
 check_eq "$(jq -s '[.[] | select(.action == "moved" and .from == "e1" and .engine == "spare")] | length' \
 	"$dir/monitor.json")" "$on_e1" "a monitor event for each SA moved"
+
+# the same, as node_exporter's textfile collector would read it
+"$SGWCTL" -n "$GW" metrics source module output "$dir/sgw.prom"
+log_test $? "sgwctl metrics writes the module's metrics"
+out=$(promtool check metrics <"$dir/sgw.prom" 2>&1)
+log_test $? "promtool check metrics: ${out:-no problem}"
+metric() { awk -v m="$1" '$1 == m { print $2 }' "$dir/sgw.prom"; }
+check_eq "$(metric 'sgw_engine_state{engine="e1",state="failed"}') $(metric 'sgw_engine_state{engine="e1",state="up"}')" \
+	"1 0" "metrics: e1 failed"
+check_eq "$(metric 'sgw_engine_sas{engine="spare"}') $(metric 'sgw_engine_moved_out_total{engine="e1"}')" \
+	"$on_e1 $on_e1" "metrics: the standby's SAs, e1's moves"
+check_eq "$(metric 'sgw_engine_info{engine="spare",cpus="3",role="standby"}')" 1 "metrics: the standby's CPUs and role"
 
 echo 1 >/sys/devices/system/cpu/cpu1/online
 log_test $? "CPU 1 online again"

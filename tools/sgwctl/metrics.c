@@ -30,6 +30,7 @@
 #include "ikud_client.h"
 #include "netlink/sgwc.h"
 #include "netlink/sgwc_anycast.h"
+#include "netlink/sgwc_engine.h"
 #include "base/sgw_prom.h"
 #include "sgwctl.h"
 
@@ -357,6 +358,11 @@ static int anycast_keep(const struct sgwc_anycast *a, void *data)
 	return obj_keep(data, a);
 }
 
+static int engine_keep(const struct sgwc_engine *e, void *data)
+{
+	return obj_keep(data, e);
+}
+
 /* A counter of a policer and the metric it becomes. */
 struct policer_counter {
 	const char *name;
@@ -481,10 +487,66 @@ static void anycast_write(struct sgw_prom *p, const struct obj_list *l)
 		SAMPLE(p, gs[i].ikud_portid != 0, { "group", gs[i].name }, { "vrf", gs[i].vrf });
 }
 
+/* A counter of a crypto engine and the metric it becomes. */
+struct engine_counter {
+	const char *name;
+	const char *help;
+	size_t field;			/* offset of a uint64_t in struct sgwc_engine */
+};
+
+#define ENG(f) offsetof(struct sgwc_engine, f)
+
+static const struct engine_counter engine_counters[] = {
+	{ "sgw_engine_packets_total",
+	  "Packets the engine did: outbound encryptions and inbound packets decrypted.",
+	  ENG(packets) },
+	{ "sgw_engine_bytes_total", "Bytes of those packets.", ENG(bytes) },
+	{ "sgw_engine_errors_total", "Encryptions that failed on the engine.", ENG(errors) },
+	{ "sgw_engine_drops_total", "Packets refused because an SA's queue was full.",
+	  ENG(drops) },
+	{ "sgw_engine_moved_in_total", "SAs moved onto the engine (failover, rebalance).",
+	  ENG(moved_in) },
+	{ "sgw_engine_moved_out_total", "SAs moved off the engine.", ENG(moved_out) },
+};
+
+#define N_ENGINE_COUNTERS (sizeof(engine_counters) / sizeof(engine_counters[0]))
+
+/* Every crypto engine: its CPUs, its state as one series per state, its
+ * SAs and counters. */
+static void engine_write(struct sgw_prom *p, const struct obj_list *l)
+{
+	const struct sgwc_engine *es = l->v;
+	uint32_t st;
+	size_t i, k;
+
+	sgw_prom_family(p, "sgw_engine_info", SGW_PROM_GAUGE,
+			"A crypto engine, its CPUs and role (active or standby); always 1.");
+	for (i = 0; i < l->n; i++)
+		SAMPLE(p, 1, { "engine", es[i].name }, { "cpus", es[i].cpus },
+		       { "role", es[i].standby ? "standby" : "active" });
+	sgw_prom_family(p, "sgw_engine_state", SGW_PROM_GAUGE,
+			"1 for the engine's current state (up, standby, down, failed).");
+	for (i = 0; i < l->n; i++)
+		for (st = 0; st <= SGW_ENGINE_STATE_MAX; st++)
+			SAMPLE(p, es[i].state == st, { "engine", es[i].name },
+			       { "state", sgwc_engine_state_name(st) });
+	sgw_prom_family(p, "sgw_engine_sas", SGW_PROM_GAUGE, "SAs placed on the engine.");
+	for (i = 0; i < l->n; i++)
+		SAMPLE(p, es[i].sas, { "engine", es[i].name });
+	for (k = 0; k < N_ENGINE_COUNTERS; k++) {
+		sgw_prom_family(p, engine_counters[k].name, SGW_PROM_COUNTER,
+				engine_counters[k].help);
+		for (i = 0; i < l->n; i++)
+			SAMPLE(p, *(const uint64_t *)((const char *)&es[i] + engine_counters[k].field),
+			       { "engine", es[i].name });
+	}
+}
+
 static int metrics_module(struct metrics_run *run, struct sgw_prom *p)
 {
 	struct obj_list pols = { .size = sizeof(struct sgwc_policer) };
 	struct obj_list groups = { .size = sizeof(struct sgwc_anycast) };
+	struct obj_list engines = { .size = sizeof(struct sgwc_engine) };
 	struct sgwc_info info;
 	struct nlconn_err err;
 	struct genl *h = sgwctl_genl(run->ctl);
@@ -497,10 +559,13 @@ static int metrics_module(struct metrics_run *run, struct sgw_prom *p)
 		ret = sgwc_policer_dump(h, policer_keep, &pols, &err);
 	if (!ret)
 		ret = sgwc_anycast_dump(h, anycast_keep, &groups, &err);
+	if (!ret)
+		ret = sgwc_engine_dump(h, engine_keep, &engines, &err);
 	if (ret) {
 		sgwctl_request_error(run->ctl, "metrics: module", &err, NULL);
 		free(pols.v);
 		free(groups.v);
+		free(engines.v);
 		return -1;
 	}
 	sgw_prom_family(p, "sgw_module_info", SGW_PROM_GAUGE,
@@ -508,8 +573,10 @@ static int metrics_module(struct metrics_run *run, struct sgw_prom *p)
 	SAMPLE(p, 1, { "version", info.version });
 	policer_write(p, &pols);
 	anycast_write(p, &groups);
+	engine_write(p, &engines);
 	free(pols.v);
 	free(groups.v);
+	free(engines.v);
 	return 0;
 }
 
