@@ -152,7 +152,7 @@ demo: deps
 	selftests/vm/run --timeout 1500 -- tools/demo/run
 
 # Benchmarks, not tests: every bench/*.sh but lib.sh in the VM (Documentation/performance.md),
-# with 4 vCPUs for the engines and memory for the scale bench; about an hour.
+# with 4 vCPUs for the engines and memory for the scale bench.
 bench: all
 	selftests/vm/run --cpus 4 --mem 4096 --timeout 7200 -- sh -c 'for b in bench/*.sh; do [ $$b = bench/lib.sh ] && continue; echo "== $$b"; bash "$$b" || exit 1; done'
 
