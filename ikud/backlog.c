@@ -67,7 +67,8 @@ static bool backlog_has(const struct shard *s, uint64_t spi,
 /*
  * Queue a new IKE_SA_INIT that came in on socket sock (its gateway
  * socks[sock / 2], NAT-T if odd). Beyond INIT_BACKLOG_MAX it is dropped:
- * the peer sends it again. So is a request of a peer and SPI that waits.
+ * the peer sends it again. So is a request of a peer and SPI that waits,
+ * and one larger than IKUD_INIT_MAX: the queue holds at most 16 MiB.
  */
 void backlog_push(struct shard *s, uint32_t sock, const uint8_t *pkt, size_t len,
 		  const struct sockaddr_storage *peer, const struct sockaddr_storage *local)
@@ -75,7 +76,8 @@ void backlog_push(struct shard *s, uint32_t sock, const uint8_t *pkt, size_t len
 	uint64_t spi = init_spi(pkt);
 	struct init_wait *w;
 
-	if (backlog_has(s, spi, peer)) {
+	/* larger ones are refused when answered (sa_init.c): never hold them */
+	if (len > IKUD_INIT_MAX || backlog_has(s, spi, peer)) {
 		s->st.rx_dropped++;
 		return;
 	}
