@@ -20,7 +20,8 @@
 
 struct init_wait {
 	struct init_wait *next;
-	struct sgw_hnode by_spi;	/* the initiator's SPI, in s->backlog_by_spi */
+	struct sgw_hnode by_init;	/* sa_init_key(), in s->backlog_by_init */
+	uint64_t spi_i;
 	uint32_t sock;			/* index into the shard's sockets, NAT-T bit */
 	char gw_name[IKE_CONF_NAME_MAX];	/* the slot may have been reused */
 	struct sockaddr_storage peer, local;
@@ -54,11 +55,12 @@ static bool backlog_has(const struct shard *s, uint64_t spi,
 {
 	const struct sgw_hnode *n;
 
-	for (n = sgw_htab_first(&s->backlog_by_spi, spi); n; n = sgw_htab_next(n)) {
+	for (n = sgw_htab_first(&s->backlog_by_init, sa_init_key(spi, peer)); n;
+	     n = sgw_htab_next(n)) {
 		const struct init_wait *w = (const void *)((const char *)n -
-							   offsetof(struct init_wait, by_spi));
+							   offsetof(struct init_wait, by_init));
 
-		if (sgw_sockaddr_equal(&w->peer, peer))
+		if (w->spi_i == spi && sgw_sockaddr_equal(&w->peer, peer))
 			return true;
 	}
 	return false;
@@ -94,7 +96,8 @@ void backlog_push(struct shard *s, uint32_t sock, const uint8_t *pkt, size_t len
 	w->local = *local;
 	w->len = len;
 	memcpy(w->data, pkt, len);
-	sgw_htab_add(&s->backlog_by_spi, &w->by_spi, spi);
+	w->spi_i = spi;
+	sgw_htab_add(&s->backlog_by_init, &w->by_init, sa_init_key(spi, peer));
 	*s->backlog_tail = w;
 	s->backlog_tail = &w->next;
 	s->backlog_len++;
@@ -111,7 +114,7 @@ static struct init_wait *backlog_pop(struct shard *s)
 	s->backlog = w->next;
 	if (!s->backlog)
 		s->backlog_tail = &s->backlog;
-	sgw_htab_del(&s->backlog_by_spi, &w->by_spi);
+	sgw_htab_del(&s->backlog_by_init, &w->by_init);
 	s->backlog_len--;
 	s->st.init_backlog = s->backlog_len;
 	atomic_fetch_sub(&s->d->init_waiting, 1);

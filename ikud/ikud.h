@@ -338,7 +338,7 @@ struct shard {
 	struct shard_stats st;
 	bool stopping;
 	struct init_wait *backlog, **backlog_tail;	/* backlog.c */
-	struct sgw_htab backlog_by_spi;
+	struct sgw_htab backlog_by_init;
 	unsigned int backlog_len;
 
 	uint8_t rx[IKUD_RX_MAX + 4];
@@ -535,6 +535,8 @@ void sa_set_our_spi(struct ike_sa *sa, uint64_t spi);
 struct ike_sa *sa_find(struct shard *s, uint64_t our_spi);
 struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,
 				 const struct sockaddr_storage *peer);
+/* The keyed hash of a peer's IKE_SA_INIT (SPIi, address, port), for tables. */
+uint64_t sa_init_key(uint64_t spi_i, const struct sockaddr_storage *peer);
 void sa_index_half_open(struct ike_sa *sa);
 void sa_established(struct ike_sa *sa);
 void sa_expire_timer(struct sgw_timer *t, void *arg);

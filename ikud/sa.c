@@ -124,7 +124,7 @@ struct ike_sa *sa_find(struct shard *s, uint64_t spi)
 
 /* What identifies a peer's IKE_SA_INIT: its SPIi, address and port, under
  * the keyed hash (a peer chooses all three, not which bucket they fill). */
-static uint64_t init_key(uint64_t spi_i, const struct sockaddr_storage *peer)
+uint64_t sa_init_key(uint64_t spi_i, const struct sockaddr_storage *peer)
 {
 	size_t len;
 	const uint8_t *a = sgw_sockaddr_bytes(peer, &len);
@@ -140,7 +140,7 @@ struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,
 {
 	struct sgw_hnode *n;
 
-	for (n = sgw_htab_first(&s->ike_by_init, init_key(spi_i, peer)); n;
+	for (n = sgw_htab_first(&s->ike_by_init, sa_init_key(spi_i, peer)); n;
 	     n = sgw_htab_next(n)) {
 		struct ike_sa *sa = (struct ike_sa *)((char *)n - offsetof(struct ike_sa, by_init));
 
@@ -153,7 +153,7 @@ struct ike_sa *sa_find_half_open(struct shard *s, uint64_t spi_i,
 void sa_index_half_open(struct ike_sa *sa)
 {
 	sgw_htab_add(&sa->shard->ike_by_init, &sa->by_init,
-		     init_key(sa->spi_i, &sa->peer));
+		     sa_init_key(sa->spi_i, &sa->peer));
 	sgw_timer_set(&sa->shard->timers, &sa->t_expire,
 		      sgw_now_ms() + IKUD_HALF_OPEN_TTL_MS);
 }

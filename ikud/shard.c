@@ -422,7 +422,7 @@ struct shard *shard_new(struct daemon *d, unsigned int idx)
 		goto fail;
 	if (sgw_htab_init(&s->ike_by_spi, 1024) || sgw_htab_init(&s->ike_by_init, 256) ||
 	    sgw_htab_init(&s->ike_by_id, 1024) || sgw_htab_init(&s->child_by_spi, 1024) ||
-	    sgw_htab_init(&s->backlog_by_spi, 256))
+	    sgw_htab_init(&s->backlog_by_init, 256))
 		goto fail;
 	ev.data.u64 = ev_data(EV_INBOX, 0);
 	epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->evfd, &ev);
@@ -483,7 +483,7 @@ void shard_join_free(struct shard *s)
 	sgw_htab_free(&s->ike_by_init);
 	sgw_htab_free(&s->ike_by_id);
 	sgw_htab_free(&s->child_by_spi);
-	sgw_htab_free(&s->backlog_by_spi);
+	sgw_htab_free(&s->backlog_by_init);
 	if (s->xev)
 		xfrm_events_close(s->xev);
 	if (s->xfrm)
