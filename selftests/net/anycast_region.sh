@@ -52,11 +52,6 @@ reason_of() {
 	region_sgwctl "$1" -j anycast show $REGION_GROUP | jq -r '.[0].reason'
 }
 
-# The IKE SAs of gateway G: "SPIi SPIr" lines, sorted
-gw_spis() {
-	region_ctl "$1" sa show | jq -r '.sas[] | "\(.spi_i) \(.spi_r)"' | sort
-}
-children_are() { [ "$(region_child_count "$1")" = "$2" ]; }
 # the group's device on gateway G has lost its carrier
 carrier_off() { ip -n "$(region_gw_ns "$1")" link show ac-$REGION_GROUP | grep -q NO-CARRIER; }
 
@@ -198,7 +193,7 @@ check_range "$dev_ms" 0 $((HEARTBEAT_MS / 2)) \
 check_range "$ms" 0 $((HEARTBEAT_MS / 2)) "(a) the CSR sends $REGION_ADDR to gw2 (ms)"
 figure "(a) withdrawal: carrier off on gw1 $dev_ms ms, at the CSR $ms ms after SIGKILL"
 check_eq "$(region_state 1)/$(reason_of 1)" "down/ikud" "(a) gw1: down, reason ikud"
-wait_until 150 children_are 2 "$N"
+wait_until 150 region_children_are 2 "$N"
 check_eq "$(region_child_count 2)" "$N" "(a) every eNodeB is re-established on gw2"
 figure "(a) $N eNodeBs re-established on gw2 $(( ($(now_ms) - t0) / 1000 )) s after the failure"
 before=$(region_mme_total)
@@ -209,7 +204,7 @@ check_eq $(($(region_mme_total) - before)) $((5 * N)) "(a) the MME received them
 # --- (b) the primary comes back, without preempting ------------------------------------
 
 case_start "(b) gw1's ikud restarted (no-preempt)"
-spis=$(gw_spis 2)
+spis=$(region_ike_spis 2)
 region_ikud_start 1
 wait_eq 20 standby region_state 1
 log_test $? "(b) gw1: standby after its hold-down"
@@ -217,7 +212,7 @@ check_eq "$(reason_of 1)" "announced elsewhere" "(b) gw1: the reason"
 sleep 8
 check_eq "$(region_ctl 1 stats | jq '.ike_established + .half_open + .rx_packets')" 0 \
 	"(b) gw1: no IKE SA made, not a packet received in 8 s"
-check_eq "$(gw_spis 2)" "$spis" "(b) gw2: the same $N IKE SAs (no eNodeB moved)"
+check_eq "$(region_ike_spis 2)" "$spis" "(b) gw2: the same $N IKE SAs (no eNodeB moved)"
 check_eq "$(region_csr_via)" 2 "(b) CSR: still via gw2"
 
 # --- (c) the backup is drained: the primary takes over ---------------------------------
@@ -231,7 +226,7 @@ figure "(c) drain of gw2 to gw1 announced at the CSR: $ms ms"
 check_eq "$(region_state 2)/$(reason_of 2)" "drained/drained" "(c) gw2: drained"
 check_eq "$(region_state 1)/$(region_state 3)" "active/active" \
 	"(c) gw1 and gw3 active: the announcement they waited for is gone"
-wait_until 150 children_are 1 "$N"
+wait_until 150 region_children_are 1 "$N"
 check_eq "$(region_child_count 1)" "$N" "(c) every eNodeB is back on gw1"
 figure "(c) $N eNodeBs on gw1 $(( ($(now_ms) - t0) / 1000 )) s after the drain"
 

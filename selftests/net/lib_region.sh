@@ -40,6 +40,8 @@
 #   region_s1ap_round COUNT  every eNodeB sends COUNT messages; prints how
 #                            many eNodeBs succeeded
 #   region_ike_count G / region_child_count G   established SAs on gateway G
+#   region_children_are G N  true if gateway G holds N CHILD_SAs
+#   region_ike_spis G        gateway G's IKE SAs, "SPIi SPIr" lines, sorted
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_ike.sh"
 
@@ -236,6 +238,9 @@ region_ikud_stop() {
 region_ctl() { ctl_at "$dir/ikud-gw$1.sock" "${@:2}"; }
 region_ike_count() { ike_count "$dir/ikud-gw$1.sock"; }
 region_child_count() { child_count "$dir/ikud-gw$1.sock"; }
+region_children_are() { [ "$(region_child_count "$1")" = "$2" ]; }
+# the IKE SAs of gateway G, "SPIi SPIr" lines, sorted
+region_ike_spis() { region_ctl "$1" sa show | jq -r '.sas[] | "\(.spi_i) \(.spi_r)"' | sort; }
 
 # One connection per eNodeB, to the one SecGW address. DPD every 2 s and
 # three retransmissions (about 16 s to give up a gateway), then restart.
